@@ -1,0 +1,3 @@
+module github.com/teggo/teggo
+
+go 1.26

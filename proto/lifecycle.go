@@ -1,0 +1,49 @@
+package proto
+
+import "context"
+
+// The lifecycle hooks a proto may implement. The container detects them by
+// interface and runs them in this order when it creates an object:
+//
+//	construct → PostConstruct → PreInject → fields injected → PostInject → Init → ready
+//
+// and in this order when it destroys one:
+//
+//	PreDestroy → Destroy
+//
+// Singletons are destroyed when the container stops, in reverse dependency
+// order; context objects when their scope closes, in reverse creation order.
+// AlwaysNew objects are created with the same hooks and never destroyed.
+// An error from any creation hook fails the creation (and so Build, or the
+// lookup that asked for the object); an error from a destroy hook is
+// reported but does not stop the other objects from being destroyed.
+
+// PostConstructor runs right after the object is allocated.
+type PostConstructor interface {
+	PostConstruct(ctx context.Context) error
+}
+
+// PreInjector runs before the inject fields are set.
+type PreInjector interface {
+	PreInject(ctx context.Context) error
+}
+
+// PostInjector runs after every inject field is set.
+type PostInjector interface {
+	PostInject(ctx context.Context) error
+}
+
+// Initializer runs last; after it the object is ready.
+type Initializer interface {
+	Init(ctx context.Context) error
+}
+
+// PreDestroyer runs first when the object is destroyed.
+type PreDestroyer interface {
+	PreDestroy(ctx context.Context) error
+}
+
+// Destroyer runs after PreDestroy.
+type Destroyer interface {
+	Destroy(ctx context.Context) error
+}
