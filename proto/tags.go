@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+
+	"github.com/teggo/teggo/internal/suggest"
 )
 
 // Tag keys read from a marker field (the embedded Singleton, Context or
@@ -164,6 +166,9 @@ var fieldKeys = []string{TagInject, TagOptional, TagGroup, TagQualifier}
 // error, since it would silently do nothing.
 func ParseFieldTag(tag reflect.StructTag) (FieldTag, error) {
 	var f FieldTag
+	if err := checkKeys(tag, fieldKeys); err != nil {
+		return f, err
+	}
 	name, inject := tag.Lookup(TagInject)
 	if !inject {
 		for _, k := range fieldKeys[1:] {
@@ -205,16 +210,15 @@ func checkName(name string) error {
 	return nil
 }
 
-// checkKeys rejects misspelt keys that look like ours ("injects", "Optional").
+// checkKeys rejects misspelt keys that look like ours ("nmae", "Optional"):
+// a misspelt key would otherwise be ignored without a word.
 func checkKeys(tag reflect.StructTag, keys []string) error {
 	for _, k := range tagKeys(string(tag)) {
 		if slices.Contains(keys, k) {
 			continue
 		}
-		for _, want := range keys {
-			if strings.EqualFold(k, want) || (len(k) > 3 && strings.HasPrefix(k, want)) {
-				return fmt.Errorf("unknown tag key %q (did you mean %q?)", k, want)
-			}
+		if near, ok := suggest.Nearest(k, keys); ok && suggest.Distance(strings.ToLower(k), strings.ToLower(near)) <= 2 {
+			return fmt.Errorf("unknown tag key %q (did you mean %q?)", k, near)
 		}
 	}
 	return nil

@@ -1,0 +1,157 @@
+package container
+
+import (
+	"fmt"
+	"log/slog"
+	"reflect"
+	"runtime"
+	"sync"
+	"sync/atomic"
+
+	"go.uber.org/dig"
+
+	"github.com/teggo/teggo/proto"
+)
+
+// Container holds protos, constructors and declarations, validates their
+// graph at Build, creates the singletons, and opens context scopes. A
+// Container is independent of every other: there is no global registry.
+//
+// Register, Install and Provide are not safe for concurrent use and must
+// happen before Build; everything after Build is safe for concurrent use.
+type Container struct {
+	log    *slog.Logger
+	strict bool
+
+	regs   []registration
+	decls  []any
+	dig    *dig.Container
+	ctors  []*ctorInfo
+	errs   []error // registration errors, reported by Build
+	digOut map[digKey]*ctorInfo
+	groups map[digKey][]*ctorInfo
+
+	protos    []*protoDef
+	ctxCount  int         // number of context protos: the slot count of a scope
+	ctxProtos []*protoDef // context protos by slot
+
+	built   atomic.Bool
+	stopped atomic.Bool
+	buildMu sync.Mutex
+
+	digValues map[digKey]reflect.Value
+	created   []*protoDef                    // singletons in creation order
+	byType    map[reflect.Type]*lookupResult // by a proto's own pointer type
+	lookups   sync.Map                       // reflect.Type or lookupKey → *lookupResult
+	warnings  []error
+}
+
+// registration is one proto as registered, before Build completes it.
+type registration struct {
+	desc proto.Descriptor
+	at   string // file:line of the Register call, when no Pos is known
+}
+
+// Option configures a Container.
+type Option func(*Container)
+
+// WithLogger sets the logger for warnings (e.g. advice bypassed by a
+// concrete-type inject site). The default is slog.Default().
+func WithLogger(l *slog.Logger) Option { return func(c *Container) { c.log = l } }
+
+// Strict turns warnings into Build errors.
+func Strict() Option { return func(c *Container) { c.strict = true } }
+
+// New returns an empty container.
+func New(opts ...Option) *Container {
+	c := &Container{
+		log:    slog.Default(),
+		dig:    dig.New(),
+		digOut: map[digKey]*ctorInfo{},
+		groups: map[digKey][]*ctorInfo{},
+	}
+	for _, o := range opts {
+		o(c)
+	}
+	return c
+}
+
+// Register adds protos and declarations. Each item is one of:
+//   - a pointer to a proto struct, e.g. new(TopicService): the proto is read
+//     by reflection from its marker and tags;
+//   - a proto.Descriptor, complete (generated) or partial (only Type and the
+//     fields to override set, e.g. Name and Qualifiers to register the same
+//     type several times): what is zero is read by reflection;
+//   - a proto.Module: all its protos and declarations;
+//   - any other value is a declaration (aop.Pointcut, aop.Crosscut, routes,
+//     event handlers, schedules), kept in order for the subsystems that
+//     understand it.
+//
+// Errors in what is registered are reported by Build, all at once.
+func (c *Container) Register(items ...any) {
+	_, file, line, _ := runtime.Caller(1)
+	at := fmt.Sprintf("%s:%d", file, line)
+	for _, it := range items {
+		c.register(it, at)
+	}
+}
+
+// Install registers a module: its protos and its declarations.
+func (c *Container) Install(mods ...proto.Module) {
+	for _, m := range mods {
+		for _, d := range m.Protos {
+			c.regs = append(c.regs, registration{desc: d})
+		}
+		c.decls = append(c.decls, m.Decls...)
+	}
+}
+
+func (c *Container) register(it any, at string) {
+	if c.built.Load() {
+		c.errs = append(c.errs, &Error{Code: CodeAlreadyBuilt, Msg: "Register after Build"})
+		return
+	}
+	switch v := it.(type) {
+	case nil:
+		c.errs = append(c.errs, &Error{Code: CodeBadProto, Pos: at, Msg: "Register(nil)"})
+	case proto.Module:
+		c.Install(v)
+	case *proto.Module:
+		c.Install(*v)
+	case proto.Descriptor:
+		c.regs = append(c.regs, registration{desc: v, at: at})
+	default:
+		t := reflect.TypeOf(it)
+		if t.Kind() == reflect.Pointer && t.Elem().Kind() == reflect.Struct {
+			if _, _, ok := markerOf(t.Elem()); ok {
+				c.regs = append(c.regs, registration{desc: proto.Descriptor{Type: t.Elem()}, at: at})
+				return
+			}
+		}
+		if t.Kind() == reflect.Struct {
+			if _, _, ok := markerOf(t); ok {
+				c.errs = append(c.errs, &Error{Code: CodeBadProto, Proto: typeName(t), Pos: at,
+					Msg: "a proto is registered by pointer", Hint: fmt.Sprintf("use Register(new(%s))", t.Name())})
+				return
+			}
+		}
+		c.decls = append(c.decls, it)
+	}
+}
+
+// Decls returns the registered declarations in registration order. The
+// subsystems (aop, http, eventbus, schedule) pick theirs by type.
+func (c *Container) Decls() []any { return c.decls }
+
+// Built reports whether Build succeeded.
+func (c *Container) Built() bool { return c.built.Load() }
+
+// Logger returns the container's logger.
+func (c *Container) Logger() *slog.Logger { return c.log }
+
+func typeName(t reflect.Type) string {
+	if t.PkgPath() == "" {
+		return t.String()
+	}
+	return t.String()
+}

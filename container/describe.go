@@ -1,0 +1,228 @@
+package container
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+
+	"github.com/teggo/teggo/aop"
+	"github.com/teggo/teggo/proto"
+)
+
+var (
+	singletonType = reflect.TypeFor[proto.Singleton]()
+	contextType   = reflect.TypeFor[proto.Context]()
+	alwaysNewType = reflect.TypeFor[proto.AlwaysNew]()
+	ctxType       = reflect.TypeFor[context.Context]()
+	errorType     = reflect.TypeFor[error]()
+)
+
+// markerOf reports the marker of struct type t: its first field, embedded.
+func markerOf(t reflect.Type) (proto.InitType, reflect.StructTag, bool) {
+	if t.Kind() != reflect.Struct || t.NumField() == 0 {
+		return 0, "", false
+	}
+	f := t.Field(0)
+	if !f.Anonymous {
+		return 0, "", false
+	}
+	switch f.Type {
+	case singletonType:
+		return proto.InitSingleton, f.Tag, true
+	case contextType:
+		return proto.InitContext, f.Tag, true
+	case alwaysNewType:
+		return proto.InitAlwaysNew, f.Tag, true
+	}
+	return 0, "", false
+}
+
+// hooks is the set of lifecycle interfaces a proto implements, found once.
+type hooks uint8
+
+const (
+	hookPostConstruct hooks = 1 << iota
+	hookPreInject
+	hookPostInject
+	hookInit
+	hookPreDestroy
+	hookDestroy
+)
+
+func hooksOf(v any) hooks {
+	var h hooks
+	if _, ok := v.(proto.PostConstructor); ok {
+		h |= hookPostConstruct
+	}
+	if _, ok := v.(proto.PreInjector); ok {
+		h |= hookPreInject
+	}
+	if _, ok := v.(proto.PostInjector); ok {
+		h |= hookPostInject
+	}
+	if _, ok := v.(proto.Initializer); ok {
+		h |= hookInit
+	}
+	if _, ok := v.(proto.PreDestroyer); ok {
+		h |= hookPreDestroy
+	}
+	if _, ok := v.(proto.Destroyer); ok {
+		h |= hookDestroy
+	}
+	return h
+}
+
+// protoDef is a registered proto, completed and checked, with what Build
+// computes for it.
+type protoDef struct {
+	id     int
+	desc   proto.Descriptor
+	typ    reflect.Type // the struct
+	ptr    reflect.Type // *struct
+	name   string
+	init   proto.InitType
+	access proto.Access
+	module string
+	quals  proto.Qualifiers // user qualifiers plus initType and module
+	pos    string
+	newFn  func() any
+	hooks  hooks
+	fields []*fieldPlan
+	slot   int // index in a scope's slot table, for context protos
+
+	// reachable from a singleton through always-new protos: its context
+	// deps must go through a resolving proxy.
+	fromSingleton bool
+
+	// weaving
+	planned [][]aop.PlannedAdvice // per method, from the declarations
+	advised bool
+	chains  []*aop.Chain
+	weaving int // 0 not yet, 1 in progress, 2 done
+
+	// singleton state
+	state    int // 0 not created, 1 creating, 2 created
+	instance any
+	proxy    any // the fixed-target proxy of an advised singleton
+	ctxProxy any // the resolving proxy of a context proto
+}
+
+func (p *protoDef) String() string { return p.typ.String() }
+
+// label names a proto in messages: "pkg.Type" plus its name when it is not
+// the default one.
+func (p *protoDef) label() string {
+	if p.name != proto.DefaultName(p.typ.Name()) {
+		return fmt.Sprintf("%s(%s)", p.typ, p.name)
+	}
+	return p.typ.String()
+}
+
+// complete turns a registration into a protoDef: what the descriptor leaves
+// zero is read by reflection, once.
+func (c *Container) complete(r registration) (*protoDef, []error) {
+	d := r.desc
+	if d.Type == nil {
+		return nil, []error{&Error{Code: CodeBadProto, Pos: r.at, Msg: "descriptor without Type"}}
+	}
+	t := d.Type
+	if t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	pos := d.Pos.String()
+	if pos == "" {
+		pos = r.at
+		if pos != "" {
+			pos = "registered at " + pos
+		}
+	}
+	init, mtag, ok := markerOf(t)
+	if !ok && d.InitType == 0 {
+		return nil, []error{&Error{Code: CodeBadProto, Proto: t.String(), Pos: pos,
+			Msg: "no marker: embed proto.Singleton, proto.Context or proto.AlwaysNew as the first field"}}
+	}
+	var errs []error
+	mt, err := proto.ParseMarkerTag(mtag)
+	if err != nil {
+		errs = append(errs, &Error{Code: CodeBadTag, Proto: t.String(), Field: t.Field(0).Name, Pos: pos, Msg: err.Error()})
+	}
+	p := &protoDef{desc: d, typ: t, ptr: reflect.PointerTo(t), module: t.PkgPath(), pos: pos}
+	p.init = d.InitType
+	if p.init == 0 {
+		p.init = init
+	}
+	p.name = d.Name
+	if p.name == "" {
+		p.name = mt.Name
+	}
+	if p.name == "" {
+		p.name = proto.DefaultName(t.Name())
+	}
+	p.access = mt.Access
+	if d.Access == proto.Public {
+		p.access = proto.Public
+	}
+	q := d.Qualifiers
+	if q == nil {
+		q = mt.Qualifiers
+	}
+	p.quals = q.With(proto.QualifierInitType, p.init.String()).With(proto.QualifierModule, p.module)
+	p.newFn = d.New
+	if p.newFn == nil {
+		p.newFn = func() any { return reflect.New(t).Interface() }
+	}
+	p.hooks = hooksOf(reflect.New(t).Interface())
+
+	fields := d.Fields
+	if fields == nil {
+		var ferrs []error
+		fields, ferrs = reflectFields(t, pos)
+		errs = append(errs, ferrs...)
+	}
+	for _, f := range fields {
+		set := f.Set
+		if set == nil {
+			set = fieldSetter(f.Offset, f.Type)
+		}
+		p.fields = append(p.fields, &fieldPlan{Field: f, set: set, iface: f.Type.Kind() == reflect.Interface})
+	}
+	if d.Methods == nil {
+		p.desc.Methods = reflectMethods(p.ptr)
+	}
+	return p, errs
+}
+
+// reflectFields reads the inject sites of t from its tags.
+func reflectFields(t reflect.Type, pos string) ([]proto.Field, []error) {
+	var out []proto.Field
+	var errs []error
+	for i := 1; i < t.NumField(); i++ {
+		sf := t.Field(i)
+		tag, err := proto.ParseFieldTag(sf.Tag)
+		if err != nil {
+			errs = append(errs, &Error{Code: CodeBadTag, Proto: t.String(), Field: sf.Name, Pos: pos, Msg: err.Error()})
+			continue
+		}
+		if !tag.Inject {
+			continue
+		}
+		if tag.Group != "" && sf.Type.Kind() != reflect.Slice {
+			errs = append(errs, &Error{Code: CodeBadTag, Proto: t.String(), Field: sf.Name, Pos: pos,
+				Msg: fmt.Sprintf("group %q needs a slice field, not %s", tag.Group, sf.Type)})
+			continue
+		}
+		out = append(out, proto.Field{Name: sf.Name, Type: sf.Type, Offset: sf.Offset, Tag: tag})
+	}
+	return out, errs
+}
+
+// reflectMethods lists the exported methods of ptr, sorted by name as
+// reflect gives them and as the generator emits them.
+func reflectMethods(ptr reflect.Type) []proto.Method {
+	out := make([]proto.Method, 0, ptr.NumMethod())
+	for i := range ptr.NumMethod() {
+		m := ptr.Method(i)
+		out = append(out, proto.Method{Name: m.Name, CtxFirst: m.Type.NumIn() > 1 && m.Type.In(1) == ctxType})
+	}
+	return out
+}

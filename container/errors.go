@@ -1,0 +1,138 @@
+package container
+
+import (
+	"errors"
+	"strings"
+
+	"github.com/teggo/teggo/internal/suggest"
+)
+
+// Code is the stable identifier of a container error, for searching and for
+// errors.Is. Codes never change meaning once released.
+type Code string
+
+// The container's error codes.
+const (
+	CodeProtoNotFound      Code = "TEGGO_PROTO_NOT_FOUND"       // an inject site or lookup matches nothing
+	CodeMultiProtoFound    Code = "TEGGO_MULTI_PROTO_FOUND"     // an inject site matches several protos
+	CodeCycle              Code = "TEGGO_CYCLE"                 // objects inject each other in a cycle
+	CodeDuplicateProto     Code = "TEGGO_DUPLICATE_PROTO"       // two protos share name, module and qualifiers
+	CodePrivateAccess      Code = "TEGGO_PRIVATE_ACCESS"        // a private proto injected from another package
+	CodeBadTag             Code = "TEGGO_BAD_TAG"               // a marker or inject tag is malformed
+	CodeBadProto           Code = "TEGGO_BAD_PROTO"             // a registered value is not a valid proto
+	CodeTypeMismatch       Code = "TEGGO_TYPE_MISMATCH"         // a named proto's type does not fit the field
+	CodeContextInjection   Code = "TEGGO_CONTEXT_IN_SINGLETON"  // a context proto injected where no scope exists, without a usable proxy
+	CodeScopeClosed        Code = "TEGGO_SCOPE_CLOSED"          // access through a scope after Close
+	CodeNoScope            Code = "TEGGO_NO_SCOPE"              // a context proto asked for outside any scope
+	CodeNotBuilt           Code = "TEGGO_NOT_BUILT"             // a lookup or scope before Build succeeded
+	CodeStopped            Code = "TEGGO_STOPPED"               // a lookup or scope after Stop
+	CodeAlreadyBuilt       Code = "TEGGO_ALREADY_BUILT"         // Register, Provide or Build after Build
+	CodeProvide            Code = "TEGGO_PROVIDE"               // a constructor given to Provide is invalid, or it failed
+	CodeLifecycle          Code = "TEGGO_LIFECYCLE"             // a lifecycle hook failed
+	CodeAdviceNotFound     Code = "TEGGO_ADVICE_NOT_FOUND"      // a pointcut or crosscut names an advice that is not registered
+	CodeBadAdvice          Code = "TEGGO_BAD_ADVICE"            // an advice proto implements no advice hook, or its params are invalid
+	CodeNoProxy            Code = "TEGGO_NO_PROXY"              // advice targets a proto that has no generated proxy
+	CodeAdviceBypassed     Code = "TEGGO_ADVICE_BYPASSED"       // a concrete-type inject site bypasses advice (strict mode)
+	CodeBadDecl            Code = "TEGGO_BAD_DECL"              // a declaration (pointcut, crosscut, ...) is invalid
+	CodeContextAdviceNoCtx Code = "TEGGO_CONTEXT_ADVICE_NO_CTX" // context advice on a method without a ctx first parameter
+)
+
+// Error is a container error: a stable Code, the proto and field concerned,
+// where the proto is declared, what is wrong, and a hint when one helps.
+// Match it with errors.Is against the Err* sentinels (compares codes) or
+// errors.As to read its fields.
+type Error struct {
+	Code  Code
+	Proto string // the proto concerned, as "pkg.Type" or its name
+	Field string // the inject field, when one is concerned
+	Pos   string // file:line of the proto's declaration or registration, when known
+	Msg   string // what is wrong
+	Hint  string // e.g. `did you mean "topicRepo"?`
+	// Candidates lists the matching protos of a TEGGO_MULTI_PROTO_FOUND.
+	Candidates []string
+	// Path is the cycle of a TEGGO_CYCLE, as "A -> inject b -> B -> inject a -> A".
+	Path string
+	// Err is the underlying cause, when there is one.
+	Err error
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString(string(e.Code))
+	b.WriteString(": ")
+	if e.Proto != "" {
+		b.WriteString(e.Proto)
+		if e.Field != "" {
+			b.WriteString("." + e.Field)
+		}
+		if e.Pos != "" {
+			b.WriteString(" (" + e.Pos + ")")
+		}
+		b.WriteString(": ")
+	}
+	b.WriteString(e.Msg)
+	if e.Path != "" {
+		b.WriteString(": " + e.Path)
+	}
+	if len(e.Candidates) > 0 {
+		b.WriteString(": " + strings.Join(e.Candidates, ", "))
+	}
+	if e.Err != nil {
+		b.WriteString(": " + e.Err.Error())
+	}
+	if e.Hint != "" {
+		b.WriteString("; " + e.Hint)
+	}
+	return b.String()
+}
+
+// Unwrap returns the cause.
+func (e *Error) Unwrap() error { return e.Err }
+
+// Is reports whether target is an *Error with the same Code, so that
+// errors.Is(err, container.ErrProtoNotFound) works.
+func (e *Error) Is(target error) bool {
+	t, ok := target.(*Error)
+	return ok && t.Code == e.Code && t.Msg == ""
+}
+
+// Sentinels for errors.Is; each matches every *Error of its code.
+var (
+	ErrProtoNotFound      = &Error{Code: CodeProtoNotFound}
+	ErrMultiProtoFound    = &Error{Code: CodeMultiProtoFound}
+	ErrCycle              = &Error{Code: CodeCycle}
+	ErrDuplicateProto     = &Error{Code: CodeDuplicateProto}
+	ErrPrivateAccess      = &Error{Code: CodePrivateAccess}
+	ErrBadTag             = &Error{Code: CodeBadTag}
+	ErrBadProto           = &Error{Code: CodeBadProto}
+	ErrTypeMismatch       = &Error{Code: CodeTypeMismatch}
+	ErrContextInjection   = &Error{Code: CodeContextInjection}
+	ErrScopeClosed        = &Error{Code: CodeScopeClosed}
+	ErrNoScope            = &Error{Code: CodeNoScope}
+	ErrNotBuilt           = &Error{Code: CodeNotBuilt}
+	ErrStopped            = &Error{Code: CodeStopped}
+	ErrAlreadyBuilt       = &Error{Code: CodeAlreadyBuilt}
+	ErrProvide            = &Error{Code: CodeProvide}
+	ErrLifecycle          = &Error{Code: CodeLifecycle}
+	ErrAdviceNotFound     = &Error{Code: CodeAdviceNotFound}
+	ErrBadAdvice          = &Error{Code: CodeBadAdvice}
+	ErrNoProxy            = &Error{Code: CodeNoProxy}
+	ErrAdviceBypassed     = &Error{Code: CodeAdviceBypassed}
+	ErrBadDecl            = &Error{Code: CodeBadDecl}
+	ErrContextAdviceNoCtx = &Error{Code: CodeContextAdviceNoCtx}
+)
+
+// CodeOf returns the code of the first *Error in err's tree, or "".
+func CodeOf(err error) Code {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return ""
+}
+
+// didYouMean returns a hint naming the candidate closest to want, when one
+// is close enough to be a likely typo.
+func didYouMean(want string, candidates []string) string {
+	return suggest.DidYouMean(want, candidates)
+}

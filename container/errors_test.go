@@ -1,0 +1,296 @@
+package container_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/teggo/teggo/aop"
+	"github.com/teggo/teggo/container"
+	"github.com/teggo/teggo/proto"
+)
+
+// Every error code is triggered here, and its code, sentinel and message
+// are checked.
+
+type TopicRepo struct{ proto.Singleton }
+
+type needsRepo struct {
+	proto.Singleton
+	Repo *TopicRepo `inject:"topicRepos"`
+}
+
+func TestProtoNotFoundSuggestsNearName(t *testing.T) {
+	err := buildErr(t, new(TopicRepo), new(needsRepo))
+	wantCode(t, err, container.ErrProtoNotFound, "needsRepo.Repo", `name "topicRepos"`, `did you mean "topicRepo"?`)
+}
+
+type TopicRepository struct{ proto.Singleton }
+
+type needsByType struct {
+	proto.Singleton
+	Repo *TopicRepository `inject:""`
+}
+
+func TestProtoNotFoundByType(t *testing.T) {
+	err := buildErr(t, new(TopicRepo), new(needsByType))
+	wantCode(t, err, container.ErrProtoNotFound, "needsByType.Repo", "nothing provides *container_test.TopicRepository")
+}
+
+type Notifier interface{ Notify() }
+type mailNotifier struct{ proto.Singleton }
+type smsNotifier struct{ proto.Singleton }
+
+func (*mailNotifier) Notify() {}
+func (*smsNotifier) Notify()  {}
+
+type needsNotifier struct {
+	proto.Singleton
+	N Notifier `inject:""`
+}
+
+func TestMultiProtoFoundListsEveryCandidate(t *testing.T) {
+	err := buildErr(t, new(mailNotifier), new(smsNotifier), new(needsNotifier))
+	wantCode(t, err, container.ErrMultiProtoFound, "needsNotifier.N", "2 candidates", "mailNotifier", "smsNotifier", "qualifier")
+	var e *container.Error
+	errors.As(err, &e)
+	if len(e.Candidates) != 2 {
+		t.Fatalf("candidates %v", e.Candidates)
+	}
+}
+
+type cycA struct {
+	proto.Singleton
+	B *cycB `inject:""`
+}
+type cycB struct {
+	proto.Singleton
+	A *cycA `inject:""`
+}
+
+func TestCycleFailsAtBuildWithPath(t *testing.T) {
+	err := buildErr(t, new(cycA), new(cycB))
+	wantCode(t, err, container.ErrCycle, "cycA -> inject B -> cycB -> inject A -> cycA")
+}
+
+type cycCtx struct {
+	proto.Context
+	Self *cycCtx2 `inject:""`
+}
+type cycCtx2 struct {
+	proto.Context
+	Back *cycCtx `inject:""`
+}
+
+func TestCycleOfContextProtos(t *testing.T) {
+	err := buildErr(t, new(cycCtx), new(cycCtx2))
+	wantCode(t, err, container.ErrCycle, "cycCtx -> inject Self -> cycCtx2 -> inject Back -> cycCtx")
+}
+
+type dupOne struct {
+	proto.Singleton `name:"same"`
+}
+type dupTwo struct {
+	proto.Singleton `name:"same"`
+}
+
+func TestDuplicateProto(t *testing.T) {
+	err := buildErr(t, new(dupOne), new(dupTwo))
+	wantCode(t, err, container.ErrDuplicateProto, `name "same"`, "dupOne")
+	// A qualifier tells them apart.
+	c := container.New()
+	c.Register(new(dupOne), proto.Descriptor{Type: reflect.TypeFor[dupTwo](), Qualifiers: proto.Qualifiers{{Key: "k", Value: "v"}}})
+	if err := c.Build(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+}
+
+type badMarkerTag struct {
+	proto.Singleton `access:"protected"`
+}
+type badFieldTag struct {
+	proto.Singleton
+	X *TopicRepo `inject:"" optional:"maybe"`
+}
+type misspeltTag struct {
+	proto.Singleton `nmae:"x"`
+}
+type optionalWithoutInject struct {
+	proto.Singleton
+	X *TopicRepo `optional:"true"`
+}
+
+func TestBadTags(t *testing.T) {
+	err := buildErr(t, new(badMarkerTag), new(badFieldTag), new(misspeltTag), new(optionalWithoutInject), new(TopicRepo))
+	wantCode(t, err, container.ErrBadTag,
+		`badMarkerTag.Singleton`, `access "protected"`,
+		`badFieldTag.X`, `optional "maybe"`,
+		`unknown tag key "nmae" (did you mean "name"?)`,
+		`optionalWithoutInject.X`, `without inject`)
+	if n := strings.Count(err.Error(), "TEGGO_BAD_TAG"); n != 4 {
+		t.Fatalf("Build reported %d of 4 bad tags: %v", n, err)
+	}
+}
+
+type noMarker struct{ X int }
+type markerByValue struct{ proto.Singleton }
+
+func TestBadProto(t *testing.T) {
+	err := buildErr(t, proto.Descriptor{Type: reflect.TypeFor[noMarker]()})
+	wantCode(t, err, container.ErrBadProto, "no marker")
+	err = buildErr(t, markerByValue{})
+	wantCode(t, err, container.ErrBadProto, "registered by pointer", "Register(new(markerByValue))")
+}
+
+type wrongType struct {
+	proto.Singleton
+	Repo *TopicRepository `inject:"topicRepo"`
+}
+
+func TestTypeMismatch(t *testing.T) {
+	err := buildErr(t, new(TopicRepo), new(wrongType))
+	wantCode(t, err, container.ErrTypeMismatch, "wrongType.Repo", `proto "topicRepo" is a *container_test.TopicRepo`)
+}
+
+type ctxThing struct{ proto.Context }
+
+func (*ctxThing) Do()                       {}
+func (*ctxThing) DoCtx(ctx context.Context) {}
+
+type concreteHolder struct {
+	proto.Singleton
+	T *ctxThing `inject:""`
+}
+
+type Doer interface{ Do() }
+type DoerCtx interface{ DoCtx(context.Context) }
+
+type ifaceHolder struct {
+	proto.Singleton
+	T DoerCtx `inject:""`
+}
+
+type noCtxHolder struct {
+	proto.Singleton
+	T Doer `inject:""`
+}
+
+func TestContextProtoInSingleton(t *testing.T) {
+	err := buildErr(t, new(ctxThing), new(concreteHolder))
+	wantCode(t, err, container.ErrContextInjection, "concreteHolder.T", "outlives every scope", "declare the field as an interface")
+
+	err = buildErr(t, new(ctxThing), new(ifaceHolder))
+	wantCode(t, err, container.ErrContextInjection, "ifaceHolder.T", "has no proxy", "teggo gen")
+
+	withProxy := proto.Descriptor{Type: reflect.TypeFor[ctxThing](), Proxy: func(aop.Target, []*aop.Chain) any { return nil }}
+	err = buildErr(t, withProxy, new(noCtxHolder))
+	wantCode(t, err, container.ErrContextInjection, "noCtxHolder.T", "method ctxThing.Do takes no context.Context first")
+}
+
+func TestNotBuiltStoppedAlreadyBuilt(t *testing.T) {
+	c := container.New()
+	c.Register(new(TopicRepo))
+	_, err := container.Lookup[*TopicRepo](c)
+	wantCode(t, err, container.ErrNotBuilt, "before Build")
+
+	if err := c.Build(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	wantCode(t, c.Build(context.Background()), container.ErrAlreadyBuilt, "twice")
+	wantCode(t, c.Provide(func() int { return 1 }), container.ErrAlreadyBuilt, "Provide after Build")
+
+	if err := c.Stop(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	_, err = container.Lookup[*TopicRepo](c)
+	wantCode(t, err, container.ErrStopped, "stopped")
+	ctx, sc := container.NewScope(context.Background(), c)
+	defer sc.Close()
+	_, err = container.Get[*TopicRepo](ctx)
+	wantCode(t, err, container.ErrStopped, "stopped")
+}
+
+func TestProvideErrors(t *testing.T) {
+	c := container.New()
+	wantCode(t, c.Provide(42), container.ErrProvide, "wants a function, got int")
+	wantCode(t, c.Provide(func() {}), container.ErrProvide, "dig refused")
+	// A failing constructor fails Build with dig's error inside.
+	type needsPort struct {
+		proto.Singleton
+		Port int `inject:""`
+	}
+	c = container.New()
+	c.Register(new(needsPort))
+	c.Provide(func() (int, error) { return 0, fmt.Errorf("no port configured") })
+	err := c.Build(context.Background())
+	wantCode(t, err, container.ErrProvide, "a constructor failed", "no port configured")
+}
+
+// Advice errors.
+
+type Svc2 struct{ proto.Singleton }
+
+func (*Svc2) Run(ctx context.Context) error { return nil }
+func (*Svc2) Plain() error                  { return nil }
+
+type Logging struct{ proto.Singleton }
+
+func (*Logging) BeforeCall(*aop.Call) error { return nil }
+
+type NotAdvice struct{ proto.Singleton }
+
+type CtxAdvice struct{ proto.Context }
+
+func (*CtxAdvice) BeforeCall(*aop.Call) error { return nil }
+
+// svc2Proxy stands for generated code; these tests fail before any call.
+var svc2WithProxy = proto.Descriptor{Type: reflect.TypeFor[Svc2](), Proxy: func(aop.Target, []*aop.Chain) any { return new(int) }}
+
+func TestAdviceErrors(t *testing.T) {
+	err := buildErr(t, svc2WithProxy, aop.Pointcut((*Svc2).Run, "logger"), new(Logging))
+	wantCode(t, err, container.ErrAdviceNotFound, "Svc2.Run", "advice logger is not registered", "pointcut at")
+
+	err = buildErr(t, svc2WithProxy, aop.Pointcut((*Svc2).Run, new(NotAdvice)), new(NotAdvice))
+	wantCode(t, err, container.ErrBadAdvice, "implements no advice hook")
+
+	err = buildErr(t, new(Svc2), aop.Pointcut((*Svc2).Run, new(Logging)), new(Logging))
+	wantCode(t, err, container.ErrNoProxy, "Svc2", "has no proxy", "teggo gen")
+
+	err = buildErr(t, svc2WithProxy, aop.Pointcut((*Svc2).Plain, new(CtxAdvice)), new(CtxAdvice))
+	wantCode(t, err, container.ErrContextAdviceNoCtx, "Svc2.Plain", "without a context.Context first parameter")
+
+	err = buildErr(t, svc2WithProxy, aop.Pointcut(42, new(Logging)), new(Logging))
+	wantCode(t, err, container.ErrBadDecl, "invalid declaration")
+}
+
+type bypasser struct {
+	proto.Singleton
+	S *Svc2 `inject:""`
+}
+
+func TestAdviceBypassedWarnsOrFailsInStrictMode(t *testing.T) {
+	var log strings.Builder
+	c := container.New(container.WithLogger(newTextLogger(&log)))
+	c.Register(svc2WithProxy, aop.Pointcut((*Svc2).Run, new(Logging)), new(Logging), new(bypasser))
+	if err := c.Build(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(log.String(), "TEGGO_ADVICE_BYPASSED") || !strings.Contains(log.String(), "bypasser") {
+		t.Fatalf("no warning logged: %q", log.String())
+	}
+	c = container.New(container.Strict())
+	c.Register(svc2WithProxy, aop.Pointcut((*Svc2).Run, new(Logging)), new(Logging), new(bypasser))
+	wantCode(t, c.Build(context.Background()), container.ErrAdviceBypassed, "bypasser.S", "bypasses the advice", "interface")
+}
+
+func TestBuildReportsEveryProblemAtOnce(t *testing.T) {
+	err := buildErr(t, new(needsRepo), new(cycA), new(cycB), new(dupOne), new(dupTwo))
+	for _, code := range []container.Code{container.CodeProtoNotFound, container.CodeCycle, container.CodeDuplicateProto} {
+		if !strings.Contains(err.Error(), string(code)) {
+			t.Errorf("missing %s in %v", code, err)
+		}
+	}
+}
