@@ -73,6 +73,9 @@ func New(opts ...Option) *Container {
 	for _, o := range opts {
 		o(c)
 	}
+	// The container is injectable itself (`C *container.Container `inject:""``),
+	// for subsystems that open scopes: the event bus, the scheduler, HTTP.
+	_ = c.Supply(c)
 	return c
 }
 

@@ -98,3 +98,15 @@ func must(t *testing.T, err error) {
 		t.Fatal(err)
 	}
 }
+
+type opensScopes struct {
+	proto.Singleton
+	C *container.Container `inject:""`
+}
+
+func TestContainerIsInjectable(t *testing.T) {
+	c := build(t, new(opensScopes))
+	if mustLookup[*opensScopes](t, c).C != c {
+		t.Fatal("the container did not inject itself")
+	}
+}
