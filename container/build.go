@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"unsafe"
 
 	"github.com/teggo/teggo/proto"
 )
@@ -81,7 +82,7 @@ func (c *Container) Build(ctx context.Context) error {
 			}
 		}
 	}
-	c.byType = make(map[reflect.Type]*lookupResult)
+	c.byType = make(map[unsafe.Pointer]*lookupResult)
 	count := map[reflect.Type]int{}
 	for _, p := range c.protos {
 		count[p.ptr]++
@@ -92,7 +93,7 @@ func (c *Container) Build(ctx context.Context) error {
 			if p.init == proto.InitSingleton {
 				r.value = p.instance
 			}
-			c.byType[p.ptr] = r
+			c.byType[typeKey(p.ptr)] = r
 		}
 	}
 	c.built.Store(true)

@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+	"unsafe"
 
 	"go.uber.org/dig"
 
@@ -32,17 +33,21 @@ type Container struct {
 	groups map[digKey][]*ctorInfo
 
 	protos    []*protoDef
-	ctxCount  int         // number of context protos: the slot count of a scope
-	ctxProtos []*protoDef // context protos by slot
+	byName    map[string][]*protoDef       // resolution indexes, made at Build
+	byPtr     map[reflect.Type][]*protoDef //
+	byIface   map[reflect.Type][]*protoDef // protos implementing an interface, per interface
+	resolveMu sync.Mutex                   // guards byIface for lookups after Build
+	ctxCount  int                          // number of context protos: the slot count of a scope
+	ctxProtos []*protoDef                  // context protos by slot
 
 	built   atomic.Bool
 	stopped atomic.Bool
 	buildMu sync.Mutex
 
 	digValues map[digKey]reflect.Value
-	created   []*protoDef                    // singletons in creation order
-	byType    map[reflect.Type]*lookupResult // by a proto's own pointer type
-	lookups   sync.Map                       // reflect.Type or lookupKey → *lookupResult
+	created   []*protoDef                      // singletons in creation order
+	byType    map[unsafe.Pointer]*lookupResult // by a proto's own pointer type
+	lookups   sync.Map                         // reflect.Type or lookupKey → *lookupResult
 	warnings  []error
 }
 

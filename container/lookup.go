@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"reflect"
+	"unsafe"
 
 	"github.com/teggo/teggo/proto"
 )
@@ -23,10 +24,14 @@ type lookupResult struct {
 	err   error
 }
 
+// typeKey is the identity of a reflect.Type as a plain pointer: a map keyed
+// by it hashes one word instead of an interface.
+func typeKey(t reflect.Type) unsafe.Pointer { return (*iface)(unsafe.Pointer(&t)).data }
+
 // find resolves a lookup of type t (and name) once and caches it.
 func (c *Container) find(t reflect.Type, name string) *lookupResult {
 	if name == "" {
-		if r := c.byType[t]; r != nil {
+		if r := c.byType[typeKey(t)]; r != nil {
 			return r
 		}
 	}
@@ -35,7 +40,9 @@ func (c *Container) find(t reflect.Type, name string) *lookupResult {
 		return r.(*lookupResult)
 	}
 	r := &lookupResult{iface: t.Kind() == reflect.Interface}
+	c.resolveMu.Lock()
 	kind, p, dk, err := c.resolve(request{t: t, name: name})
+	c.resolveMu.Unlock()
 	switch {
 	case err != nil:
 		r.err = err

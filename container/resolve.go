@@ -49,7 +49,7 @@ func (c *Container) resolve(r request) (depKind, *protoDef, digKey, *Error) {
 		return depDig, nil, k, nil
 	}
 	var cands, mismatched, private []*protoDef
-	for _, p := range c.protos {
+	for _, p := range c.candidates(r) {
 		if r.name != "" {
 			if p.name != r.name {
 				continue
@@ -109,6 +109,38 @@ func (c *Container) resolve(r request) (depKind, *protoDef, digKey, *Error) {
 			Candidates: names, Hint: "choose one with inject:\"name\" or qualifier:\"k=v\""}
 	}
 	return depProto, cands[0], dk, nil
+}
+
+// candidates narrows the protos to scan for r using the indexes: by name,
+// by exact pointer type, or — for interfaces — every proto, scanned once per
+// interface type and cached.
+func (c *Container) candidates(r request) []*protoDef {
+	if c.byName == nil {
+		c.byName = map[string][]*protoDef{}
+		c.byPtr = map[reflect.Type][]*protoDef{}
+		c.byIface = map[reflect.Type][]*protoDef{}
+		for _, p := range c.protos {
+			c.byName[p.name] = append(c.byName[p.name], p)
+			c.byPtr[p.ptr] = append(c.byPtr[p.ptr], p)
+		}
+	}
+	switch {
+	case r.name != "":
+		return c.byName[r.name]
+	case r.t.Kind() != reflect.Interface:
+		return c.byPtr[r.t]
+	}
+	if ps, ok := c.byIface[r.t]; ok {
+		return ps
+	}
+	var ps []*protoDef
+	for _, p := range c.protos {
+		if p.ptr.Implements(r.t) {
+			ps = append(ps, p)
+		}
+	}
+	c.byIface[r.t] = ps
+	return ps
 }
 
 // narrow keeps the protos that match keep, unless none does.

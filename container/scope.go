@@ -26,8 +26,9 @@ type Scope struct {
 	slots  []slot
 	closed atomic.Bool
 
-	mu    sync.Mutex
-	order []int // slots in creation order, for destruction
+	mu       sync.Mutex
+	order    []int  // slots in creation order, for destruction
+	orderBuf [6]int // backs order for the usual few objects: no growth allocations
 }
 
 // slot holds one context proto's object in one scope.
@@ -49,6 +50,7 @@ type scopeKey struct{}
 //	defer scope.Close()
 func NewScope(ctx context.Context, c *Container) (context.Context, *Scope) {
 	sc := &Scope{c: c, slots: make([]slot, c.ctxCount)}
+	sc.order = sc.orderBuf[:0]
 	ctx = context.WithValue(ctx, scopeKey{}, sc)
 	sc.ctx = ctx
 	return ctx, sc
@@ -148,11 +150,17 @@ func (sc *Scope) Close() error {
 	sc.order = nil
 	sc.mu.Unlock()
 
-	ctx := context.WithoutCancel(sc.ctx)
+	var ctx context.Context // the scope's values without its cancellation, made only if a hook runs
 	var errs []error
 	for i := len(order) - 1; i >= 0; i-- {
-		s := &sc.slots[order[i]]
-		if err := sc.c.destroy(ctx, sc.c.ctxProtos[order[i]], s.obj); err != nil {
+		p := sc.c.ctxProtos[order[i]]
+		if p.hooks&(hookPreDestroy|hookDestroy) == 0 {
+			continue
+		}
+		if ctx == nil {
+			ctx = context.WithoutCancel(sc.ctx)
+		}
+		if err := sc.c.destroy(ctx, p, sc.slots[order[i]].obj); err != nil {
 			errs = append(errs, err)
 		}
 	}
