@@ -1,0 +1,60 @@
+package ajv_test
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/teggo/teggo/ajv"
+)
+
+type SyncPackageTask struct {
+	Fullname     string  `json:"fullname" transform:"trim" jsonschema:"maxLength=100"`
+	Tips         string  `json:"tips" transform:"trim" jsonschema:"minLength=2,maxLength=1024"`
+	Force        bool    `json:"force"`
+	RegistryName *string `json:"registryName,omitempty" jsonschema:"enum=npm,enum=cnpm"`
+}
+
+func ExampleAjv_Validate() {
+	validator := ajv.New()
+
+	task := &SyncPackageTask{Fullname: "  teggo  ", Tips: " x "}
+	err := validator.Validate(task)
+
+	fmt.Printf("fullname after trim: %q\n", task.Fullname)
+	var invalid *ajv.InvalidParamError
+	if errors.As(err, &invalid) {
+		for _, v := range invalid.Errors {
+			fmt.Println(v.InstancePath, v.Keyword, v.Params, v.Message)
+		}
+	}
+	// Output:
+	// fullname after trim: "teggo"
+	// /tips minLength map[limit:2] must NOT have fewer than 2 characters
+}
+
+func ExampleAjv_ValidateJSON() {
+	validator := ajv.New()
+	// A typebox schema: Type.Object({ fullname: Type.String({ transform: [TransformEnum.trim], maxLength: 5 }), force: Type.Boolean() })
+	schema := []byte(`{"type":"object","additionalProperties":false,
+		"properties":{"fullname":{"type":"string","transform":["trim"],"maxLength":5},"force":{"type":"boolean"}},
+		"required":["fullname","force"]}`)
+
+	fmt.Println(validator.ValidateJSON(schema, []byte(`{"fullname":"  abc  ","force":true}`)))
+
+	err := validator.ValidateJSON(schema, []byte(`{"fullname":"toolong","x":1}`))
+	var invalid *ajv.InvalidParamError
+	if errors.As(err, &invalid) {
+		for _, v := range invalid.Errors {
+			fmt.Printf("%q %s %s\n", v.InstancePath, v.SchemaPath, v.Message)
+		}
+	}
+
+	var syntax *ajv.SyntaxError
+	fmt.Println(errors.As(validator.ValidateJSON(schema, []byte(`{"fullname":`)), &syntax))
+	// Output:
+	// <nil>
+	// "" #/additionalProperties must NOT have additional properties
+	// "/force" #/required must have required property 'force'
+	// "/fullname" #/properties/fullname/maxLength must NOT have more than 5 characters
+	// true
+}

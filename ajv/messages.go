@@ -1,0 +1,331 @@
+package ajv
+
+import (
+	"cmp"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// rawError is a backend's failure before it becomes a Violation: where in
+// the instance, which keyword, and the few facts only the backend knows.
+// Limits and allowed values are read from the schema itself, so that both
+// backends produce the same Params and Message.
+type rawError struct {
+	inst    []string // instance tokens; for required, additionalProperties, dependencies and propertyNames: the object
+	keyword string
+	prop    string // missing, additional or invalid property name
+	i, j    int    // uniqueItems: the duplicate indexes
+	// schemaPtr is the pointer of the schema node the backend reports, used
+	// when locate finds none; hasPtr says whether it is known.
+	schemaPtr string
+	hasPtr    bool
+}
+
+// matcher returns the predicate that recognises the schema node behind e.
+func (e *rawError) matcher() func(any) bool {
+	switch e.keyword {
+	case "false schema":
+		return func(n any) bool { b, ok := n.(bool); return ok && !b }
+	case "required":
+		return func(n any) bool {
+			node, _ := n.(map[string]any)
+			req, _ := node["required"].([]any)
+			return slices.Contains(req, any(e.prop))
+		}
+	case "additionalProperties":
+		return func(n any) bool {
+			node, _ := n.(map[string]any)
+			if b, ok := node["additionalProperties"].(bool); !ok || b {
+				return false
+			}
+			if props, ok := node["properties"].(map[string]any); ok {
+				if _, ok := props[e.prop]; ok {
+					return false
+				}
+			}
+			if pp, ok := node["patternProperties"].(map[string]any); ok {
+				for p := range pp {
+					if re, err := regexp.Compile(p); err == nil && re.MatchString(e.prop) {
+						return false
+					}
+				}
+			}
+			return true
+		}
+	case "dependencies", "dependentRequired":
+		return func(n any) bool {
+			node, _ := n.(map[string]any)
+			deps, _ := node[e.keyword].(map[string]any)
+			_, ok := deps[e.prop]
+			return ok
+		}
+	}
+	return hasKeyword(e.keyword)
+}
+
+// toViolations turns raw errors into sorted, de-duplicated Violations.
+// Errors whose schema node cannot be located are failures inside anyOf,
+// oneOf or not (reported by the composite keyword) and are dropped, unless
+// the backend gave its own location.
+func (d *schemaDoc) toViolations(raws []rawError, instance any) []Violation {
+	if len(raws) == 0 {
+		return nil
+	}
+	found := make([]foundViolation, 0, len(raws))
+	for i := range raws {
+		e := &raws[i]
+		loc, ok := d.locate(e.inst, e.matcher())
+		if !ok {
+			if !e.hasPtr {
+				continue
+			}
+			n, found := d.resolvePointer(e.schemaPtr)
+			if !found {
+				continue
+			}
+			loc = located{ptr: e.schemaPtr, node: n}
+		}
+		found = append(found, foundViolation{v: d.violation(e, loc, instance), node: loc.ptr, inst: pointerOf(e.inst)})
+	}
+	out := make([]Violation, 0, len(found))
+	for _, f := range pruneBlocked(found) {
+		out = append(out, f.v)
+	}
+	slices.SortFunc(out, func(a, b Violation) int {
+		return cmp.Or(
+			cmp.Compare(a.InstancePath, b.InstancePath),
+			cmp.Compare(a.Keyword, b.Keyword),
+			cmp.Compare(a.SchemaPath, b.SchemaPath),
+			cmp.Compare(a.Message, b.Message),
+			cmp.Compare(fmt.Sprint(a.Params), fmt.Sprint(b.Params)),
+		)
+	})
+	return slices.CompactFunc(out, func(a, b Violation) bool {
+		return a.InstancePath == b.InstancePath && a.Keyword == b.Keyword &&
+			a.SchemaPath == b.SchemaPath && a.Message == b.Message &&
+			fmt.Sprint(a.Params) == fmt.Sprint(b.Params)
+	})
+}
+
+// foundViolation is a violation with the schema node and the instance
+// location it was checked at.
+type foundViolation struct {
+	v    Violation
+	node string
+	inst string
+}
+
+// blockingRank orders the keywords that end the checks of a schema on a
+// value: once a value has the wrong type, const, enum or format, the other
+// keywords of the same schema (and the schemas below it) are not reported
+// for that value. santhosh-tekuri/jsonschema stops there; the same rule is
+// applied to every backend so that they report the same violations.
+var blockingRank = map[string]int{"type": 1, "const": 2, "enum": 3, "format": 4}
+
+func pruneBlocked(found []foundViolation) []foundViolation {
+	type key struct{ node, inst string }
+	blockers := map[key]string{}
+	for _, f := range found {
+		r, ok := blockingRank[f.v.Keyword]
+		if !ok {
+			continue
+		}
+		k := key{f.node, f.inst}
+		if cur, ok := blockers[k]; !ok || r < blockingRank[cur] {
+			blockers[k] = f.v.Keyword
+		}
+	}
+	if len(blockers) == 0 {
+		return found
+	}
+	kept := found[:0:0]
+	for _, f := range found {
+		blocked := false
+		for k, kw := range blockers {
+			if f.node == k.node && f.inst == k.inst {
+				blocked = f.v.Keyword != kw
+			} else if strings.HasPrefix(f.node, k.node+"/") && strings.HasPrefix(f.inst, k.inst+"/") {
+				blocked = true
+			}
+			if blocked {
+				break
+			}
+		}
+		if !blocked {
+			kept = append(kept, f)
+		}
+	}
+	return kept
+}
+
+func (d *schemaDoc) violation(e *rawError, loc located, instance any) Violation {
+	node, _ := loc.node.(map[string]any)
+	kw := e.keyword
+	v := Violation{
+		InstancePath: pointerOf(e.inst),
+		SchemaPath:   "#" + loc.ptr + "/" + escapePointer(kw),
+		Keyword:      kw,
+	}
+	count := func(k string) int { return toInt(node[k]) }
+	switch kw {
+	case "false schema":
+		v.SchemaPath = "#" + loc.ptr
+		v.Params = map[string]any{}
+		v.Message = "boolean schema is false"
+	case "type":
+		t := typeString(node["type"])
+		v.Params = map[string]any{"type": t}
+		v.Message = "must be " + t
+	case "maxLength":
+		v.Params = map[string]any{"limit": count(kw)}
+		v.Message = fmt.Sprintf("must NOT have more than %d characters", count(kw))
+	case "minLength":
+		v.Params = map[string]any{"limit": count(kw)}
+		v.Message = fmt.Sprintf("must NOT have fewer than %d characters", count(kw))
+	case "maxItems":
+		v.Params = map[string]any{"limit": count(kw)}
+		v.Message = fmt.Sprintf("must NOT have more than %d items", count(kw))
+	case "minItems":
+		v.Params = map[string]any{"limit": count(kw)}
+		v.Message = fmt.Sprintf("must NOT have fewer than %d items", count(kw))
+	case "additionalItems":
+		n := 0
+		if items, ok := node["items"].([]any); ok {
+			n = len(items)
+		}
+		v.Params = map[string]any{"limit": n}
+		v.Message = fmt.Sprintf("must NOT have more than %d items", n)
+	case "maxProperties":
+		v.Params = map[string]any{"limit": count(kw)}
+		v.Message = fmt.Sprintf("must NOT have more than %d properties", count(kw))
+	case "minProperties":
+		v.Params = map[string]any{"limit": count(kw)}
+		v.Message = fmt.Sprintf("must NOT have fewer than %d properties", count(kw))
+	case "maximum", "minimum", "exclusiveMaximum", "exclusiveMinimum":
+		limit := node[kw]
+		if _, isBool := limit.(bool); isBool { // draft-04 boolean exclusive bounds
+			if kw == "exclusiveMaximum" {
+				limit = node["maximum"]
+			} else {
+				limit = node["minimum"]
+			}
+		}
+		op := map[string]string{"maximum": "<=", "minimum": ">=", "exclusiveMaximum": "<", "exclusiveMinimum": ">"}[kw]
+		v.Params = map[string]any{"comparison": op, "limit": limit}
+		v.Message = fmt.Sprintf("must be %s %v", op, limit)
+	case "multipleOf":
+		v.Params = map[string]any{"multipleOf": node[kw]}
+		v.Message = fmt.Sprintf("must be multiple of %v", node[kw])
+	case "pattern":
+		v.Params = map[string]any{"pattern": node[kw]}
+		v.Message = fmt.Sprintf("must match pattern %q", node[kw])
+	case "format":
+		v.Params = map[string]any{"format": node[kw]}
+		v.Message = fmt.Sprintf("must match format %q", node[kw])
+	case "enum":
+		v.Params = map[string]any{"allowedValues": node[kw]}
+		v.Message = "must be equal to one of the allowed values"
+	case "const":
+		v.Params = map[string]any{"allowedValue": node[kw]}
+		v.Message = "must be equal to constant"
+	case "uniqueItems":
+		i, j := max(e.i, e.j), min(e.i, e.j)
+		v.Params = map[string]any{"i": i, "j": j}
+		v.Message = fmt.Sprintf("must NOT have duplicate items (items ## %d and %d are identical)", i, j)
+	case "required":
+		v.InstancePath = pointerOf(append(slices.Clip(e.inst), e.prop))
+		v.Params = map[string]any{"missingProperty": e.prop}
+		v.Message = fmt.Sprintf("must have required property '%s'", e.prop)
+	case "additionalProperties":
+		v.Params = map[string]any{"additionalProperty": e.prop}
+		v.Message = "must NOT have additional properties"
+	case "dependencies", "dependentRequired":
+		deps, _ := node[kw].(map[string]any)
+		list, _ := deps[e.prop].([]any)
+		obj, _ := instanceAt(instance, e.inst).(map[string]any)
+		var names []string
+		missing := ""
+		for _, x := range list {
+			s, _ := x.(string)
+			names = append(names, s)
+			if _, ok := obj[s]; !ok && missing == "" {
+				missing = s
+			}
+		}
+		v.Params = map[string]any{"property": e.prop, "missingProperty": missing, "depsCount": len(names), "deps": strings.Join(names, ", ")}
+		v.Message = fmt.Sprintf("must have property %s when property %s is present", strings.Join(names, ", "), e.prop)
+	case "propertyNames":
+		v.Params = map[string]any{"propertyName": e.prop}
+		v.Message = "property name must be valid"
+	case "anyOf":
+		v.Params = map[string]any{}
+		v.Message = "must match a schema in anyOf"
+	case "oneOf":
+		v.Params = map[string]any{"passingSchemas": nil}
+		v.Message = "must match exactly one schema in oneOf"
+	case "not":
+		v.Params = map[string]any{}
+		v.Message = "must NOT be valid"
+	case "contains":
+		v.Params = map[string]any{"minContains": 1}
+		v.Message = "must contain at least 1 valid item(s)"
+	default:
+		v.Params = map[string]any{}
+		v.Message = fmt.Sprintf("must pass %q keyword validation", kw)
+	}
+	return v
+}
+
+// instanceAt returns the value at the instance tokens, or nil.
+func instanceAt(v any, tokens []string) any {
+	for _, t := range tokens {
+		switch c := v.(type) {
+		case map[string]any:
+			v = c[t]
+		case []any:
+			i, err := strconv.Atoi(t)
+			if err != nil || i < 0 || i >= len(c) {
+				return nil
+			}
+			v = c[i]
+		default:
+			return nil
+		}
+	}
+	return v
+}
+
+func typeString(t any) string {
+	switch t := t.(type) {
+	case string:
+		return t
+	case []any:
+		parts := make([]string, 0, len(t))
+		for _, x := range t {
+			parts = append(parts, fmt.Sprint(x))
+		}
+		return strings.Join(parts, ",")
+	}
+	return fmt.Sprint(t)
+}
+
+func toInt(v any) int {
+	switch n := v.(type) {
+	case json.Number:
+		if i, err := n.Int64(); err == nil {
+			return int(i)
+		}
+		if f, err := n.Float64(); err == nil {
+			return int(f)
+		}
+	case float64:
+		return int(n)
+	case int:
+		return n
+	}
+	return 0
+}

@@ -1,0 +1,294 @@
+package ajv
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"slices"
+	"strings"
+
+	"github.com/invopop/jsonschema"
+)
+
+// Schema is a compiled JSON schema: compile once, validate many times. It is
+// safe for concurrent use.
+type Schema struct {
+	raw        []byte
+	doc        *schemaDoc
+	compiled   Compiled
+	backend    string
+	transforms *schemaTransform
+	maxDepth   int
+}
+
+// Compile compiles a JSON schema literal with the default backend
+// (gojsonschema), for example a schema written for tegg with typebox:
+//
+//	{"type":"object","properties":{"fullname":{"type":"string","transform":["trim"],"maxLength":100}},"required":["fullname"]}
+//
+// The "transform" keyword (tegg's TransformEnum names) is applied to the
+// decoded input before validation. A schema that cannot be compiled, or that
+// a guard refuses, is a *SchemaError. Use Ajv.Compile to pick the backend.
+func Compile(schemaJSON []byte) (*Schema, error) {
+	return compileWith(GoJSONSchemaBackend(), schemaJSON, DefaultMaxDepth)
+}
+
+func compileWith(b Backend, schemaJSON []byte, maxDepth int) (*Schema, error) {
+	doc, err := parseSchema(schemaJSON)
+	if err != nil {
+		return nil, err
+	}
+	tx, err := buildSchemaTransform(doc)
+	if err != nil {
+		return nil, err
+	}
+	compiled, err := b.Compile(schemaJSON)
+	if err != nil {
+		return nil, err
+	}
+	return &Schema{
+		raw:        bytes.Clone(schemaJSON),
+		doc:        doc,
+		compiled:   compiled,
+		backend:    b.Name(),
+		transforms: tx,
+		maxDepth:   maxDepth,
+	}, nil
+}
+
+// JSON returns the schema document. The HTTP layer and the OpenAPI generator
+// use it; the returned slice is a copy.
+func (s *Schema) JSON() []byte { return bytes.Clone(s.raw) }
+
+// Backend returns the name of the backend that compiled the schema.
+func (s *Schema) Backend() string { return s.backend }
+
+// Validate decodes the raw JSON data, applies the schema's "transform"
+// keywords to the decoded value and validates it. Malformed JSON (or invalid
+// UTF-8, or nesting beyond the limit) is a *SyntaxError; a value that does
+// not satisfy the schema is an *InvalidParamError whose Data is the raw
+// input.
+func (s *Schema) Validate(data []byte) error {
+	_, err := s.ValidateDecoded(data)
+	return err
+}
+
+// ValidateDecoded is Validate that also returns the decoded, transformed
+// value (map[string]any, []any, string, bool, json.Number or nil), so that a
+// caller need not decode twice. The value is returned even when validation
+// fails, but not for a *SyntaxError.
+func (s *Schema) ValidateDecoded(data []byte) (any, error) {
+	v, err := decodeJSON(data, s.maxDepth)
+	if err != nil {
+		return nil, err
+	}
+	v = s.transforms.apply(v, 0)
+	if vs := s.compiled.Validate(v); len(vs) > 0 {
+		return v, &InvalidParamError{Data: rawData(data), Errors: vs}
+	}
+	return v, nil
+}
+
+// ValidateInstance validates an already decoded JSON value (map[string]any,
+// []any, string, bool, json.Number, float64 or nil). The schema's
+// "transform" keywords are applied to it first, changing maps and slices in
+// place.
+func (s *Schema) ValidateInstance(v any) error {
+	v = normalizeNumbers(v, 0)
+	v = s.transforms.apply(v, 0)
+	if vs := s.compiled.Validate(v); len(vs) > 0 {
+		return &InvalidParamError{Data: v, Errors: vs}
+	}
+	return nil
+}
+
+// normalizeNumbers turns the float64 of a plain json.Unmarshal into
+// json.Number, which both backends expect.
+func normalizeNumbers(v any, depth int) any {
+	if depth > maxConvertDepth {
+		return v
+	}
+	switch x := v.(type) {
+	case float64:
+		return json.Number(fmt.Sprint(x))
+	case map[string]any:
+		for k, e := range x {
+			x[k] = normalizeNumbers(e, depth+1)
+		}
+	case []any:
+		for i, e := range x {
+			x[i] = normalizeNumbers(e, depth+1)
+		}
+	}
+	return v
+}
+
+// reflectSchema generates the JSON schema of t with invopop/jsonschema:
+// jsonschema tags give the keywords, a property is required unless its json
+// tag has omitempty or omitzero (or its jsonschema tag says "optional"),
+// unknown properties are rejected, and transform tags are copied into the
+// schema as tegg's "transform" keyword so that raw JSON validated against
+// the schema is transformed like a struct would be.
+func reflectSchema(t reflect.Type) (out []byte, err error) {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			out, err = nil, schemaErrorf(nil, "cannot generate a schema for %s: %v", t, r)
+		}
+	}()
+	recursive := isRecursive(t)
+	r := &jsonschema.Reflector{
+		Anonymous:                  true,
+		DoNotReference:             !recursive, // a recursive type needs $defs and $ref
+		ExpandedStruct:             !recursive, // ExpandedStruct would drop the root's own definition
+		AllowAdditionalProperties:  false,
+		RequiredFromJSONSchemaTags: false,
+	}
+	s := r.ReflectFromType(t)
+	s.Version = "" // no $schema: both backends default to draft-07 semantics
+	annotate(t, s, s.Definitions, map[*jsonschema.Schema]bool{})
+	if !recursive {
+		s.Definitions = nil
+	}
+	out, err = json.Marshal(s)
+	if err != nil {
+		return nil, schemaErrorf(err, "marshal the schema of %s", t)
+	}
+	return out, nil
+}
+
+// isRecursive reports whether t contains itself.
+func isRecursive(t reflect.Type) bool {
+	var walk func(t reflect.Type, stack map[reflect.Type]bool) bool
+	walk = func(t reflect.Type, stack map[reflect.Type]bool) bool {
+		switch t.Kind() {
+		case reflect.Pointer, reflect.Slice, reflect.Array, reflect.Map:
+			return walk(t.Elem(), stack)
+		case reflect.Struct:
+			if stack[t] {
+				return true
+			}
+			stack[t] = true
+			defer delete(stack, t)
+			for i := range t.NumField() {
+				if walk(t.Field(i).Type, stack) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	return walk(t, map[reflect.Type]bool{})
+}
+
+// annotate walks the Go type alongside its generated schema to add what
+// invopop does not: the transform keyword and the "optional" tag.
+func annotate(t reflect.Type, s *jsonschema.Schema, defs jsonschema.Definitions, seen map[*jsonschema.Schema]bool) {
+	s = unwrap(s, defs)
+	if s == nil || seen[s] {
+		return
+	}
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.Slice, reflect.Array:
+		if s.Items != nil {
+			annotate(t.Elem(), s.Items, defs, seen)
+		}
+		return
+	case reflect.Map:
+		if s.AdditionalProperties != nil {
+			annotate(t.Elem(), s.AdditionalProperties, defs, seen)
+		}
+		return
+	case reflect.Struct:
+	default:
+		return
+	}
+	if s.Properties == nil {
+		return
+	}
+	seen[s] = true
+	for i := range t.NumField() {
+		f := t.Field(i)
+		jsonName, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if f.Anonymous && jsonName == "" {
+			annotate(f.Type, s, defs, seen) // promoted fields live in s
+			seen[s] = true
+			continue
+		}
+		if !f.IsExported() || jsonName == "-" {
+			continue
+		}
+		name := jsonName
+		if name == "" {
+			name = f.Name
+		}
+		prop, ok := s.Properties.Get(name)
+		if !ok || prop == nil {
+			continue
+		}
+		if slices.Contains(strings.Split(f.Tag.Get("jsonschema"), ","), "optional") {
+			s.Required = slices.DeleteFunc(s.Required, func(r string) bool { return r == name })
+		}
+		if tag, ok := f.Tag.Lookup("transform"); ok {
+			setTransform(f.Type, prop, defs, splitList(tag))
+		}
+		annotate(f.Type, prop, defs, seen)
+	}
+}
+
+// setTransform puts the transform keyword on the string schemas of t.
+func setTransform(t reflect.Type, s *jsonschema.Schema, defs jsonschema.Definitions, names []string) {
+	s = unwrap(s, defs)
+	if s == nil {
+		return
+	}
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.String:
+		if s.Extras == nil {
+			s.Extras = map[string]any{}
+		}
+		s.Extras["transform"] = names
+	case reflect.Slice, reflect.Array:
+		if s.Items != nil {
+			setTransform(t.Elem(), s.Items, defs, names)
+		}
+	case reflect.Map:
+		if s.AdditionalProperties != nil {
+			setTransform(t.Elem(), s.AdditionalProperties, defs, names)
+		}
+	}
+}
+
+// unwrap follows a $ref into defs and the nullable oneOf wrapper.
+func unwrap(s *jsonschema.Schema, defs jsonschema.Definitions) *jsonschema.Schema {
+	for i := 0; s != nil && i < 8; i++ {
+		switch {
+		case s.Ref != "":
+			s = defs[strings.TrimPrefix(s.Ref, "#/$defs/")]
+		case len(s.OneOf) == 2 && s.OneOf[1] != nil && s.OneOf[1].Type == "null":
+			s = s.OneOf[0]
+		default:
+			return s
+		}
+	}
+	return s
+}
+
+func splitList(tag string) []string {
+	var out []string
+	for _, p := range strings.Split(tag, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
