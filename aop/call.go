@@ -73,6 +73,21 @@ func ParamsOf[P any](c *Call) (p P, ok bool) {
 	return p, ok
 }
 
+// ArgAs returns argument i as a T. ok is false when it is not a T (a nil
+// interface value included). It panics, as Arg does, when i is out of range.
+func ArgAs[T any](c *Call, i int) (v T, ok bool) {
+	v, ok = c.frame.Arg(i).(T)
+	return v, ok
+}
+
+// ResultAs returns result i (a trailing error excluded) as a T. ok is false
+// when it is not a T (a nil interface value included). It panics, as Result
+// does, when i is out of range.
+func ResultAs[T any](c *Call, i int) (v T, ok bool) {
+	v, ok = c.frame.Result(i).(T)
+	return v, ok
+}
+
 // Set stores a value under key for the other advice of this call.
 func (c *Call) Set(key, value any) {
 	for i := range c.state {
@@ -102,16 +117,20 @@ func (c *Call) proceed() error {
 	if i >= len(ch.around) {
 		return c.frame.Invoke()
 	}
-	c.pos = i + 1
 	idx := ch.around[i]
-	a, err := ch.advice[idx].aroundOf(c.Context())
-	if err != nil {
-		c.pos = i
-		return err
+	e := &ch.advice[idx]
+	a := e.aroundHook
+	if a == nil {
+		v, err := e.object(c.Context())
+		if err != nil {
+			return err
+		}
+		a = v.(Around)
 	}
+	c.pos = i + 1
 	prev := c.cur
 	c.cur = idx
-	err = a.Around(c, c.next)
+	err := a.Around(c, c.next)
 	c.cur, c.pos = prev, i
 	return err
 }

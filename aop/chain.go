@@ -24,9 +24,15 @@ type Advice struct {
 	// Order is the resolved order (lower is outer); for messages only, the
 	// list is already sorted.
 	Order int
-	// Kinds says which hooks the advice type implements. The container
-	// fills it from the type; NewChain derives it from Instance when zero.
+	// Kinds says which hooks of the advice run. The container fills it
+	// from the advice type (KindsOf of a zero *T); it is required with
+	// Resolve, since there is no object to look at before a call. With
+	// Instance, zero means every hook Instance implements, and a non-zero
+	// value is a mask over those.
 	Kinds Kind
+	// From says where the advice was applied, e.g. "pointcut at
+	// topic.go:12", for messages only.
+	From string
 }
 
 // Kind is a set of advice hooks.
@@ -80,17 +86,6 @@ func (e *entry) object(ctx context.Context) (any, error) {
 	return v, nil
 }
 
-func (e *entry) aroundOf(ctx context.Context) (Around, error) {
-	if e.aroundHook != nil {
-		return e.aroundHook, nil
-	}
-	v, err := e.object(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return v.(Around), nil
-}
-
 // Chain is the woven advice of one method of one proxy type. It is built
 // once by the container and shared by every call; it pools the method's
 // frames.
@@ -107,6 +102,9 @@ type Chain struct {
 // NewChain builds the chain for typeName.method from its ordered advice
 // list. It returns nil for an empty list: a proxy calls its target directly
 // when its chain is nil.
+//
+// It panics when an entry has neither Instance nor Resolve: that is a bug
+// in the caller (the container), not a user error.
 func NewChain(typeName, method string, list []Advice) *Chain {
 	if len(list) == 0 {
 		return nil
@@ -115,8 +113,15 @@ func NewChain(typeName, method string, list []Advice) *Chain {
 	for i, a := range list {
 		e := &ch.advice[i]
 		e.Advice = a
-		if e.Kinds == 0 && a.Instance != nil {
-			e.Kinds = KindsOf(a.Instance)
+		switch {
+		case a.Instance != nil:
+			k := KindsOf(a.Instance)
+			if e.Kinds != 0 {
+				k &= e.Kinds
+			}
+			e.Kinds = k
+		case a.Resolve == nil:
+			panic(fmt.Sprintf("aop: NewChain %s.%s: advice %d (%s) has neither Instance nor Resolve", typeName, method, i, a.Name))
 		}
 		if a.Instance != nil {
 			e.before, _ = a.Instance.(BeforeCall)
@@ -173,17 +178,14 @@ func (ch *Chain) Release(c *Call) {
 }
 
 // Run runs the advice chain around c's target and returns the call's error.
+// Generated code calls it between Acquire and Release.
 func (ch *Chain) Run(c *Call) error {
 	c.chain, c.pos = ch, 0
-	var ctx context.Context
 	for _, i := range ch.before {
 		e := &ch.advice[i]
 		b := e.before
 		if b == nil {
-			if ctx == nil {
-				ctx = c.Context()
-			}
-			v, err := e.object(ctx)
+			v, err := e.object(c.Context())
 			if err != nil {
 				return err
 			}
@@ -197,16 +199,41 @@ func (ch *Chain) Run(c *Call) error {
 	return ch.try(c)
 }
 
+// The phases of try, to know what a panic still has to run.
+const (
+	phaseTry     = iota // the Around chain, the target, AfterReturn
+	phaseThrow          // AfterThrow
+	phaseFinally        // AfterFinally
+	phaseDone
+)
+
 // try is the part of the call inside tegg's try/catch/finally.
 func (ch *Chain) try(c *Call) (err error) {
-	done := false
+	phase := phaseTry
 	defer func() {
-		if done {
+		if phase == phaseDone {
 			return
 		}
 		r := recover()
-		ch.throw(c, &PanicError{Value: r})
-		ch.finally(c, nil)
+		if r == nil {
+			// runtime.Goexit (t.FailNow in a test): nothing to re-panic,
+			// but the finally block still runs, as deferred calls do.
+			if phase < phaseFinally {
+				ch.finally(c, nil)
+			}
+			return
+		}
+		// A panic in the try runs the catch and the finally blocks; one in
+		// the catch block runs the finally block; one in the finally block
+		// runs nothing more. Then the panic goes on.
+		if phase == phaseTry {
+			phase = phaseThrow
+			ch.throw(c, &PanicError{Value: r})
+		}
+		if phase == phaseThrow {
+			phase = phaseFinally
+			ch.finally(c, nil)
+		}
 		panic(r)
 	}()
 	err = c.proceed()
@@ -229,13 +256,17 @@ func (ch *Chain) try(c *Call) (err error) {
 		}
 	}
 	if err != nil {
+		phase = phaseThrow
 		err = ch.throw(c, err)
 	}
+	phase = phaseFinally
 	err = ch.finally(c, err)
-	done = true
+	phase = phaseDone
 	return err
 }
 
+// throw runs AfterThrow in list order; the first one that returns an error
+// replaces err and ends the catch block.
 func (ch *Chain) throw(c *Call, err error) error {
 	for _, i := range ch.afterThrow {
 		e := &ch.advice[i]
@@ -255,6 +286,8 @@ func (ch *Chain) throw(c *Call, err error) error {
 	return err
 }
 
+// finally runs AfterFinally in list order; the first one that returns an
+// error replaces err and ends the finally block.
 func (ch *Chain) finally(c *Call, err error) error {
 	for _, i := range ch.afterFinally {
 		e := &ch.advice[i]

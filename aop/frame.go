@@ -18,11 +18,18 @@ type Frame interface {
 	// Context is the method's first argument when it is a context.Context,
 	// else nil.
 	Context() context.Context
+	// NumArgs is the number of arguments, the context included; a
+	// variadic parameter is one argument (a slice).
 	NumArgs() int
+	// Arg returns argument i boxed in an any; it panics with an IndexError
+	// when i is out of range.
 	Arg(i int) any
 	// SetArg replaces argument i; a value of the wrong type is an error.
 	SetArg(i int, v any) error
+	// NumResults is the number of results, a trailing error excluded.
 	NumResults() int
+	// Result returns result i boxed in an any; it panics with an
+	// IndexError when i is out of range.
 	Result(i int) any
 	// SetResult replaces result i; a value of the wrong type is an error.
 	SetResult(i int, v any) error
@@ -45,6 +52,10 @@ func IndexError(what string, i, n int) error {
 
 // PanicError is what AfterThrow receives when the target or an advice
 // panicked. The panic continues after AfterThrow and AfterFinally ran.
-type PanicError struct{ Value any }
+type PanicError struct {
+	// Value is what the code panicked with.
+	Value any
+}
 
+// Error renders "aop: panic: <value>".
 func (e *PanicError) Error() string { return fmt.Sprintf("aop: panic: %v", e.Value) }
