@@ -1,0 +1,163 @@
+package config
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"path"
+	"slices"
+	"strings"
+
+	"github.com/knadh/koanf/parsers/yaml"
+	"github.com/knadh/koanf/providers/rawbytes"
+	"github.com/knadh/koanf/v2"
+	yamlv3 "go.yaml.in/yaml/v3"
+)
+
+// EnvVar names the environment variable that selects the env.
+const EnvVar = "TEGGO_ENV"
+
+// DefaultEnv is the env when EnvVar is unset.
+const DefaultEnv = "local"
+
+// Config is a loaded, merged configuration. It is safe for concurrent reads;
+// Set is meant for ConfigWillLoad hooks, before anything reads.
+type Config struct {
+	env     string
+	k       *koanf.Koanf
+	files   []string          // the files loaded, in order
+	meta    map[string]string // flattened key → file that set it last
+	secrets []string          // extra keys to redact, from fields tagged secret
+}
+
+// Option configures Load.
+type Option func(*loader)
+
+type loader struct {
+	fsys  fs.FS
+	dir   string // the directory inside fsys
+	shown string // how files are named in messages and in the meta
+	env   string
+}
+
+// Dir reads the config files from dir on disk (default "config").
+func Dir(dir string) Option {
+	return func(l *loader) { l.fsys, l.dir, l.shown = os.DirFS(dir), ".", dir }
+}
+
+// FS reads the config files from fsys, e.g. an embed.FS; dir is the
+// directory inside it.
+func FS(fsys fs.FS, dir string) Option {
+	return func(l *loader) { l.fsys, l.dir, l.shown = fsys, dir, dir }
+}
+
+// Env selects the env instead of TEGGO_ENV.
+func Env(env string) Option { return func(l *loader) { l.env = env } }
+
+// Load reads config.default.yaml and config.<env>.yaml (either may be
+// absent) and merges them. An unparsable file fails with its name and the
+// line. With no files at all, the config is empty.
+func Load(opts ...Option) (*Config, error) {
+	l := &loader{}
+	Dir("config")(l)
+	for _, o := range opts {
+		o(l)
+	}
+	if l.env == "" {
+		l.env = os.Getenv(EnvVar)
+	}
+	if l.env == "" {
+		l.env = DefaultEnv
+	}
+	c := &Config{env: l.env, k: koanf.New("."), meta: map[string]string{}}
+	for _, name := range []string{"config.default.yaml", "config." + l.env + ".yaml"} {
+		data, err := fs.ReadFile(l.fsys, path.Join(l.dir, name))
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		file := path.Join(l.shown, name)
+		if err != nil {
+			return nil, &Error{File: file, Msg: "cannot read", Err: err}
+		}
+		if err := c.merge(file, data); err != nil {
+			return nil, err
+		}
+	}
+	return c, nil
+}
+
+// merge parses one file and merges it over what is loaded, recording which
+// file set each key.
+func (c *Config) merge(file string, data []byte) error {
+	var probe yamlv3.Node
+	if err := yamlv3.Unmarshal(data, &probe); err != nil {
+		return &Error{File: file, Msg: "cannot parse YAML", Err: err}
+	}
+	layer := koanf.New(".")
+	if err := layer.Load(rawbytes.Provider(data), yaml.Parser()); err != nil {
+		return &Error{File: file, Msg: "cannot parse YAML", Err: err}
+	}
+	for _, k := range layer.Keys() {
+		// A key replaced by a scalar or array drops what was below it.
+		for old := range c.meta {
+			if strings.HasPrefix(old, k+".") {
+				delete(c.meta, old)
+			}
+		}
+		c.meta[k] = file
+	}
+	if err := c.k.Merge(layer); err != nil {
+		return &Error{File: file, Msg: "cannot merge", Err: err}
+	}
+	c.files = append(c.files, file)
+	return nil
+}
+
+// Env returns the env the config was loaded for.
+func (c *Config) Env() string { return c.env }
+
+// Files returns the files loaded, in merge order.
+func (c *Config) Files() []string { return slices.Clone(c.files) }
+
+// Get returns the value at a dotted key ("mysql.host"), or nil.
+func (c *Config) Get(key string) any { return c.k.Get(key) }
+
+// Exists reports whether key is set.
+func (c *Config) Exists(key string) bool { return c.k.Exists(key) }
+
+// String returns the value at key as a string ("" when absent).
+func (c *Config) String(key string) string { return c.k.String(key) }
+
+// Int returns the value at key as an int (0 when absent or not a number).
+func (c *Config) Int(key string) int { return c.k.Int(key) }
+
+// Bool returns the value at key as a bool.
+func (c *Config) Bool(key string) bool { return c.k.Bool(key) }
+
+// Set sets key to value, as a last change before the app reads the config
+// (egg's ConfigWillLoad). The meta records the change as made in code.
+func (c *Config) Set(key string, value any) error {
+	if err := c.k.Set(key, value); err != nil {
+		return &Error{Key: key, Msg: "cannot set", Err: err}
+	}
+	c.meta[key] = "(set in code)"
+	return nil
+}
+
+// SourceOf returns the file that set key, or "".
+func (c *Config) SourceOf(key string) string {
+	for k := key; k != ""; {
+		if f, ok := c.meta[k]; ok {
+			return f
+		}
+		i := strings.LastIndexByte(k, '.')
+		if i < 0 {
+			break
+		}
+		k = k[:i]
+	}
+	return ""
+}
+
+// All returns the merged config as nested maps (a copy).
+func (c *Config) All() map[string]any { return c.k.Raw() }
