@@ -1,0 +1,24 @@
+// Package badmodule declares identifiers that teggo gen generates.
+package badmodule
+
+import (
+	"context"
+
+	"github.com/teggo/teggo/proto"
+)
+
+// Module is taken.
+var Module = 1
+
+// Svc is a proto.
+type Svc struct{ proto.Singleton }
+
+// Run runs.
+func (s *Svc) Run(ctx context.Context) error { return nil }
+
+// SvcProxy is taken too.
+type SvcProxy struct{}
+
+func newSvcRunFrame() {}
+
+var _ = newSvcRunFrame
