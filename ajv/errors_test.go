@@ -42,14 +42,14 @@ func TestInvalidParamErrorShape(t *testing.T) {
 func TestSyntaxErrorShape(t *testing.T) {
 	err := New().ValidateJSON([]byte(`{}`), []byte(`{"a":}`))
 	var se *SyntaxError
-	if !errors.As(err, &se) || se.Code() != CodeInvalidJSON || se.Offset != 6 {
+	if !errors.As(err, &se) || se.Code() != CodeInvalidJSON || se.Offset != 5 {
 		t.Fatalf("%#v", err)
 	}
-	var jse *json.SyntaxError
-	if !errors.As(err, &jse) {
-		t.Error("the decoder's error should be wrapped")
+	var ipe *InvalidParamError
+	if errors.As(err, &ipe) {
+		t.Error("a syntax error must stay distinct from violations")
 	}
-	if !strings.Contains(err.Error(), "offset 6") {
+	if !strings.Contains(err.Error(), "offset 5") {
 		t.Error(err)
 	}
 }
