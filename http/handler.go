@@ -1,0 +1,137 @@
+package http
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"reflect"
+	"unsafe"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/teggo/teggo/aop"
+	"github.com/teggo/teggo/container"
+)
+
+// handlerFunc is what a route declaration builds: the innermost echo
+// handler of the route.
+type handlerFunc = echo.HandlerFunc
+
+// handler serves one route with a typed call of its method: nothing on the
+// request path uses reflection.
+type handler[C, In, Out any] struct {
+	fn     func(C, context.Context, In) (Out, error)
+	m      *mount
+	r      *route
+	ctrl   C    // the controller, when it is a singleton
+	scoped bool // the controller is a context proto: resolved per request
+	bind   *bindPlan
+	chain  *aop.Chain
+	out    outPlan
+}
+
+func newHandler[C, In, Out any](m *mount, r *route, fn func(C, context.Context, In) (Out, error)) (handlerFunc, error) {
+	h := &handler[C, In, Out]{fn: fn, m: m, r: r, bind: r.plan, out: planOut(reflect.TypeFor[Out]())}
+	ctrl, err := container.Lookup[C](m.c)
+	switch {
+	case err == nil:
+		h.ctrl = ctrl
+	case container.CodeOf(err) == container.CodeNoScope:
+		h.scoped = true
+	default:
+		return nil, err
+	}
+	if h.chain, err = m.adviceChain(r); err != nil {
+		return nil, err
+	}
+	return h.serve, nil
+}
+
+func (h *handler[C, In, Out]) serve(c echo.Context) error {
+	ctx := c.Request().Context()
+	if d := h.r.timeout; d > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, d)
+		defer cancel()
+	}
+	var in In
+	if h.bind != nil {
+		if err := h.bindInput(c, &in); err != nil {
+			return err
+		}
+	}
+	target := h.ctrl
+	if h.scoped {
+		t, err := container.Get[C](ctx)
+		if err != nil {
+			return err
+		}
+		target = t
+	}
+	var out Out
+	var err error
+	if h.chain == nil {
+		out, err = h.fn(target, ctx, in)
+	} else {
+		out, err = h.call(target, ctx, in)
+	}
+	if h.r.timeout > 0 && errors.Is(ctx.Err(), context.DeadlineExceeded) && !own5xx(err) {
+		return &timeoutError{err: err}
+	}
+	if err != nil {
+		return err
+	}
+	return h.respond(c, ctx, out)
+}
+
+// own5xx reports an error that carries its own 5xx status: it stays what
+// it is when the deadline passed too.
+func own5xx(err error) bool {
+	var coded interface{ StatusCode() int }
+	return err != nil && errors.As(err, &coded) && coded.StatusCode() >= 500
+}
+
+// bindInput fills in from the request: the JSON body validated as raw JSON
+// and then decoded, the parameters parsed and validated, then transforms.
+// Every violation of every location is reported at once.
+func (h *handler[C, In, Out]) bindInput(c echo.Context, in *In) error {
+	p := h.bind
+	var bodyViols []Violation
+	if p.body {
+		buf, err := h.m.readJSONBody(c.Request())
+		if err != nil {
+			return err
+		}
+		data := buf.Bytes()
+		if len(data) == 0 {
+			data = emptyObject
+		}
+		verr := p.bodySchema.Validate(data)
+		if verr != nil {
+			h.m.putBuf(buf)
+			bv, ok := bodyViolations(verr)
+			if !ok {
+				return verr // malformed JSON: 400
+			}
+			bodyViols = bv
+		} else {
+			err = json.Unmarshal(data, in)
+			h.m.putBuf(buf)
+			if err != nil {
+				return err
+			}
+		}
+	}
+	viols := p.bindParams(c, unsafe.Pointer(in))
+	if len(bodyViols) > 0 || len(viols) > 0 {
+		return &ValidationError{Violations: append(viols, bodyViols...)}
+	}
+	if p.hasTransform {
+		if err := h.m.ajv.Transform(in); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+var emptyObject = []byte("{}")

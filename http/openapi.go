@@ -1,0 +1,186 @@
+package http
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"reflect"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// openAPI builds the OpenAPI 3.1 document of the mounted routes from the
+// same schemas that validate the requests.
+func (m *mount) openAPI() ([]byte, error) {
+	paths := map[string]map[string]any{}
+	for _, r := range m.routes {
+		op, err := m.operation(r)
+		if err != nil {
+			return nil, routeError(CodeBadInput, r, "cannot make its OpenAPI operation", err)
+		}
+		p := openAPIPath(r.path)
+		if paths[p] == nil {
+			paths[p] = map[string]any{}
+		}
+		paths[p][strings.ToLower(r.method)] = op
+	}
+	doc := map[string]any{
+		"openapi": "3.1.0",
+		"info":    map[string]any{"title": m.cfg.title, "version": m.cfg.version},
+		"paths":   paths,
+		"components": map[string]any{
+			"schemas": map[string]any{"Problem": problemSchema},
+			"responses": map[string]any{
+				"Problem": map[string]any{"description": "an RFC 9457 problem document",
+					"content": map[string]any{ProblemContentType: map[string]any{"schema": map[string]any{"$ref": "#/components/schemas/Problem"}}}},
+			},
+		},
+	}
+	return json.MarshalIndent(doc, "", "  ")
+}
+
+var problemSchema = map[string]any{
+	"type":     "object",
+	"required": []string{"type", "title", "status"},
+	"properties": map[string]any{
+		"type":     map[string]any{"type": "string"},
+		"title":    map[string]any{"type": "string"},
+		"status":   map[string]any{"type": "integer"},
+		"detail":   map[string]any{"type": "string"},
+		"instance": map[string]any{"type": "string"},
+		"code":     map[string]any{"type": "string"},
+		"errors": map[string]any{"type": "array", "items": map[string]any{
+			"type":     "object",
+			"required": []string{"location", "message", "code"},
+			"properties": map[string]any{
+				"location": map[string]any{"type": "string"},
+				"message":  map[string]any{"type": "string"},
+				"code":     map[string]any{"type": "string"},
+				"params":   map[string]any{"type": "object"},
+			},
+		}},
+	},
+}
+
+// openAPIPath turns echo's ":id" into "{id}" and a trailing "*" into
+// "{path}".
+func openAPIPath(p string) string {
+	segs := strings.Split(p, "/")
+	for i, s := range segs {
+		switch {
+		case strings.HasPrefix(s, ":"):
+			segs[i] = "{" + s[1:] + "}"
+		case s == "*":
+			segs[i] = "{path}"
+		}
+	}
+	return strings.Join(segs, "/")
+}
+
+func (m *mount) operation(r *route) (map[string]any, error) {
+	op := map[string]any{
+		"operationId": r.label,
+		"tags":        []string{r.ctrlName},
+	}
+	if r.plan != nil {
+		var params []any
+		var props [inBody]map[string]any
+		var required [inBody][]string
+		for at, s := range r.plan.locSchema {
+			if s == nil {
+				continue
+			}
+			var doc struct {
+				Properties map[string]any `json:"properties"`
+				Required   []string       `json:"required"`
+			}
+			if err := json.Unmarshal(s.JSON(), &doc); err != nil {
+				return nil, err
+			}
+			props[at], required[at] = doc.Properties, doc.Required
+		}
+		for _, f := range r.plan.fields {
+			sch := props[f.at][f.name]
+			if sch == nil {
+				sch = map[string]any{"type": f.conv.jsonType}
+			}
+			params = append(params, map[string]any{
+				"name":     f.name,
+				"in":       whereNames[f.at],
+				"required": f.at == inPath || slices.Contains(required[f.at], f.name),
+				"schema":   sch,
+			})
+		}
+		if len(params) > 0 {
+			op["parameters"] = params
+		}
+		if r.plan.bodySchema != nil {
+			var body any
+			if err := json.Unmarshal(r.plan.bodySchema.JSON(), &body); err != nil {
+				return nil, err
+			}
+			op["requestBody"] = map[string]any{"required": true,
+				"content": map[string]any{"application/json": map[string]any{"schema": body}}}
+		}
+	}
+	responses := map[string]any{}
+	out := r.decl.Out
+	switch {
+	case out == nil:
+		responses["204"] = map[string]any{"description": "no content"}
+	case planOut(out).stream:
+		responses[strconv.Itoa(r.status)] = map[string]any{"description": "a stream",
+			"content": map[string]any{"application/octet-stream": map[string]any{"schema": map[string]any{"type": "string", "format": "binary"}}}}
+	default:
+		sch, err := m.outSchema(out)
+		if err != nil {
+			return nil, err
+		}
+		responses[strconv.Itoa(r.status)] = map[string]any{"description": http.StatusText(r.status),
+			"content": map[string]any{"application/json": map[string]any{"schema": sch}}}
+		if planOut(out).nilable && r.status != http.StatusNoContent {
+			responses["204"] = map[string]any{"description": "no content (a nil result)"}
+		}
+	}
+	ref := map[string]any{"$ref": "#/components/responses/Problem"}
+	if r.plan != nil {
+		responses["422"] = ref
+		if r.plan.body {
+			responses["400"], responses["413"], responses["415"] = ref, ref, ref
+		}
+	}
+	if r.timeout > 0 {
+		responses["503"] = ref
+	}
+	responses["default"] = ref
+	op["responses"] = responses
+	if r.timeout > 0 {
+		op["x-teggo-timeout"] = r.timeout.String()
+	}
+	if r.host != "" {
+		op["x-teggo-host"] = r.host
+	}
+	return op, nil
+}
+
+// outSchema is the response schema of Out: ajv's schema of the type (the
+// same generator as the input's), or {} for what it cannot describe.
+func (m *mount) outSchema(t reflect.Type) (any, error) {
+	base := t
+	for base.Kind() == reflect.Pointer {
+		base = base.Elem()
+	}
+	if base.Kind() == reflect.Interface {
+		return map[string]any{}, nil
+	}
+	s, err := m.ajv.SchemaFor(t)
+	if err != nil {
+		return map[string]any{"description": fmt.Sprintf("%s (no schema: %v)", t, err)}, nil
+	}
+	var doc any
+	if err := json.Unmarshal(s.JSON(), &doc); err != nil {
+		return nil, err
+	}
+	return doc, nil
+}

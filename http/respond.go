@@ -1,0 +1,191 @@
+package http
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"reflect"
+	"strconv"
+	"strings"
+	"sync"
+	"unsafe"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/teggo/teggo/ajv"
+)
+
+// outPlan is how a route writes its Out, decided once.
+type outPlan struct {
+	none    bool // no Out: always 204
+	nilable bool // Out is a pointer, map, slice, interface...: nil means 204
+	stream  bool // Out may be an io.Reader: streamed
+}
+
+var readerType = reflect.TypeFor[io.Reader]()
+
+func planOut(t reflect.Type) outPlan {
+	if t == noneType {
+		return outPlan{none: true}
+	}
+	var p outPlan
+	switch t.Kind() {
+	case reflect.Pointer, reflect.Map, reflect.Slice, reflect.Interface, reflect.Func, reflect.Chan, reflect.UnsafePointer:
+		p.nilable = true
+	}
+	p.stream = t.Implements(readerType) || (t.Kind() == reflect.Interface && readerType.Implements(t))
+	return p
+}
+
+// isNil reports a nil Out of a nilable kind without reflection: the first
+// word of a pointer, map, chan, func, slice (its data) or interface (its
+// type) is nil exactly when the value is nil.
+func isNil[Out any](out *Out) bool { return *(*unsafe.Pointer)(unsafe.Pointer(out)) == nil }
+
+// respond writes the handler's result: a redirect if the handler asked for
+// one; 204 for no Out or a nil one; a stream for an io.Reader; else JSON
+// with the route's status.
+func (h *handler[C, In, Out]) respond(c echo.Context, ctx context.Context, out Out) error {
+	status := h.r.status
+	rc := requestState(ctx)
+	if rc != nil && rc.status != 0 {
+		status = rc.status
+	}
+	res := c.Response()
+	if rc != nil && rc.location != "" {
+		res.Header().Set(echo.HeaderLocation, rc.location)
+		res.WriteHeader(status)
+		return nil
+	}
+	if h.out.none || (h.out.nilable && isNil(&out)) {
+		if rc == nil || rc.status == 0 {
+			status = http.StatusNoContent
+		}
+		res.WriteHeader(status)
+		return nil
+	}
+	if h.out.stream {
+		if rd, ok := any(out).(io.Reader); ok {
+			return stream(res, status, rd)
+		}
+	}
+	return writeJSON(res, c.Request().Method, status, out)
+}
+
+type jsonBuf struct {
+	buf bytes.Buffer
+	enc *json.Encoder
+}
+
+var jsonPool = sync.Pool{New: func() any {
+	b := &jsonBuf{}
+	b.enc = json.NewEncoder(&b.buf)
+	return b
+}}
+
+// maxPooled keeps huge buffers out of the pools.
+const maxPooled = 64 << 10
+
+// writeJSON encodes v into a pooled buffer, then sends it with its length.
+func writeJSON(res *echo.Response, method string, status int, v any) error {
+	b := jsonPool.Get().(*jsonBuf)
+	b.buf.Reset()
+	if err := b.enc.Encode(v); err != nil {
+		jsonPool.Put(b)
+		return err
+	}
+	h := res.Header()
+	h[echo.HeaderContentType] = jsonContentType
+	h[echo.HeaderContentLength] = []string{strconv.Itoa(b.buf.Len())}
+	res.WriteHeader(status)
+	var err error
+	if method != http.MethodHead {
+		_, err = res.Write(b.buf.Bytes())
+	}
+	if b.buf.Cap() <= maxPooled {
+		jsonPool.Put(b)
+	}
+	return err
+}
+
+var jsonContentType = []string{echo.MIMEApplicationJSON}
+
+// stream copies rd to the response (closing it when it is an io.Closer);
+// the request scope closes after the copy ends.
+func stream(res *echo.Response, status int, rd io.Reader) error {
+	if cl, ok := rd.(io.Closer); ok {
+		defer cl.Close()
+	}
+	h := res.Header()
+	if h.Get(echo.HeaderContentType) == "" {
+		h.Set(echo.HeaderContentType, echo.MIMEOctetStream)
+	}
+	res.WriteHeader(status)
+	_, err := io.Copy(res, rd)
+	return err
+}
+
+var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+func (m *mount) putBuf(b *bytes.Buffer) {
+	if b.Cap() <= maxPooled {
+		bufPool.Put(b)
+	}
+}
+
+// readJSONBody reads the request body once under the body limit: 413 past
+// it, 415 for a body that is not JSON. An empty body gives an empty buffer.
+func (m *mount) readJSONBody(req *http.Request) (*bytes.Buffer, error) {
+	limit := m.cfg.bodyLimit
+	if req.ContentLength > limit {
+		return nil, errBodyTooLarge
+	}
+	b := bufPool.Get().(*bytes.Buffer)
+	b.Reset()
+	if req.Body != nil && req.Body != http.NoBody {
+		n, err := b.ReadFrom(io.LimitReader(req.Body, limit+1))
+		if err != nil {
+			m.putBuf(b)
+			var mbe *http.MaxBytesError
+			if errors.As(err, &mbe) {
+				return nil, errBodyTooLarge
+			}
+			return nil, &StatusError{Status: http.StatusBadRequest, Msg: "reading the request body failed", Err: err}
+		}
+		if n > limit {
+			m.putBuf(b)
+			return nil, errBodyTooLarge
+		}
+	}
+	if b.Len() > 0 && !isJSON(req.Header.Get(echo.HeaderContentType)) {
+		m.putBuf(b)
+		return nil, errUnsupportedMedia
+	}
+	return b, nil
+}
+
+// isJSON accepts application/json and application/*+json, with parameters.
+func isJSON(ct string) bool {
+	if ct == echo.MIMEApplicationJSON || ct == echo.MIMEApplicationJSONCharsetUTF8 {
+		return true
+	}
+	mt, _, err := mime.ParseMediaType(ct)
+	if err != nil {
+		return false
+	}
+	return mt == "application/json" || (strings.HasPrefix(mt, "application/") && strings.HasSuffix(mt, "+json"))
+}
+
+// bodyViolations turns a body validation error into violations located
+// under "body"; ok is false for anything else (malformed JSON).
+func bodyViolations(err error) ([]Violation, bool) {
+	var ipe *ajv.InvalidParamError
+	if errors.As(err, &ipe) {
+		return violations("body", ipe), true
+	}
+	return nil, false
+}

@@ -1,0 +1,278 @@
+package http
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/teggo/teggo/ajv"
+	"github.com/teggo/teggo/container"
+)
+
+// DefaultBodyLimit is the largest JSON body read by default: 1 MiB.
+const DefaultBodyLimit = 1 << 20
+
+// DefaultOpenAPIPath is where the OpenAPI document is served by default.
+const DefaultOpenAPIPath = "/openapi.json"
+
+// ServerOption configures Mount and NewServer.
+type ServerOption func(*config)
+
+type config struct {
+	prod        bool
+	bodyLimit   int64
+	openapiPath string
+	title       string
+	version     string
+	log         *slog.Logger
+	ajv         *ajv.Ajv
+}
+
+func newConfig(opts []ServerOption) config {
+	env := strings.ToLower(os.Getenv("TEGGO_ENV"))
+	cfg := config{
+		prod:        env == "prod" || env == "production",
+		bodyLimit:   DefaultBodyLimit,
+		openapiPath: DefaultOpenAPIPath,
+		title:       "teggo",
+		version:     "0.0.0",
+	}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	return cfg
+}
+
+// Prod says whether the app runs in production: then 5xx problem
+// documents carry no detail of unexpected errors. The default is true when
+// the environment variable TEGGO_ENV is "prod" or "production".
+func Prod(prod bool) ServerOption { return func(c *config) { c.prod = prod } }
+
+// BodyLimit sets the largest JSON body read (DefaultBodyLimit, 1 MiB, by
+// default); a larger one answers 413.
+func BodyLimit(n int64) ServerOption {
+	return func(c *config) {
+		if n > 0 {
+			c.bodyLimit = n
+		}
+	}
+}
+
+// OpenAPI sets the path of the OpenAPI document (DefaultOpenAPIPath by
+// default); "" serves none.
+func OpenAPI(path string) ServerOption { return func(c *config) { c.openapiPath = path } }
+
+// OpenAPIInfo sets the title and version of the OpenAPI document.
+func OpenAPIInfo(title, version string) ServerOption {
+	return func(c *config) { c.title, c.version = title, version }
+}
+
+// Logger sets the logger for failed requests (the container's by default).
+func Logger(l *slog.Logger) ServerOption { return func(c *config) { c.log = l } }
+
+// WithAjv sets the validator. By default it is the container's *ajv.Ajv
+// when one is registered, else ajv.New().
+func WithAjv(a *ajv.Ajv) ServerOption { return func(c *config) { c.ajv = a } }
+
+// mount is the HTTP layer of one container on one echo instance.
+type mount struct {
+	c       *container.Container
+	cfg     config
+	log     *slog.Logger
+	ajv     *ajv.Ajv
+	routes  []*route
+	ctrls   []*ControllerDecl
+	openapi []byte
+}
+
+// Mount puts the controllers of the built container c on e: each route at
+// its full path, highest priority first, with its echo middleware composed
+// once, inside teggo's scope middleware, and the OpenAPI document at
+// /openapi.json (see OpenAPI). e keeps its own routes, middleware and error
+// handler: teggo's routes write their errors as problem documents
+// themselves. A teggo route that collides with a route e already has is a
+// TEGGO_ROUTER_CONFLICT.
+//
+// Every build error is reported at once, joined.
+func Mount(e *echo.Echo, c *container.Container, opts ...ServerOption) error {
+	_, err := mountOn(e, c, newConfig(opts))
+	return err
+}
+
+func mountOn(e *echo.Echo, c *container.Container, cfg config) (*mount, error) {
+	if !c.Built() {
+		return nil, &container.Error{Code: CodeNotBuilt, Msg: "Mount before the container was built", Hint: "call c.Build(ctx) first"}
+	}
+	routes, ctrls, err := plan(c.Decls())
+	if err != nil {
+		return nil, err
+	}
+	m := &mount{c: c, cfg: cfg, log: cfg.log, ajv: cfg.ajv, routes: routes, ctrls: ctrls}
+	if m.log == nil {
+		m.log = c.Logger()
+	}
+	if m.ajv == nil {
+		if a, err := container.Lookup[*ajv.Ajv](c); err == nil {
+			m.ajv = a
+		} else {
+			m.ajv = ajv.New()
+		}
+	}
+	existing := map[string]string{}
+	for _, r := range e.Routes() {
+		existing[r.Method+" "+shapeOf(r.Path)] = r.Path + " (" + r.Name + ")"
+	}
+	var errs []error
+	type key struct{ method, path string }
+	groups := map[key][]*route{}
+	var order []key
+	handlers := map[*route]echo.HandlerFunc{}
+	for _, r := range routes {
+		if r.plan != nil {
+			if err := r.plan.compile(m.ajv); err != nil {
+				errs = append(errs, routeError(CodeBadInput, r, "cannot make the input's schema", err))
+				continue
+			}
+		}
+		h, err := r.decl.build(m, r)
+		if err != nil {
+			if _, ok := err.(*container.Error); ok {
+				errs = append(errs, err)
+			} else {
+				errs = append(errs, routeError(CodeBadRoute, r, "cannot resolve the controller", err))
+			}
+			continue
+		}
+		handlers[r] = m.scoped(chainEcho(h, r.echoMW))
+		k := key{r.method, r.path}
+		if _, ok := groups[k]; !ok {
+			order = append(order, k)
+			if prev, ok := existing[r.method+" "+shapeOf(r.path)]; ok {
+				errs = append(errs, conflict(r, prev))
+			}
+		}
+		groups[k] = append(groups[k], r)
+	}
+	if cfg.openapiPath != "" {
+		if prev, ok := existing[http.MethodGet+" "+shapeOf(cfg.openapiPath)]; ok {
+			errs = append(errs, &container.Error{Code: CodeRouterConflict, Msg: "the OpenAPI document's path " + cfg.openapiPath + " is conflict with exists rule " + prev,
+				Hint: "move it with teggohttp.OpenAPI(path), or turn it off with OpenAPI(\"\")"})
+		}
+	}
+	if len(errs) > 0 {
+		return nil, joinErrors(errs)
+	}
+	for _, k := range order {
+		e.Add(k.method, k.path, byHost(groups[k], handlers))
+	}
+	if cfg.openapiPath != "" {
+		doc, err := m.openAPI()
+		if err != nil {
+			return nil, err
+		}
+		m.openapi = doc
+		e.GET(cfg.openapiPath, func(c echo.Context) error {
+			return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, m.openapi)
+		})
+	}
+	return m, nil
+}
+
+// byHost returns the echo handler of one method and path: the route's own
+// when it is alone and bound to no host; else a dispatch on the request's
+// host, where a host-bound route answers only its host and the route bound
+// to none (if any) answers the others; no match is 404.
+func byHost(rs []*route, hs map[*route]echo.HandlerFunc) echo.HandlerFunc {
+	if len(rs) == 1 && rs[0].host == "" {
+		return hs[rs[0]]
+	}
+	table := map[string]echo.HandlerFunc{}
+	var fallback echo.HandlerFunc
+	for _, r := range rs {
+		if r.host == "" {
+			fallback = hs[r]
+		} else {
+			table[r.host] = hs[r]
+		}
+	}
+	return func(c echo.Context) error {
+		if h, ok := table[hostOf(c.Request().Host)]; ok {
+			return h(c)
+		}
+		if fallback != nil {
+			return fallback(c)
+		}
+		return echo.ErrNotFound
+	}
+}
+
+// hostOf strips the port and lower-cases a Host header.
+func hostOf(h string) string {
+	if host, _, err := net.SplitHostPort(h); err == nil {
+		h = host
+	}
+	return strings.ToLower(h)
+}
+
+// Server is a standalone HTTP server of a container's controllers on its
+// own echo instance, which answers unknown paths (404), wrong methods
+// (405) and errors of global middleware with problem documents too.
+type Server struct {
+	e   *echo.Echo
+	m   *mount
+	srv *http.Server
+}
+
+// NewServer makes a standalone server of the built container c; see Mount
+// for what is mounted.
+func NewServer(c *container.Container, opts ...ServerOption) (*Server, error) {
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	cfg := newConfig(opts)
+	m, err := mountOn(e, c, cfg)
+	if err != nil {
+		return nil, err
+	}
+	e.HTTPErrorHandler = func(err error, c echo.Context) { m.writeProblem(c, err) }
+	s := &Server{e: e, m: m}
+	s.srv = &http.Server{Handler: e, ReadHeaderTimeout: 10 * time.Second}
+	return s, nil
+}
+
+// Handler returns the server as an http.Handler, e.g. for httptest.
+func (s *Server) Handler() http.Handler { return s.e }
+
+// Echo returns the server's echo instance, to add echo routes or
+// middleware before serving.
+func (s *Server) Echo() *echo.Echo { return s.e }
+
+// Start listens on addr (e.g. ":8080") and serves until Shutdown; it
+// returns nil after a graceful shutdown.
+func (s *Server) Start(addr string) error {
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	return s.Serve(l)
+}
+
+// Serve serves on l until Shutdown; it returns nil after a graceful
+// shutdown.
+func (s *Server) Serve(l net.Listener) error {
+	err := s.srv.Serve(l)
+	if errors.Is(err, http.ErrServerClosed) {
+		return nil
+	}
+	return err
+}
+
+// Shutdown stops accepting connections and waits for the requests in
+// flight (and so for their scopes to close) until ctx is done.
+func (s *Server) Shutdown(ctx context.Context) error { return s.srv.Shutdown(ctx) }
