@@ -1,0 +1,90 @@
+package eventbus
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"reflect"
+	"runtime"
+	"strings"
+
+	"github.com/teggo/teggo/container"
+)
+
+// HandlerDecl declares that a method of a proto handles one event type. It
+// is made by On and given to the container with the other declarations:
+//
+//	c.Register(new(TopicCreatedHandler), eventbus.On((*TopicCreatedHandler).Handle))
+//
+// `teggo gen` emits exactly that call for a method marked `//teggo:event`.
+type HandlerDecl struct {
+	// Event is the event type; Handler the proto's pointer type.
+	Event, Handler reflect.Type
+	// Name names the handler in logs and errors, e.g. "app.(*Mailer).OnSignup".
+	Name string
+	// At is the file:line of the On call.
+	At string
+
+	attach func(b *Bus) // adds the handler to the bus's topic of Event
+	check  func(c *container.Container) error
+}
+
+// On declares method — a method expression such as (*Mailer).OnSignup, of
+// type func(*Mailer, context.Context, E) error — as a handler of events of
+// type E. H is the handler proto's pointer type; it may be a singleton or a
+// context proto (then one is created in each event's scope). One proto may
+// handle several event types: one method and one On per type.
+func On[H any, E any](method func(H, context.Context, E) error) *HandlerDecl {
+	_, file, line, _ := runtime.Caller(1)
+	d := &HandlerDecl{
+		Event:   reflect.TypeFor[E](),
+		Handler: reflect.TypeFor[H](),
+		Name:    funcName(method),
+		At:      fmt.Sprintf("%s:%d", file, line),
+	}
+	if method == nil {
+		return d // reported by the bus at Build
+	}
+	d.attach = func(b *Bus) {
+		t := topicOf[E](b, true)
+		t.handlers = append(t.handlers, &handler[E]{name: d.Name, call: func(ctx context.Context, e E) error {
+			h, err := container.Get[H](ctx)
+			if err != nil {
+				return err
+			}
+			return method(h, ctx, e)
+		}})
+	}
+	d.check = func(c *container.Container) error {
+		_, err := container.Lookup[H](c)
+		if err == nil || errors.Is(err, container.ErrNoScope) { // a context proto: fine, it lives in the event's scope
+			return nil
+		}
+		return err
+	}
+	return d
+}
+
+// validate reports what is wrong with d that needs no built container.
+func (d *HandlerDecl) validate() error {
+	if d.attach == nil {
+		return fmt.Errorf("eventbus: On(nil) at %s", d.At)
+	}
+	if t := d.Handler; t.Kind() != reflect.Pointer || t.Elem().Kind() != reflect.Struct {
+		return fmt.Errorf("eventbus: handler %s (%s): %s is not a pointer to a proto struct", d.Name, d.At, t)
+	}
+	return nil
+}
+
+// funcName names a method expression "pkg.(*T).Method".
+func funcName(fn any) string {
+	v := reflect.ValueOf(fn)
+	if v.Kind() != reflect.Func || v.IsNil() {
+		return "<nil>"
+	}
+	name := runtime.FuncForPC(v.Pointer()).Name()
+	if i := strings.LastIndexByte(name, '/'); i >= 0 {
+		name = name[i+1:]
+	}
+	return strings.TrimSuffix(name, "-fm")
+}

@@ -1,0 +1,68 @@
+package eventbus_test
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/teggo/teggo/container"
+	"github.com/teggo/teggo/eventbus"
+	"github.com/teggo/teggo/proto"
+)
+
+type UserSignedUp struct{ Name string }
+
+// Welcomer handles UserSignedUp.
+type Welcomer struct{ proto.Singleton }
+
+func (w *Welcomer) OnSignup(ctx context.Context, e UserSignedUp) error {
+	fmt.Println("welcome,", e.Name)
+	return nil
+}
+
+func ExampleEmit() {
+	c := container.New()
+	c.Install(eventbus.Module())
+	c.Register(new(Welcomer), eventbus.On((*Welcomer).OnSignup))
+	ctx := context.Background()
+	if err := c.Build(ctx); err != nil {
+		panic(err)
+	}
+	defer c.Stop(ctx)
+	bus, _ := container.Lookup[*eventbus.Bus](c)
+	if err := bus.Start(ctx); err != nil {
+		panic(err)
+	}
+
+	reqCtx, scope := container.NewScope(ctx, c) // a request
+	defer scope.Close()
+	processed := eventbus.Expect[UserSignedUp](bus) // test helper: register, then emit
+	fmt.Println("handled:", eventbus.Emit(reqCtx, UserSignedUp{Name: "ann"}))
+	processed.Wait(ctx)
+	// Output:
+	// handled: true
+	// welcome, ann
+}
+
+func ExampleCork() {
+	c := container.New()
+	c.Install(eventbus.Module())
+	c.Register(new(Welcomer), eventbus.On((*Welcomer).OnSignup))
+	ctx := context.Background()
+	if err := c.Build(ctx); err != nil {
+		panic(err)
+	}
+	defer c.Stop(ctx)
+	bus, _ := container.Lookup[*eventbus.Bus](c)
+
+	reqCtx, scope := container.NewScope(ctx, c)
+	defer scope.Close()
+	eventbus.Cork(reqCtx) // e.g. when a transaction begins
+	eventbus.Emit(reqCtx, UserSignedUp{Name: "bob"})
+	_ = bus.WaitIdle(ctx)
+	fmt.Println("committing")
+	_ = eventbus.Uncork(reqCtx) // after the commit: held events go out
+	_ = bus.WaitIdle(ctx)
+	// Output:
+	// committing
+	// welcome, bob
+}

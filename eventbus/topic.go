@@ -1,0 +1,163 @@
+package eventbus
+
+import (
+	"context"
+	"reflect"
+	"runtime/debug"
+	"sync"
+	"sync/atomic"
+
+	"github.com/teggo/teggo/container"
+)
+
+// anyTopic is a topic seen without its event type: what the bus's tables
+// hold.
+type anyTopic interface {
+	// emitAny emits e, which is of the topic's type.
+	emitAny(ctx context.Context, e any)
+	// receive decodes and dispatches an event that came through a transport.
+	receive(ctx context.Context, decode func(into any) error) error
+	// info returns the topic's names and counters.
+	info() *topicInfo
+	// running lists the handlers running now.
+	running() []string
+}
+
+// topicInfo is what a topic tells about itself regardless of its type.
+type topicInfo struct {
+	label    string       // the event type as Go prints it, e.g. "app.TopicCreated"
+	key      string       // the transport topic: package path + "." + type name
+	inflight atomic.Int64 // events of this type being processed
+}
+
+// topic is the handlers of one event type E. Its handler list is fixed
+// when the bus is created.
+type topic[E any] struct {
+	topicInfo
+	b        *Bus
+	typ      reflect.Type
+	handlers []*handler[E]
+}
+
+// handler is one handler method bound to its proto.
+type handler[E any] struct {
+	name    string
+	call    func(ctx context.Context, e E) error // finds the proto in ctx's scope and calls the method
+	running atomic.Int64
+}
+
+// topicOf returns the bus's topic of E, creating it when create is set
+// (only while the bus is created, before it is shared).
+func topicOf[E any](b *Bus, create bool) *topic[E] {
+	typ := reflect.TypeFor[E]()
+	if t, ok := b.topics[typ]; ok {
+		return t.(*topic[E])
+	}
+	if !create {
+		return nil
+	}
+	t := &topic[E]{b: b, typ: typ}
+	t.label, t.key = typ.String(), typeKey(typ)
+	b.topics[typ] = t
+	b.byKey[t.key] = t
+	return t
+}
+
+func (t *topic[E]) info() *topicInfo { return &t.topicInfo }
+
+func (t *topic[E]) emitAny(ctx context.Context, e any) { t.emit(ctx, e.(E)) }
+
+// emit holds e when ctx's scope is corked, else publishes it.
+func (t *topic[E]) emit(ctx context.Context, e E) {
+	if t.b.corked.Load() > 0 && t.b.hold(ctx, func() { t.publish(ctx, e) }) {
+		return
+	}
+	t.publish(ctx, e)
+}
+
+// publish hands e to the transport, or dispatches it in process.
+func (t *topic[E]) publish(ctx context.Context, e E) {
+	if tr := t.b.transport; tr != nil {
+		if err := tr.Publish(ctx, t.key, e); err != nil {
+			t.b.log.Error("eventbus: publish failed", "event", t.label, "error", err)
+		}
+		return
+	}
+	t.dispatch(ctx, e)
+}
+
+func (t *topic[E]) receive(ctx context.Context, decode func(into any) error) error {
+	var e E
+	if err := decode(&e); err != nil {
+		return err
+	}
+	t.dispatch(ctx, e)
+	return nil
+}
+
+// dispatch starts processing e in its own goroutine, unless the bus stopped.
+func (t *topic[E]) dispatch(ctx context.Context, e E) {
+	if !t.b.enter() {
+		t.b.log.Warn("eventbus: event dropped: the bus is stopped", "event", t.label)
+		return
+	}
+	t.inflight.Add(1)
+	go t.process(ctx, e)
+}
+
+// process runs every handler of e in a fresh scope — concurrently when
+// there are several — then closes the scope and tells the waiters.
+func (t *topic[E]) process(ctx context.Context, e E) {
+	defer t.b.leave()
+	ctx, sc := container.NewScope(context.WithoutCancel(ctx), t.b.C)
+	if hs := t.handlers; len(hs) == 1 {
+		t.invoke(ctx, hs[0], e)
+	} else {
+		var wg sync.WaitGroup
+		for _, h := range hs[1:] {
+			wg.Go(func() { t.invoke(ctx, h, e) })
+		}
+		t.invoke(ctx, hs[0], e)
+		wg.Wait()
+	}
+	if err := sc.Close(); err != nil {
+		t.b.log.Error("eventbus: closing the event's scope failed", "event", t.label, "error", err)
+	}
+	t.inflight.Add(-1)
+	if t.b.nwait.Load() > 0 {
+		t.b.notify(t.typ, e)
+	}
+}
+
+// invoke runs one handler; its error or panic is logged and goes no further.
+func (t *topic[E]) invoke(ctx context.Context, h *handler[E], e E) {
+	h.running.Add(1)
+	defer h.running.Add(-1)
+	defer func() {
+		if v := recover(); v != nil {
+			t.b.log.Error("eventbus: handler panicked", "event", t.label, "handler", h.name, "panic", v, "stack", string(debug.Stack()))
+		}
+	}()
+	if err := h.call(ctx, e); err != nil {
+		t.b.log.Error("eventbus: handler failed", "event", t.label, "handler", h.name, "error", err)
+	}
+}
+
+// running lists the handlers of t running now.
+func (t *topic[E]) running() []string {
+	var out []string
+	for _, h := range t.handlers {
+		if h.running.Load() > 0 {
+			out = append(out, h.name)
+		}
+	}
+	return out
+}
+
+// typeKey names an event type across processes.
+func typeKey(t reflect.Type) string {
+	if t.Name() != "" && t.PkgPath() != "" {
+		return t.PkgPath() + "." + t.Name()
+	}
+	return t.String()
+}
