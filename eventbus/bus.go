@@ -55,6 +55,7 @@ type Bus struct {
 	decls     []*HandlerDecl
 	topics    map[reflect.Type]anyTopic // fixed after Init
 	byKey     map[string]anyTopic       // by transport key
+	pool      *pool
 
 	startOnce sync.Once
 	startErr  error
@@ -84,6 +85,7 @@ func (b *Bus) Init(ctx context.Context) error {
 	if b.Config != nil {
 		b.transport = b.Config.Transport
 	}
+	b.pool = newPool()
 	b.topics = make(map[reflect.Type]anyTopic)
 	b.byKey = make(map[string]anyTopic)
 	var errs []error

@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"runtime"
 	"strings"
+	"sync/atomic"
 
 	"github.com/teggo/teggo/container"
 )
@@ -45,10 +46,14 @@ func On[H any, E any](method func(H, context.Context, E) error) *HandlerDecl {
 	if method == nil {
 		return d // reported by the bus at Build
 	}
+	var single atomic.Value // the H, once Start found it is a singleton
 	d.attach = func(b *Bus) {
 		t := topicOf[E](b, true)
 		t.handlers = append(t.handlers, &handler[E]{name: d.Name, call: func(ctx context.Context, e E) error {
-			h, err := container.Get[H](ctx)
+			if h, ok := single.Load().(H); ok {
+				return method(h, ctx, e)
+			}
+			h, err := container.Get[H](ctx) // a context proto: the event scope's own
 			if err != nil {
 				return err
 			}
@@ -56,8 +61,12 @@ func On[H any, E any](method func(H, context.Context, E) error) *HandlerDecl {
 		}})
 	}
 	d.check = func(c *container.Container) error {
-		_, err := container.Lookup[H](c)
-		if err == nil || errors.Is(err, container.ErrNoScope) { // a context proto: fine, it lives in the event's scope
+		h, err := container.Lookup[H](c)
+		switch {
+		case err == nil:
+			single.Store(h)
+			return nil
+		case errors.Is(err, container.ErrNoScope): // a context proto: it lives in each event's scope
 			return nil
 		}
 		return err

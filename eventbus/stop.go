@@ -15,6 +15,7 @@ import (
 func (b *Bus) Stop(ctx context.Context) error {
 	b.stopped.Store(true)
 	err := b.WaitIdle(ctx)
+	b.pool.close()
 	var terr error
 	if b.transport != nil {
 		b.closeOnce.Do(func() { terr = b.transport.Close(ctx) })

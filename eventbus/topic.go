@@ -4,7 +4,6 @@ import (
 	"context"
 	"reflect"
 	"runtime/debug"
-	"sync"
 	"sync/atomic"
 
 	"github.com/teggo/teggo/container"
@@ -95,37 +94,55 @@ func (t *topic[E]) receive(ctx context.Context, decode func(into any) error) err
 	return nil
 }
 
-// dispatch starts processing e in its own goroutine, unless the bus stopped.
+// dispatch starts processing e, unless the bus stopped: a fresh scope for
+// the event, and one pooled goroutine per handler, so that the handlers run
+// concurrently; the last handler to return closes the scope and tells the
+// waiters. Nothing waits parked in between.
 func (t *topic[E]) dispatch(ctx context.Context, e E) {
 	if !t.b.enter() {
 		t.b.log.Warn("eventbus: event dropped: the bus is stopped", "event", t.label)
 		return
 	}
 	t.inflight.Add(1)
-	go t.process(ctx, e)
+	ev := &event[E]{t: t, e: e}
+	ev.ctx, ev.scope = container.NewScope(context.WithoutCancel(ctx), t.b.C)
+	ev.left.Store(int32(len(t.handlers)))
+	t.b.pool.submit(job{ev, 0}) // handler 0 fans out to the others, off the emitter's goroutine
 }
 
-// process runs every handler of e in a fresh scope — concurrently when
-// there are several — then closes the scope and tells the waiters.
-func (t *topic[E]) process(ctx context.Context, e E) {
-	defer t.b.leave()
-	ctx, sc := container.NewScope(context.WithoutCancel(ctx), t.b.C)
-	if hs := t.handlers; len(hs) == 1 {
-		t.invoke(ctx, hs[0], e)
-	} else {
-		var wg sync.WaitGroup
-		for _, h := range hs[1:] {
-			wg.Go(func() { t.invoke(ctx, h, e) })
+// event is one event being processed.
+type event[E any] struct {
+	t     *topic[E]
+	e     E
+	ctx   context.Context // carries the event's scope
+	scope *container.Scope
+	left  atomic.Int32 // handlers still running
+}
+
+// runHandler runs handler i — handler 0 first starts the others — and the
+// last handler to finish ends the event.
+func (ev *event[E]) runHandler(i int) {
+	if i == 0 {
+		for j := 1; j < len(ev.t.handlers); j++ {
+			ev.t.b.pool.submit(job{ev, j})
 		}
-		t.invoke(ctx, hs[0], e)
-		wg.Wait()
 	}
-	if err := sc.Close(); err != nil {
+	ev.t.invoke(ev.ctx, ev.t.handlers[i], ev.e)
+	if ev.left.Add(-1) == 0 {
+		ev.finish()
+	}
+}
+
+// finish closes the event's scope and tells the waiters.
+func (ev *event[E]) finish() {
+	t := ev.t
+	defer t.b.leave()
+	if err := ev.scope.Close(); err != nil {
 		t.b.log.Error("eventbus: closing the event's scope failed", "event", t.label, "error", err)
 	}
 	t.inflight.Add(-1)
 	if t.b.nwait.Load() > 0 {
-		t.b.notify(t.typ, e)
+		t.b.notify(t.typ, ev.e)
 	}
 }
 
