@@ -32,3 +32,5 @@
 //
 // See docs/background.md.
 package background
+
+//go:generate go run github.com/teggo/teggo/cmd/teggo gen .

@@ -27,3 +27,5 @@
 //
 // See docs/eventbus.md.
 package eventbus
+
+//go:generate go run github.com/teggo/teggo/cmd/teggo gen .

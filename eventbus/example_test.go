@@ -36,11 +36,12 @@ func ExampleEmit() {
 	reqCtx, scope := container.NewScope(ctx, c) // a request
 	defer scope.Close()
 	processed := eventbus.Expect[UserSignedUp](bus) // test helper: register, then emit
-	fmt.Println("handled:", eventbus.Emit(reqCtx, UserSignedUp{Name: "ann"}))
-	processed.Wait(ctx)
+	handled := eventbus.Emit(reqCtx, UserSignedUp{Name: "ann"}) // returns at once
+	e, _ := processed.Wait(ctx)                                  // after every handler of that event returned
+	fmt.Println("handled:", handled, "- processed:", e.Name)
 	// Output:
-	// handled: true
 	// welcome, ann
+	// handled: true - processed: ann
 }
 
 func ExampleCork() {
