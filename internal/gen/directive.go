@@ -485,15 +485,39 @@ func checkStrategy(v string) error {
 	return nil
 }
 
+// intervalUnits are the units egg's ms package accepts beyond Go's.
+var intervalUnits = []string{
+	"ms", "msec", "msecs", "millisecond", "milliseconds",
+	"s", "sec", "secs", "second", "seconds",
+	"m", "min", "mins", "minute", "minutes",
+	"h", "hr", "hrs", "hour", "hours",
+	"d", "day", "days", "w", "week", "weeks",
+	"y", "yr", "yrs", "year", "years",
+}
+
+// checkInterval accepts milliseconds ("60000"), a Go duration ("3h",
+// "500ms") or a number and a unit as egg writes them ("1d", "2 days").
 func checkInterval(v string) error {
+	const want = `want milliseconds ("60000") or a positive duration ("3h", "500ms", "1d", "2 days")`
 	if n, err := strconv.ParseInt(v, 10, 64); err == nil {
 		if n <= 0 {
-			return errors.New("want a positive number of milliseconds or a Go duration such as 3h")
+			return errors.New(want)
 		}
 		return nil
 	}
-	if d, err := time.ParseDuration(v); err != nil || d <= 0 {
-		return errors.New("want a positive Go duration such as 3h or 500ms, or milliseconds")
+	if d, err := time.ParseDuration(v); err == nil {
+		if d <= 0 {
+			return errors.New(want)
+		}
+		return nil
+	}
+	i := strings.IndexFunc(v, func(r rune) bool { return (r < '0' || r > '9') && r != '.' })
+	if i <= 0 {
+		return errors.New(want)
+	}
+	n, err := strconv.ParseFloat(v[:i], 64)
+	if err != nil || n <= 0 || !slices.Contains(intervalUnits, strings.ToLower(strings.TrimSpace(v[i:]))) {
+		return errors.New(want)
 	}
 	return nil
 }

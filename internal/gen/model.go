@@ -1,7 +1,6 @@
 package gen
 
 import (
-	"go/ast"
 	"go/token"
 	"go/types"
 
@@ -149,9 +148,3 @@ func (d *Schedule) Directive() *Directive     { return d.D }
 func (d *Route) Directive() *Directive        { return d.D }
 func (d *Controller) Directive() *Directive   { return d.D }
 func (d *Middleware) Directive() *Directive   { return d.D }
-
-// source is a parsed file of the package with its directive comments.
-type source struct {
-	file *ast.File
-	name string // absolute file name
-}

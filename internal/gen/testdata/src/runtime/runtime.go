@@ -26,9 +26,9 @@ type CleanDB struct{ proto.Singleton }
 // Subscribe runs the job.
 func (j *CleanDB) Subscribe(ctx context.Context) error { return nil }
 
-// Tick runs every 500ms everywhere.
+// Tick runs every hour and a half everywhere.
 //
-//teggo:schedule type=all interval=500ms
+//teggo:schedule type=all interval="1.5 hours"
 type Tick struct{ proto.Singleton }
 
 // Subscribe runs the job.
