@@ -63,11 +63,10 @@ func Uncork(ctx context.Context) error {
 	if !ok {
 		return ErrNotCorked
 	}
-	v, ok := b.corks.Load(sc)
-	if !ok {
+	s := b.corkOf(sc)
+	if s == nil {
 		return ErrNotCorked
 	}
-	s := v.(*corkState)
 	s.mu.Lock()
 	if s.depth == 0 {
 		s.mu.Unlock()
@@ -115,11 +114,10 @@ func (b *Bus) hold(ctx context.Context, publish func()) bool {
 	if !ok {
 		return false
 	}
-	v, ok := b.corks.Load(sc)
-	if !ok {
+	s := b.corkOf(sc)
+	if s == nil {
 		return false
 	}
-	s := v.(*corkState)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.depth == 0 {
@@ -134,4 +132,12 @@ func corkTarget(ctx context.Context) (b *Bus, sc *container.Scope, ok bool) {
 	b = From(ctx)
 	sc, ok = container.ScopeFrom(ctx)
 	return b, sc, ok && b != nil
+}
+
+// corkOf returns the cork of sc while it is corked, else nil.
+func (b *Bus) corkOf(sc *container.Scope) *corkState {
+	if v, ok := b.corks.Load(sc); ok {
+		return v.(*corkState)
+	}
+	return nil
 }

@@ -19,25 +19,35 @@ func (w *Welcomer) OnSignup(ctx context.Context, e UserSignedUp) error {
 	return nil
 }
 
-func ExampleEmit() {
+// welcomeApp builds a container with the bus and the Welcomer handler, and
+// starts the bus, as the app does after Build.
+func welcomeApp(ctx context.Context) (*container.Container, *eventbus.Bus) {
 	c := container.New()
 	c.Install(eventbus.Module())
 	c.Register(new(Welcomer), eventbus.On((*Welcomer).OnSignup))
-	ctx := context.Background()
 	if err := c.Build(ctx); err != nil {
 		panic(err)
 	}
-	defer c.Stop(ctx)
-	bus, _ := container.Lookup[*eventbus.Bus](c)
+	bus, err := container.Lookup[*eventbus.Bus](c)
+	if err != nil {
+		panic(err)
+	}
 	if err := bus.Start(ctx); err != nil {
 		panic(err)
 	}
+	return c, bus
+}
+
+func ExampleEmit() {
+	ctx := context.Background()
+	c, bus := welcomeApp(ctx)
+	defer c.Stop(ctx)
 
 	reqCtx, scope := container.NewScope(ctx, c) // a request
 	defer scope.Close()
-	processed := eventbus.Expect[UserSignedUp](bus) // test helper: register, then emit
+	processed := eventbus.Expect[UserSignedUp](bus)             // test helper: register, then emit
 	handled := eventbus.Emit(reqCtx, UserSignedUp{Name: "ann"}) // returns at once
-	e, _ := processed.Wait(ctx)                                  // after every handler of that event returned
+	e, _ := processed.Wait(ctx)                                 // after every handler of that event returned
 	fmt.Println("handled:", handled, "- processed:", e.Name)
 	// Output:
 	// welcome, ann
@@ -45,15 +55,9 @@ func ExampleEmit() {
 }
 
 func ExampleCork() {
-	c := container.New()
-	c.Install(eventbus.Module())
-	c.Register(new(Welcomer), eventbus.On((*Welcomer).OnSignup))
 	ctx := context.Background()
-	if err := c.Build(ctx); err != nil {
-		panic(err)
-	}
+	c, bus := welcomeApp(ctx)
 	defer c.Stop(ctx)
-	bus, _ := container.Lookup[*eventbus.Bus](c)
 
 	reqCtx, scope := container.NewScope(ctx, c)
 	defer scope.Close()

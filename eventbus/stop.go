@@ -46,6 +46,7 @@ type Unfinished struct {
 	Handlers []string
 }
 
+// Error lists the unfinished event types with their running handlers.
 func (e *StopError) Error() string {
 	var b strings.Builder
 	n := 0
