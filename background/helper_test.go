@@ -10,6 +10,7 @@ import (
 
 	"github.com/teggo/teggo/background"
 	"github.com/teggo/teggo/container"
+	"github.com/teggo/teggo/proto"
 )
 
 type ctxKey struct{}
@@ -159,5 +160,33 @@ func TestInjectedLogger(t *testing.T) {
 	log.waitFor(t, "to the injected logger")
 	if s := e.log.String(); s != "" {
 		t.Fatalf("the container's logger got: %s", s)
+	}
+}
+
+// requestNote is a context proto a task resolves while Close waits for it.
+type requestNote struct {
+	proto.Context
+	text string
+}
+
+func TestTaskUsesItsScopeWhileCloseWaits(t *testing.T) {
+	e := newEnv(t, new(requestNote))
+	ctx, sc, h, sig := e.scope(t)
+	got := make(chan error, 1)
+	if err := h.Run(ctx, func(ctx context.Context) error {
+		<-sig.closing // Close has begun and waits for this task
+		n, err := container.Get[*requestNote](ctx)
+		if err == nil {
+			n.text = "resolved during close"
+			err = h.Run(ctx, func(context.Context) error { return nil }) // and a task of a task
+		}
+		got <- err
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	closeWithin(t, sc)
+	if err := recv(t, got); err != nil {
+		t.Fatalf("a task could not use its scope while Close waited: %v", err)
 	}
 }

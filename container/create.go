@@ -79,20 +79,28 @@ func (c *Container) valueFor(ctx context.Context, f *fieldPlan, sc *Scope) (any,
 }
 
 // destroy runs PreDestroy then Destroy on obj; both run even if the first
-// fails, and both errors are reported.
+// fails, and both errors are reported. Scopes run the two phases apart (see
+// Scope.Close).
 func (c *Container) destroy(ctx context.Context, p *protoDef, obj any) error {
-	var errs []error
+	return errors.Join(c.preDestroy(ctx, p, obj), c.destroyOnly(ctx, p, obj))
+}
+
+func (c *Container) preDestroy(ctx context.Context, p *protoDef, obj any) error {
 	if p.hooks&hookPreDestroy != 0 {
 		if err := obj.(proto.PreDestroyer).PreDestroy(ctx); err != nil {
-			errs = append(errs, hookError(p, "PreDestroy", err))
+			return hookError(p, "PreDestroy", err)
 		}
 	}
+	return nil
+}
+
+func (c *Container) destroyOnly(ctx context.Context, p *protoDef, obj any) error {
 	if p.hooks&hookDestroy != 0 {
 		if err := obj.(proto.Destroyer).Destroy(ctx); err != nil {
-			errs = append(errs, hookError(p, "Destroy", err))
+			return hookError(p, "Destroy", err)
 		}
 	}
-	return errors.Join(errs...)
+	return nil
 }
 
 func hookError(p *protoDef, hook string, err error) error {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -27,6 +28,7 @@ type Scope struct {
 	closed atomic.Bool
 
 	mu       sync.Mutex
+	closing  bool   // Close has begun: PreDestroy phase, the scope still answers
 	order    []int  // slots in creation order, for destruction
 	orderBuf [6]int // backs order for the usual few objects: no growth allocations
 }
@@ -106,16 +108,21 @@ func (sc *Scope) get(p *protoDef) (any, error) {
 	}
 	obj, err := sc.c.create(sc.ctx, p, sc)
 	if err == nil {
+		// The object is stored before it joins the order: Close reads the
+		// order under sc.mu and then the object.
+		s.obj = obj
 		sc.mu.Lock()
 		if sc.closed.Load() {
+			s.obj = nil
 			sc.mu.Unlock()
 			_ = sc.c.destroy(context.WithoutCancel(sc.ctx), p, obj)
-			return nil, sc.closedError(p)
+			obj, err = nil, sc.closedError(p)
+		} else {
+			sc.order = append(sc.order, p.slot)
+			sc.mu.Unlock()
 		}
-		sc.order = append(sc.order, p.slot)
-		sc.mu.Unlock()
 	}
-	s.obj, s.err = obj, err
+	s.err = err
 	s.ready.Store(true)
 	return obj, err
 }
@@ -136,34 +143,60 @@ func (sc *Scope) value(p *protoDef, iface bool) (any, error) {
 	return s.proxy, nil
 }
 
-// Close destroys the scope's objects in reverse creation order, running
-// PreDestroy then Destroy on each (background tasks are awaited in the
-// helper's PreDestroy), and releases them. It reports every hook error,
-// joined. Close is idempotent; only the first call does anything.
+// Close ends the scope in two phases. First PreDestroy runs on each of the
+// scope's objects, newest first, while the scope still answers: this is
+// where background tasks are awaited, and those tasks may still use the
+// scope (objects they create then get their PreDestroy too). Then the scope
+// closes — every later access fails with TEGGO_SCOPE_CLOSED — and Destroy
+// runs on each object, newest first, and the objects are released. Close
+// reports every hook error, joined. It is idempotent: only the first call
+// does anything.
 func (sc *Scope) Close() error {
 	sc.mu.Lock()
-	if !sc.closed.CompareAndSwap(false, true) {
+	if sc.closing {
 		sc.mu.Unlock()
 		return nil
 	}
-	order := sc.order
-	sc.order = nil
+	sc.closing = true
 	sc.mu.Unlock()
 
 	var ctx context.Context // the scope's values without its cancellation, made only if a hook runs
-	var errs []error
-	for i := len(order) - 1; i >= 0; i-- {
-		p := sc.c.ctxProtos[order[i]]
-		if p.hooks&(hookPreDestroy|hookDestroy) == 0 {
-			continue
-		}
+	hookCtx := func() context.Context {
 		if ctx == nil {
 			ctx = context.WithoutCancel(sc.ctx)
 		}
-		if err := sc.c.destroy(ctx, p, sc.slots[order[i]].obj); err != nil {
-			errs = append(errs, err)
+		return ctx
+	}
+	var errs []error
+	for done := 0; ; {
+		sc.mu.Lock()
+		if len(sc.order) == done {
+			sc.closed.Store(true)
+			sc.mu.Unlock()
+			break
+		}
+		batch := slices.Clone(sc.order[done:])
+		sc.mu.Unlock()
+		for i := len(batch) - 1; i >= 0; i-- {
+			if p := sc.c.ctxProtos[batch[i]]; p.hooks&hookPreDestroy != 0 {
+				if err := sc.c.preDestroy(hookCtx(), p, sc.slots[batch[i]].obj); err != nil {
+					errs = append(errs, err)
+				}
+			}
+		}
+		done += len(batch)
+	}
+	order := sc.order
+	for i := len(order) - 1; i >= 0; i-- {
+		if p := sc.c.ctxProtos[order[i]]; p.hooks&hookDestroy != 0 {
+			if err := sc.c.destroyOnly(hookCtx(), p, sc.slots[order[i]].obj); err != nil {
+				errs = append(errs, err)
+			}
 		}
 	}
+	sc.mu.Lock()
+	sc.order = nil
+	sc.mu.Unlock()
 	for i := range sc.slots {
 		s := &sc.slots[i]
 		s.mu.Lock()

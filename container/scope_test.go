@@ -2,7 +2,9 @@ package container_test
 
 import (
 	"context"
+	"errors"
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -251,4 +253,49 @@ func TestSingletonInjectsContextProtoThroughProxy(t *testing.T) {
 		wantCode(t, err, container.ErrNoScope, "carries no scope")
 	}()
 	front.User.Greet(context.Background())
+}
+
+// waiter stands for the background helper: its PreDestroy waits for work
+// that still uses the scope.
+type waiter struct {
+	proto.Context
+	done chan error
+}
+
+func (w *waiter) PreDestroy(ctx context.Context) error { return <-w.done }
+
+type lateObject struct {
+	proto.Context
+	n int
+}
+
+func (l *lateObject) PreDestroy(ctx context.Context) error {
+	logTo(ctx, "late pre-destroy")
+	return nil
+}
+func (l *lateObject) Destroy(ctx context.Context) error { logTo(ctx, "late destroy"); return nil }
+
+func TestScopeAnswersDuringPreDestroyAndClosesAfter(t *testing.T) {
+	c := build(t, new(waiter), new(lateObject))
+	j := &journal{}
+	ctx, sc := container.NewScope(withJournal(context.Background(), j), c)
+	w := container.MustGet[*waiter](ctx)
+	w.done = make(chan error)
+	closed := make(chan error)
+	go func() { closed <- sc.Close() }()
+	// While Close waits in PreDestroy, work of the scope still resolves
+	// objects of it, and those are destroyed too.
+	if _, err := container.Get[*lateObject](ctx); err != nil {
+		t.Fatalf("the scope refused a lookup during PreDestroy: %v", err)
+	}
+	w.done <- nil
+	if err := <-closed; err != nil {
+		t.Fatal(err)
+	}
+	if got := j.list(); !slices.Equal(got, []string{"late pre-destroy", "late destroy"}) {
+		t.Fatalf("hooks of an object made during PreDestroy: %v", got)
+	}
+	if _, err := container.Get[*lateObject](ctx); !errors.Is(err, container.ErrScopeClosed) {
+		t.Fatalf("after Close: %v", err)
+	}
 }
