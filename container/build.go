@@ -37,7 +37,9 @@ func (c *Container) Build(ctx context.Context) error {
 		}
 	}
 	errs = append(errs, c.checkDuplicates()...)
+	errs = append(errs, c.applyReplacements()...)
 	errs = append(errs, c.resolveFields()...)
+	errs = append(errs, c.checkReplacements()...)
 	for _, p := range c.protos {
 		if p.init == proto.InitContext {
 			p.slot = c.ctxCount
@@ -88,7 +90,7 @@ func (c *Container) Build(ctx context.Context) error {
 		count[p.ptr]++
 	}
 	for _, p := range c.protos {
-		if count[p.ptr] == 1 {
+		if count[p.ptr] == 1 && p.replaced == nil {
 			r := &lookupResult{p: p}
 			if p.init == proto.InitSingleton {
 				r.value = p.instance

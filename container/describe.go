@@ -90,6 +90,9 @@ type protoDef struct {
 	fields []*fieldPlan
 	slot   int // index in a scope's slot table, for context protos
 
+	// replaced is the type of a Replacement's object, when one stands in.
+	replaced reflect.Type
+
 	// reachable from a singleton through always-new protos: its context
 	// deps must go through a resolving proxy.
 	fromSingleton bool

@@ -93,3 +93,5 @@ func wantCode(t *testing.T, err error, sentinel *container.Error, fragments ...s
 func reflectTypeOf[T any]() reflect.Type { return reflect.TypeFor[T]() }
 
 func newTextLogger(w io.Writer) *slog.Logger { return slog.New(slog.NewTextHandler(w, nil)) }
+
+func errorsIs(err error, target *container.Error) bool { return errors.Is(err, target) }

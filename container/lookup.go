@@ -90,7 +90,16 @@ func Lookup[T any](c *Container, name ...string) (T, error) {
 		return zero, &Error{Code: CodeNoScope, Proto: r.p.label(), Pos: r.p.pos,
 			Msg: fmt.Sprintf("%s is a %s proto: it exists only inside a scope", r.p.label(), r.p.init), Hint: "open a scope and use container.Get(ctx)"}
 	}
-	return r.value.(T), nil
+	return as[T](r.value)
+}
+
+// as asserts a resolved value to T; a replaced proto's object may not fit.
+func as[T any](v any) (T, error) {
+	t, ok := v.(T)
+	if !ok {
+		return t, &Error{Code: CodeTypeMismatch, Msg: fmt.Sprintf("the object resolved is a %T, not a %s", v, reflect.TypeFor[T]())}
+	}
+	return t, nil
 }
 
 // Get returns the object of type T (or of type T and the given name) for
@@ -123,7 +132,7 @@ func GetIn[T any](sc *Scope, name ...string) (T, error) {
 		return zero, r.err
 	}
 	if r.p == nil || r.p.init == proto.InitSingleton {
-		return r.value.(T), nil
+		return as[T](r.value)
 	}
 	var v any
 	var err error
@@ -135,7 +144,7 @@ func GetIn[T any](sc *Scope, name ...string) (T, error) {
 	if err != nil {
 		return zero, err
 	}
-	return v.(T), nil
+	return as[T](v)
 }
 
 // MustGet is Get that panics on error, for wiring code and tests.

@@ -20,8 +20,8 @@ func (c *Container) planAdvice() []error {
 		errs = append(errs, &Error{Code: CodeBadDecl, Msg: "invalid declaration", Err: err})
 	}
 	for _, p := range c.protos {
-		if aop.KindsOf(p.newFn()) != 0 {
-			continue // advice is not advised: its hooks are called on the object itself
+		if p.replaced != nil || aop.KindsOf(p.newFn()) != 0 {
+			continue // a replacement is used as it is; advice is not advised: its hooks are called on the object itself
 		}
 		methods := p.desc.Methods
 		p.planned = make([][]aop.PlannedAdvice, len(methods))
