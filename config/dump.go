@@ -1,6 +1,7 @@
 package config
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -83,12 +84,15 @@ func (c *Config) Dump(runDir string) error {
 		return &Error{File: runDir, Msg: "cannot create the run directory", Err: err}
 	}
 	for name, v := range map[string]any{"application_config.json": c.Redacted(), "application_config_meta.json": c.Meta()} {
-		data, err := json.MarshalIndent(v, "", "  ")
-		if err != nil {
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
+		enc.SetEscapeHTML(false) // keep "<String len: 8>" readable
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(v); err != nil {
 			return &Error{File: name, Msg: "cannot encode", Err: err}
 		}
 		p := filepath.Join(runDir, name)
-		if err := os.WriteFile(p, append(data, '\n'), 0o644); err != nil {
+		if err := os.WriteFile(p, buf.Bytes(), 0o644); err != nil {
 			return &Error{File: p, Msg: "cannot write", Err: err}
 		}
 	}

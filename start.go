@@ -1,0 +1,199 @@
+package teggo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os/signal"
+	"reflect"
+	"syscall"
+	"time"
+
+	"github.com/teggo/teggo/ajv"
+	"github.com/teggo/teggo/background"
+	"github.com/teggo/teggo/config"
+	"github.com/teggo/teggo/container"
+	"github.com/teggo/teggo/eventbus"
+	teggohttp "github.com/teggo/teggo/http"
+	"github.com/teggo/teggo/schedule"
+)
+
+// Start starts the application in egg's order (see the package doc) and
+// returns once it serves, or with the first error — after undoing what had
+// started. It fails if a hook is still running when the start timeout ends,
+// naming that hook and how long each finished one took.
+func (a *App) Start(ctx context.Context) (err error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.started {
+		return errors.New("teggo: Start called twice")
+	}
+	a.started = true
+	began := time.Now()
+	a.log = a.o.log
+	if a.log == nil {
+		a.log = slog.Default()
+	}
+
+	cfg, err := config.Load(a.o.configOpts...)
+	if err != nil {
+		return err
+	}
+	a.cfg = cfg
+	timeout := a.o.startTimeout
+	if timeout == 0 {
+		if d, derr := time.ParseDuration(cfg.String("app.startTimeout")); derr == nil && d > 0 {
+			timeout = d
+		} else {
+			timeout = DefaultStartTimeout
+		}
+	}
+	sctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	h := &hookRunner{}
+
+	opts := []container.Option{container.WithLogger(a.log)}
+	if a.o.strict {
+		opts = append(opts, container.Strict())
+	}
+	c := container.New(opts...)
+	a.c = c
+	c.Install(eventbus.Module(), background.Module())
+	c.Register(new(ajv.Ajv))
+	c.Install(a.o.modules...)
+	c.Register(a.o.items...)
+
+	// ConfigWillLoad: the last word on the config, before anything reads it.
+	for _, t := range c.Registered() {
+		if hook, ok := reflect.New(t).Interface().(ConfigWillLoader); ok {
+			name := fmt.Sprintf("ConfigWillLoad of *%s", t)
+			if err := h.run(sctx, timeout, name, func(ctx context.Context) error { return hook.ConfigWillLoad(ctx, cfg) }); err != nil {
+				return err
+			}
+		}
+	}
+	if err := a.provideConfig(cfg, c); err != nil {
+		return err
+	}
+	if err := cfg.Dump(a.o.runDir); err != nil {
+		return err
+	}
+	if err := c.Build(sctx); err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			a.shutdown(context.WithoutCancel(ctx), false)
+		}
+	}()
+
+	objs := c.Singletons()
+	if err := each(sctx, h, timeout, "ConfigDidLoad", objs, ConfigDidLoader.ConfigDidLoad); err != nil {
+		return err
+	}
+	if err := each(sctx, h, timeout, "DidLoad", objs, DidLoader.DidLoad); err != nil {
+		return err
+	}
+	if err := each(sctx, h, timeout, "WillReady", objs, WillReadier.WillReady); err != nil {
+		return err
+	}
+
+	if a.bus, err = container.Lookup[*eventbus.Bus](c); err != nil {
+		return err
+	}
+	if err := a.bus.Start(sctx); err != nil {
+		return err
+	}
+	if a.sched, err = schedule.New(c, append([]schedule.Option{schedule.WithLogger(a.log)}, a.o.schedOpts...)...); err != nil {
+		return err
+	}
+	if err := a.startHTTP(cfg); err != nil {
+		return err
+	}
+	if err := each(sctx, h, timeout, "DidReady", objs, DidReadier.DidReady); err != nil {
+		return err
+	}
+	if err := a.sched.Start(sctx); err != nil {
+		return err
+	}
+	if err := each(sctx, h, timeout, "ServerDidReady", objs, ServerDidReadier.ServerDidReady); err != nil {
+		return err
+	}
+	a.log.Info("teggo: started", "env", cfg.Env(), "addr", a.Addr(), "took", time.Since(began).Round(time.Millisecond).String())
+	return nil
+}
+
+// provideConfig makes the config, its built-in sections and the app's typed
+// sections injectable.
+func (a *App) provideConfig(cfg *config.Config, c *container.Container) error {
+	if err := c.Supply(cfg, a.log); err != nil {
+		return err
+	}
+	if cfg.Exists("backgroundTask.timeout") { // egg's backgroundTask.timeout; absent means the helper's default
+		bc, err := config.Section[background.Config](cfg, "backgroundTask")
+		if err != nil {
+			return err
+		}
+		if err := c.Provide(func() *background.Config { return &bc }); err != nil {
+			return err
+		}
+	}
+	for _, bind := range a.o.sections {
+		if err := bind(cfg, c); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// startHTTP creates the server and, unless NoListen, listens and serves.
+func (a *App) startHTTP(cfg *config.Config) error {
+	opts := []teggohttp.ServerOption{teggohttp.Prod(cfg.Env() == "prod"), teggohttp.Logger(a.log)}
+	opts = append(opts, a.o.httpOpts...)
+	srv, err := teggohttp.NewServer(a.c, opts...)
+	if err != nil {
+		return err
+	}
+	a.server = srv
+	if !a.o.listen {
+		return nil
+	}
+	addr := a.o.addr
+	if addr == "" {
+		addr = cfg.String("http.addr")
+	}
+	if addr == "" {
+		addr = DefaultAddr
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("teggo: listen on %s: %w", addr, err)
+	}
+	a.ln = ln
+	a.served = make(chan error, 1)
+	go func() { a.served <- srv.Serve(ln) }()
+	return nil
+}
+
+// Run starts the app, blocks until SIGINT or SIGTERM arrives or ctx ends,
+// then shuts down gracefully. It returns Start's error, or Shutdown's.
+func (a *App) Run(ctx context.Context) error {
+	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	if err := a.Start(ctx); err != nil {
+		return err
+	}
+	select {
+	case <-ctx.Done():
+	case err := <-a.served:
+		if err != nil && !errors.Is(err, http.ErrServerClosed) {
+			a.log.Error("teggo: the HTTP server failed", "err", err)
+		}
+	}
+	stop()
+	a.log.Info("teggo: shutting down")
+	return a.Shutdown(context.WithoutCancel(ctx))
+}
