@@ -13,7 +13,9 @@ import (
 	"github.com/teggo/teggo/teggotest"
 )
 
-type Clock interface{ Now(ctx context.Context) string }
+type Clock interface {
+	Now(ctx context.Context) string
+}
 
 type RealClock struct{ proto.Singleton }
 
