@@ -5,7 +5,7 @@ package bench
 // with a direct call, an interface call, a hand-written closure decorator,
 // reflect.Value.Call and a dynamic proxy that boxes arguments in []any.
 //
-//	cd bench && go test -run=NONE -bench=AOP -benchmem -count=5
+//	cd bench && go test -run=NONE -bench=AOP -benchmem -count=10
 //
 // The target method is //go:noinline so that no variant gets it inlined.
 
@@ -143,13 +143,6 @@ func BenchmarkAOP(b *testing.B) {
 			sinkS, sinkE = api.Greet(ctx, req)
 		}
 	})
-	b.Run("proxy_no_advice_outlined", func(b *testing.B) {
-		api := newGreeterProxyOutlined(aop.Target{Object: g}, []*aop.Chain{nil}).(GreeterAPI)
-		b.ReportAllocs()
-		for b.Loop() {
-			sinkS, sinkE = api.Greet(ctx, req)
-		}
-	})
 	b.Run("proxy_around", func(b *testing.B) {
 		api := greeterProxy(aop.Advice{Name: "around", Instance: &aroundAdvice{}})
 		b.ReportAllocs()
@@ -159,14 +152,6 @@ func BenchmarkAOP(b *testing.B) {
 	})
 	b.Run("proxy_before_around_afterReturn_afterFinally", func(b *testing.B) {
 		api := greeterProxy(aop.Advice{Name: "four", Instance: &fourHooksAdvice{}, Kinds: aop.KindBeforeCall | aop.KindAround | aop.KindAfterReturn | aop.KindAfterFinally})
-		b.ReportAllocs()
-		for b.Loop() {
-			sinkS, sinkE = api.Greet(ctx, req)
-		}
-	})
-	b.Run("proxy_around_outlined", func(b *testing.B) {
-		ch := aop.NewChain("Greeter", "Greet", []aop.Advice{{Name: "around", Instance: &aroundAdvice{}}})
-		api := newGreeterProxyOutlined(aop.Target{Object: g}, []*aop.Chain{ch}).(GreeterAPI)
 		b.ReportAllocs()
 		for b.Loop() {
 			sinkS, sinkE = api.Greet(ctx, req)
