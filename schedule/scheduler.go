@@ -151,16 +151,26 @@ func (s *Scheduler) resolve(j *job) (Spec, error) {
 	if !d.typ.Implements(dynamicType) {
 		return d.spec, nil
 	}
-	if obj != nil {
-		return obj.(Dynamic).Schedule(), nil
+	if obj == nil {
+		_, sc := container.NewScope(context.Background(), s.c)
+		defer func() { _ = sc.Close() }()
+		obj, err = j.object(sc)
+		if err != nil {
+			return Spec{}, &Error{Code: CodeBadJob, Job: j.name, Msg: "cannot create the job to ask its Schedule", Err: err}
+		}
 	}
-	_, sc := container.NewScope(context.Background(), s.c)
-	defer func() { _ = sc.Close() }()
-	obj, err = j.object(sc)
-	if err != nil {
-		return Spec{}, &Error{Code: CodeBadJob, Job: j.name, Msg: "cannot create the job to ask its Schedule", Err: err}
-	}
-	return obj.(Dynamic).Schedule(), nil
+	return dynamicSpec(j, obj.(Dynamic))
+}
+
+// dynamicSpec asks a job for its spec; a panic in Schedule is the job's
+// error, not the application's crash.
+func dynamicSpec(j *job, d Dynamic) (sp Spec, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = &Error{Code: CodeBadJob, Job: j.name, Msg: fmt.Sprintf("its Schedule method panicked: %v", r)}
+		}
+	}()
+	return d.Schedule(), nil
 }
 
 // JobInfo describes a declared job.

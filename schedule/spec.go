@@ -1,6 +1,7 @@
 package schedule
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -146,4 +147,17 @@ func compile(job string, sp Spec, strategies map[string]*StrategyDecl, loc *time
 		bad(CodeBadSpec, "", "overlap %v: want OverlapSkip or OverlapWait", sp.Overlap)
 	}
 	return p, errs
+}
+
+// CheckSpec validates sp on its own, as the generator does for a
+// //teggo:schedule directive: the same rules as New, with any type other
+// than worker and all taken for a strategy name (whether it is declared is
+// known only to the container). It returns every problem, joined.
+func CheckSpec(sp Spec) error {
+	strategies := map[string]*StrategyDecl{}
+	if sp.Type != TypeWorker && sp.Type != TypeAll && sp.Type != "" {
+		strategies[sp.Type] = &StrategyDecl{}
+	}
+	_, errs := compile("", sp, strategies, time.UTC)
+	return errors.Join(errs...)
 }

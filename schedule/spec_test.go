@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/teggo/teggo/container"
+	"github.com/teggo/teggo/proto"
 	"github.com/teggo/teggo/schedule"
 )
 
@@ -135,5 +136,39 @@ func TestNewNeedsABuiltContainer(t *testing.T) {
 	_, err := schedule.New(container.New())
 	if !errors.Is(err, schedule.ErrState) || !strings.Contains(err.Error(), "not built") {
 		t.Fatal(err)
+	}
+}
+
+func TestCheckSpec(t *testing.T) {
+	for _, ok := range []schedule.Spec{
+		{Type: "worker", Cron: "0 0 3 * * *"}, {Type: "all", Immediate: true}, {Type: "myqueue"}, {Type: "worker", Interval: "500ms"},
+	} {
+		if err := schedule.CheckSpec(ok); err != nil {
+			t.Errorf("schedule.CheckSpec(%+v): %v", ok, err)
+		}
+	}
+	for _, bad := range []schedule.Spec{
+		{Type: "worker"}, {Type: "worker", Cron: "61 * * * *"}, {Type: "all", Cron: "@daily", Interval: "1s"}, {Type: "worker", Cron: "@daily", TimeZone: "Mars/Base"},
+	} {
+		if err := schedule.CheckSpec(bad); err == nil {
+			t.Errorf("schedule.CheckSpec(%+v) accepted", bad)
+		}
+	}
+}
+
+type panicsInSchedule struct{ proto.Singleton }
+
+func (*panicsInSchedule) Subscribe(context.Context) error { return nil }
+func (*panicsInSchedule) Schedule() schedule.Spec         { panic("no config") }
+
+func TestDynamicSpecPanicIsAnError(t *testing.T) {
+	c := container.New()
+	c.Register(new(panicsInSchedule), schedule.Job[*panicsInSchedule](schedule.Spec{}))
+	if err := c.Build(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	_, err := schedule.New(c)
+	if err == nil || !strings.Contains(err.Error(), "panicked: no config") {
+		t.Fatalf("got %v", err)
 	}
 }

@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/teggo/teggo/schedule"
 	"time"
 	_ "time/tzdata" // timezone= is checked the same on every machine
 )
@@ -590,14 +592,23 @@ func checkCrosscut(d *Directive) error {
 	return nil
 }
 
+// checkSchedule validates the whole spec with the schedule package's own
+// rules (schedule.CheckSpec), so the generator and the runtime never
+// disagree on what a valid schedule is.
 func checkSchedule(d *Directive) error {
 	if _, ok := d.Get("type"); !ok {
 		return fmt.Errorf("missing type= (%s)", d.spec.usage)
 	}
-	_, cron := d.Get("cron")
-	_, interval := d.Get("interval")
-	if cron && interval {
-		return errors.New("cron= and interval= exclude each other")
+	var sp schedule.Spec
+	sp.Type, _ = d.Get("type")
+	sp.Cron, _ = d.Get("cron")
+	sp.Interval, _ = d.Get("interval")
+	sp.TimeZone, _ = d.Get("timezone")
+	imm, _ := d.Get("immediate")
+	dis, _ := d.Get("disable")
+	sp.Immediate, sp.Disable = imm == "true", dis == "true"
+	if err := schedule.CheckSpec(sp); err != nil {
+		return errors.New(strings.ReplaceAll(err.Error(), "\n", "; "))
 	}
 	return nil
 }
