@@ -27,32 +27,8 @@ func (c *Container) Build(ctx context.Context) error {
 	if c.built.Load() {
 		return &Error{Code: CodeAlreadyBuilt, Msg: "Build called twice"}
 	}
-	errs := slices.Clone(c.errs)
-	for _, r := range c.regs {
-		p, es := c.complete(r)
-		errs = append(errs, es...)
-		if p != nil {
-			p.id = len(c.protos)
-			c.protos = append(c.protos, p)
-		}
-	}
-	errs = append(errs, c.checkDuplicates()...)
-	errs = append(errs, c.applyReplacements()...)
-	errs = append(errs, c.resolveFields()...)
-	errs = append(errs, c.checkReplacements()...)
-	for _, p := range c.protos {
-		if p.init == proto.InitContext {
-			p.slot = c.ctxCount
-			c.ctxCount++
-			c.ctxProtos = append(c.ctxProtos, p)
-		}
-	}
-	c.markFromSingleton()
-	errs = append(errs, c.checkContextInjection()...)
-	errs = append(errs, c.checkCycles()...)
-	errs = append(errs, c.planAdvice()...)
-	if len(errs) > 0 {
-		return errors.Join(errs...)
+	if err := c.validate(); err != nil {
+		return err
 	}
 
 	if err := c.supplyDig(); err != nil {
@@ -100,6 +76,51 @@ func (c *Container) Build(ctx context.Context) error {
 	}
 	c.built.Store(true)
 	return nil
+}
+
+// Validate runs Build's checks — every inject site, access, cycles,
+// duplicates, advice — and constructs nothing: no constructor runs, no
+// object is created. After it, Graph draws the resolved graph (`teggo graph`
+// uses it). Build validates by itself; Validate is for tools.
+func (c *Container) Validate() error {
+	c.buildMu.Lock()
+	defer c.buildMu.Unlock()
+	return c.validate()
+}
+
+// validate resolves and checks the graph once; later calls return the same
+// verdict.
+func (c *Container) validate() error {
+	if c.validated {
+		return c.validErr
+	}
+	c.validated = true
+	errs := slices.Clone(c.errs)
+	for _, r := range c.regs {
+		p, es := c.complete(r)
+		errs = append(errs, es...)
+		if p != nil {
+			p.id = len(c.protos)
+			c.protos = append(c.protos, p)
+		}
+	}
+	errs = append(errs, c.checkDuplicates()...)
+	errs = append(errs, c.applyReplacements()...)
+	errs = append(errs, c.resolveFields()...)
+	errs = append(errs, c.checkReplacements()...)
+	for _, p := range c.protos {
+		if p.init == proto.InitContext {
+			p.slot = c.ctxCount
+			c.ctxCount++
+			c.ctxProtos = append(c.ctxProtos, p)
+		}
+	}
+	c.markFromSingleton()
+	errs = append(errs, c.checkContextInjection()...)
+	errs = append(errs, c.checkCycles()...)
+	errs = append(errs, c.planAdvice()...)
+	c.validErr = errors.Join(errs...)
+	return c.validErr
 }
 
 // checkDuplicates reports protos that share name, module and qualifiers.

@@ -40,9 +40,11 @@ type Container struct {
 	ctxCount  int                          // number of context protos: the slot count of a scope
 	ctxProtos []*protoDef                  // context protos by slot
 
-	built   atomic.Bool
-	stopped atomic.Bool
-	buildMu sync.Mutex
+	validated bool  // validate ran; its verdict is validErr
+	validErr  error //
+	built     atomic.Bool
+	stopped   atomic.Bool
+	buildMu   sync.Mutex
 
 	digValues map[digKey]reflect.Value
 	created   []*protoDef                      // singletons in creation order

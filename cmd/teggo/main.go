@@ -1,6 +1,8 @@
 // Command teggo is teggo's command-line tool.
 //
 //	teggo gen [-v] [-check] [packages]   generate zz_teggo.go files (default ./...)
+//	teggo graph [-o f.dot] [-svg f.svg] [packages]   draw the container graph (DOT, SVG with Graphviz)
+//	teggo routes [packages]   list the HTTP routes
 //
 // Each subcommand lives in its own file and registers itself with
 // register in an init function.
