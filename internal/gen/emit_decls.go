@@ -2,8 +2,10 @@ package gen
 
 import (
 	"fmt"
+	"go/types"
 	"path"
 	"strings"
+	"time"
 )
 
 // Runtime packages that generated declarations call.
@@ -27,16 +29,15 @@ type declEmitter struct {
 	emit func(e *emitter, d Decl) string
 }
 
-// declEmitters has one entry per directive. Emitting routes later is
-// writing emitRoute and friends and setting them here.
+// declEmitters has one entry per directive.
 var declEmitters = map[string]declEmitter{
 	"pointcut":   {aopPath, "Pointcut", emitPointcut},
 	"crosscut":   {aopPath, "Crosscut", emitCrosscut},
 	"event":      {eventbusPath, "On", emitEvent},
 	"schedule":   {schedulePath, "Job", emitSchedule},
-	"controller": {httpPath, "", nil},
-	"http":       {httpPath, "", nil},
-	"middleware": {httpPath, "", nil},
+	"controller": {httpPath, "Controller", emitController},
+	"http":       {httpPath, "Route", emitRoute},
+	"middleware": {httpPath, "Middleware", emitMiddleware},
 }
 
 // checkDecl reports a directive that cannot be emitted now.
@@ -123,4 +124,115 @@ func emitSchedule(e *emitter, d Decl) string {
 		}
 	}
 	return fmt.Sprintf("%s.Job[*%s](%s.Spec{%s})", sch, e.typ(s.Proto.named), sch, strings.Join(fields, ", "))
+}
+
+// emitController renders teggohttp.Controller[*C]("/prefix", options...),
+// with the controller-level middleware in source order.
+func emitController(e *emitter, d Decl) string {
+	c := d.(*Controller)
+	h := e.pkg(httpPath, "teggohttp")
+	prefix := ""
+	if len(c.D.Args) > 0 {
+		prefix = c.D.Args[0]
+	}
+	opts := e.httpOptions(c.D, []string{"host", "name"})
+	opts = append(opts, e.middlewareOptions(c.Proto, "")...)
+	opts = append(opts, fmt.Sprintf("%s.At(%q, %d)", h, e.relPath(c.D.Pos.Filename), c.D.Pos.Line))
+	return fmt.Sprintf("%s.Controller[*%s](%s, %s)", h, e.typ(c.Proto.named), quote(prefix), strings.Join(opts, ", "))
+}
+
+// emitRoute renders teggohttp.Route("GET", "/path", handler, options...);
+// a handler without input or output goes through NoIn, NoOut or NoInOut.
+func emitRoute(e *emitter, d Decl) string {
+	r := d.(*Route)
+	h := e.pkg(httpPath, "teggohttp")
+	m := r.Proto.method(r.Method)
+	handler := fmt.Sprintf("(*%s).%s", e.typ(r.Proto.named), r.Method)
+	switch in, out := len(m.Params) == 2, len(m.Results) == 1; {
+	case !in && !out:
+		handler = fmt.Sprintf("%s.NoInOut(%s)", h, handler)
+	case !in:
+		handler = fmt.Sprintf("%s.NoIn(%s)", h, handler)
+	case !out:
+		handler = fmt.Sprintf("%s.NoOut(%s)", h, handler)
+	}
+	opts := e.httpOptions(r.D, []string{"status", "priority", "timeout", "host"})
+	opts = append(opts, e.middlewareOptions(r.Proto, r.Method)...)
+	opts = append(opts, fmt.Sprintf("%s.At(%q, %d)", h, e.relPath(r.D.Pos.Filename), r.D.Pos.Line))
+	return fmt.Sprintf("%s.Route(%s, %s, %s, %s)", h, quote(strings.ToUpper(r.D.Args[0])), quote(r.D.Args[1]), handler, strings.Join(opts, ", "))
+}
+
+// emitMiddleware renders nothing: middleware become options of their
+// controller's or route's declaration.
+func emitMiddleware(*emitter, Decl) string { return "" }
+
+// httpOptions renders the keyed options of an HTTP directive, in the order
+// of keys.
+func (e *emitter) httpOptions(d *Directive, keys []string) []string {
+	h := e.pkg(httpPath, "teggohttp")
+	var out []string
+	for _, k := range keys {
+		v, ok := d.Get(k)
+		if !ok {
+			continue
+		}
+		switch k {
+		case "status":
+			out = append(out, fmt.Sprintf("%s.Status(%s)", h, v))
+		case "priority":
+			out = append(out, fmt.Sprintf("%s.Priority(%s)", h, v))
+		case "timeout":
+			out = append(out, fmt.Sprintf("%s.Timeout(%s)", h, e.duration(v)))
+		case "host":
+			out = append(out, fmt.Sprintf("%s.Host(%s)", h, quote(v)))
+		case "name":
+			out = append(out, fmt.Sprintf("%s.Name(%s)", h, quote(v)))
+		}
+	}
+	return out
+}
+
+// duration renders a Go duration string as a readable constant expression:
+// "2s" → 2 * time.Second.
+func (e *emitter) duration(v string) string {
+	d, _ := time.ParseDuration(v) // checked by the directive table
+	t := e.pkg("time", "time")
+	for _, u := range []struct {
+		d    time.Duration
+		name string
+	}{{time.Hour, "Hour"}, {time.Minute, "Minute"}, {time.Second, "Second"}, {time.Millisecond, "Millisecond"}, {time.Microsecond, "Microsecond"}} {
+		if d%u.d == 0 {
+			return fmt.Sprintf("%d * %s.%s", d/u.d, t, u.name)
+		}
+	}
+	return fmt.Sprintf("%s.Duration(%d)", t, int64(d))
+}
+
+// middlewareOptions renders the //teggo:middleware of proto p at method
+// ("" for the controller), in source order.
+func (e *emitter) middlewareOptions(p *Proto, method string) []string {
+	h := e.pkg(httpPath, "teggohttp")
+	var out []string
+	for _, d := range e.p.Decls {
+		mw, ok := d.(*Middleware)
+		if !ok || mw.Proto != p || mw.Method != method {
+			continue
+		}
+		switch o := mw.Ref.(type) {
+		case *types.TypeName:
+			out = append(out, fmt.Sprintf("%s.Middleware(new(%s))", h, e.typ(o.Type())))
+		default:
+			out = append(out, fmt.Sprintf("%s.Middleware(%s)", h, e.obj(o)))
+		}
+	}
+	return out
+}
+
+// obj renders a reference to a package-level func or var, qualified
+// through the file's imports when it lives in another package.
+func (e *emitter) obj(o types.Object) string {
+	if o.Pkg() == nil || o.Pkg().Path() == e.p.Path {
+		return o.Name()
+	}
+	return e.pkg(o.Pkg().Path(), o.Pkg().Name()) + "." + o.Name()
 }

@@ -22,7 +22,9 @@ func (e *emitter) module() {
 	if len(p.Decls) > 0 {
 		e.printf("Decls: []any{\n")
 		for _, d := range p.Decls {
-			e.printf("%s,\n", declEmitters[d.Directive().Name].emit(e, d))
+			if expr := declEmitters[d.Directive().Name].emit(e, d); expr != "" {
+				e.printf("%s,\n", expr)
+			}
 		}
 		e.printf("},\n")
 	}

@@ -32,6 +32,7 @@ var goldenCases = []struct {
 	{name: "advice"},
 	{name: "collide"},
 	{name: "stale"},
+	{name: "routes"},
 	{name: "runtime", available: map[string]bool{eventbusPath: true, schedulePath: true}, noCompile: true},
 	{name: "badtags", wantErr: true},
 	{name: "baddirectives", wantErr: true},
