@@ -66,6 +66,7 @@ func (m *mount) scoped(next echo.HandlerFunc) echo.HandlerFunc {
 				m.writeProblem(c, err)
 				err = nil
 			}
+			flush(c.Response())
 			m.closeScope(rc, sc)
 		}()
 		return next(c)
@@ -141,4 +142,18 @@ func (r Response) Request() *http.Request {
 		return nil
 	}
 	return r.rc.ec.Request()
+}
+
+// flush sends what the response buffered, so that the client has the whole
+// response (when its length is known) before the scope closes and waits for
+// background tasks.
+func flush(res *echo.Response) {
+	if !res.Committed {
+		return
+	}
+	if f, ok := res.Writer.(http.Flusher); ok {
+		f.Flush()
+		return
+	}
+	_ = http.NewResponseController(res.Writer).Flush()
 }

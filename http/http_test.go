@@ -1,0 +1,483 @@
+package http_test
+
+import (
+	"errors"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/teggo/teggo/container"
+	teggohttp "github.com/teggo/teggo/http"
+)
+
+func TestBindingFromEveryLocation(t *testing.T) {
+	ts, _ := newApp(t)
+	r := do(t, ts, "GET", "/api/topics/a%20b?verbose=true&tag=x&tag=y&n=1&n=2&page=3", "",
+		"X-Request-Id", "rid-1", "Cookie", "sid=s1")
+	if r.status != 200 {
+		t.Fatalf("status %d: %s", r.status, r.body)
+	}
+	m := r.json(t)
+	want := map[string]any{"id": "a b", "verbose": true, "page": 3.0, "reqId": "rid-1", "session": "s1"}
+	for k, v := range want {
+		if m[k] != v {
+			t.Errorf("%s = %v, want %v", k, m[k], v)
+		}
+	}
+	if got := m["tags"].([]any); len(got) != 2 || got[0] != "x" || got[1] != "y" {
+		t.Errorf("tags = %v", got)
+	}
+	if got := m["nums"].([]any); len(got) != 2 || got[1] != 2.0 {
+		t.Errorf("nums = %v", got)
+	}
+	if ct := r.header.Get("Content-Type"); ct != "application/json" {
+		t.Errorf("content type %q", ct)
+	}
+}
+
+func TestParamsValidated(t *testing.T) {
+	ts, _ := newApp(t)
+	r := do(t, ts, "GET", "/api/topics/1?page=0&verbose=maybe&n=x", "")
+	if r.status != 422 {
+		t.Fatalf("status %d: %s", r.status, r.body)
+	}
+	locs := locations(t, r)
+	for _, want := range []string{"query.page", "query.verbose", "query.n.0"} {
+		if !slices.Contains(locs, want) {
+			t.Errorf("no violation at %s in %v", want, locs)
+		}
+	}
+}
+
+func locations(t *testing.T, r reply) []string {
+	t.Helper()
+	m := r.json(t)
+	if m["code"] != "TEGGO_VALIDATION_FAILED" || r.header.Get("Content-Type") != "application/problem+json" {
+		t.Errorf("not a validation problem: %s", r.body)
+	}
+	var out []string
+	for _, e := range m["errors"].([]any) {
+		v := e.(map[string]any)
+		if v["message"] == "" || v["code"] == "" {
+			t.Errorf("violation without message or code: %v", v)
+		}
+		out = append(out, v["location"].(string))
+	}
+	return out
+}
+
+func TestCreateValidatesBodyAndHeaders(t *testing.T) {
+	ts, _ := newApp(t)
+	ok := do(t, ts, "POST", "/api/topics", `{"title":"  Hi  ","body":"long enough"}`, "Content-Type", "application/json", "X-Tenant", "a")
+	if ok.status != 201 {
+		t.Fatalf("status %d: %s", ok.status, ok.body)
+	}
+	if m := ok.json(t); m["title"] != "Hi@a" {
+		t.Errorf("title %v: transform trim not applied", m["title"])
+	}
+	if ok.header.Get("Location") != "/topics/1" || !strings.Contains(ok.header.Get("Set-Cookie"), "last=1") {
+		t.Errorf("headers %v", ok.header)
+	}
+
+	bad := do(t, ts, "POST", "/api/topics", `{"title":"much too long title","body":"x","tags":["a","b","c"],"extra":1}`,
+		"Content-Type", "application/json", "X-Tenant", "z")
+	if bad.status != 422 {
+		t.Fatalf("status %d: %s", bad.status, bad.body)
+	}
+	locs := locations(t, bad)
+	for _, want := range []string{"body.title", "body.body", "body.tags", "body", "header.X-Tenant"} {
+		if !slices.Contains(locs, want) {
+			t.Errorf("no violation at %s in %v", want, locs)
+		}
+	}
+
+	missing := do(t, ts, "POST", "/api/topics", `{}`, "Content-Type", "application/json")
+	locs = locations(t, missing)
+	for _, want := range []string{"body.title", "body.body", "header.X-Tenant"} {
+		if !slices.Contains(locs, want) {
+			t.Errorf("missing: no violation at %s in %v", want, locs)
+		}
+	}
+}
+
+func TestBodyErrors(t *testing.T) {
+	ts, _ := newApp(t, teggohttp.BodyLimit(64))
+	for _, tc := range []struct {
+		name, body, ctype string
+		status            int
+		code              string
+	}{
+		{"malformed", `{"title":`, "application/json", 400, "TEGGO_INVALID_JSON"},
+		{"too large", `{"title":"` + strings.Repeat("x", 100) + `"}`, "application/json", 413, "TEGGO_BODY_TOO_LARGE"},
+		{"not json", `title=x`, "application/x-www-form-urlencoded", 415, "TEGGO_UNSUPPORTED_MEDIA_TYPE"},
+		{"json suffix", `{"title":"t","body":"bbb"}`, "application/merge-patch+json; charset=utf-8", 201, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := do(t, ts, "POST", "/api/topics", tc.body, "Content-Type", tc.ctype, "X-Tenant", "b")
+			if r.status != tc.status {
+				t.Fatalf("status %d, want %d: %s", r.status, tc.status, r.body)
+			}
+			if tc.code != "" {
+				m := r.json(t)
+				if m["code"] != tc.code || m["status"] != float64(tc.status) || m["title"] != http.StatusText(tc.status) || m["instance"] != "/api/topics" {
+					t.Errorf("problem %s", r.body)
+				}
+			}
+		})
+	}
+}
+
+func TestNoContentAndRedirect(t *testing.T) {
+	ts, _ := newApp(t)
+	for _, tc := range []struct {
+		method, path string
+		status       int
+	}{
+		{"DELETE", "/api/topics/1", 204},
+		{"GET", "/api/topics/x/maybe", 204},
+		{"GET", "/api/topics/x/ping", 204},
+		{"GET", "/api/topics/x/moved", 301},
+	} {
+		r := do(t, ts, tc.method, tc.path, "")
+		if r.status != tc.status || len(r.body) != 0 {
+			t.Errorf("%s %s: %d %q, want %d and no body", tc.method, tc.path, r.status, r.body, tc.status)
+		}
+	}
+	if r := do(t, ts, "GET", "/api/topics/x/moved", ""); r.header.Get("Location") != "/elsewhere" {
+		t.Errorf("Location %q", r.header.Get("Location"))
+	}
+}
+
+func TestStreamClosesScopeAfterward(t *testing.T) {
+	ts, _ := newApp(t)
+	// the route's controller asks for no context proto: use Show first to
+	// check the scope closes, then the stream.
+	r := do(t, ts, "GET", "/api/topics/x/download", "")
+	if r.status != 200 || string(r.body) != "hello stream" || r.header.Get("Content-Type") != "text/plain" {
+		t.Fatalf("%d %q %v", r.status, r.body, r.header)
+	}
+}
+
+func TestErrors(t *testing.T) {
+	for _, prod := range []bool{false, true} {
+		ts, _ := newApp(t, teggohttp.Prod(prod))
+		for _, tc := range []struct {
+			path   string
+			status int
+			detail string // "" = absent
+		}{
+			{"/api/topics/x/fail?kind=coded", 409, "secret internals"},
+			{"/api/topics/x/fail?kind=problem", 410, "gone for good"},
+			{"/api/topics/x/fail?kind=plain", 500, "database password is hunter2"},
+			{"/api/topics/x/fail?kind=coded5xx", 502, "secret internals"},
+			{"/api/topics/x/fail?kind=panic", 500, "panic: boom"},
+			{"/nowhere", 404, ""},
+		} {
+			r := do(t, ts, "GET", tc.path, "")
+			if r.status != tc.status || r.header.Get("Content-Type") != "application/problem+json" {
+				t.Errorf("prod=%v %s: %d %s", prod, tc.path, r.status, r.body)
+				continue
+			}
+			m := r.json(t)
+			want := tc.detail
+			if prod && tc.status >= 500 {
+				want = ""
+			}
+			got, _ := m["detail"].(string)
+			if got != want {
+				t.Errorf("prod=%v %s: detail %q, want %q", prod, tc.path, got, want)
+			}
+		}
+		if r := do(t, ts, "DELETE", "/api/topics/missing", ""); r.status != 404 || r.json(t)["detail"] != "no topic missing" {
+			t.Errorf("teggohttp.Error: %d %s", r.status, r.body)
+		}
+		if r := do(t, ts, "PUT", "/api/topics/1", ""); r.status != 405 || r.json(t)["code"] != teggohttp.CodeMethodNotAllowed {
+			t.Errorf("405: %d %s", r.status, r.body)
+		}
+		// the server keeps serving after a panic
+		if r := do(t, ts, "GET", "/api/topics/1", ""); r.status != 200 {
+			t.Errorf("after panic: %d", r.status)
+		}
+	}
+}
+
+func TestTimeout(t *testing.T) {
+	ts, _ := newApp(t)
+	r := do(t, ts, "GET", "/api/topics/x/slow", "")
+	if r.status != 503 || r.json(t)["code"] != teggohttp.CodeTimeout {
+		t.Fatalf("%d %s", r.status, r.body)
+	}
+	if r := do(t, ts, "GET", "/api/topics/x/slow?mode=own5xx", ""); r.status != 502 {
+		t.Errorf("own 5xx: %d %s", r.status, r.body)
+	}
+	if r := do(t, ts, "GET", "/api/topics/x/slow?mode=ok", ""); r.status != 503 {
+		t.Errorf("late success: %d %s", r.status, r.body)
+	}
+	if r := do(t, ts, "GET", "/api/topics/1", ""); r.status != 200 {
+		t.Errorf("healthy after: %d", r.status)
+	}
+}
+
+func TestRequestScope(t *testing.T) {
+	ts, s := newApp(t)
+	// record when the status line was written
+	var wroteSeq int64
+	s.Echo().Use(func(next echoHandler) echoHandler {
+		return func(c echoContext) error {
+			c.Response().Before(func() { wroteSeq = seq.Add(1) })
+			return next(c)
+		}
+	})
+	before := storeDestroyed.Load()
+	a := do(t, ts, "GET", "/api/topics/1", "").json(t)
+	b := do(t, ts, "GET", "/api/topics/1", "").json(t)
+	if a["store"] == b["store"] {
+		t.Errorf("context service shared between requests: %v", a["store"])
+	}
+	if got := storeDestroyed.Load() - before; got != 2 {
+		t.Errorf("%d scopes closed, want 2", got)
+	}
+	if lastDestroySeq.Load() < wroteSeq {
+		t.Errorf("scope closed (%d) before the response was written (%d)", lastDestroySeq.Load(), wroteSeq)
+	}
+	// and after the error handler: a failing request closes its scope too,
+	// after the problem was written
+	_ = do(t, ts, "GET", "/api/topics/x/fail?kind=coded", "")
+	if lastDestroySeq.Load() < wroteSeq {
+		t.Errorf("scope closed before the problem was written")
+	}
+	// context controllers are per request
+	x := do(t, ts, "GET", "/ctx/me", "").json(t)["id"]
+	y := do(t, ts, "GET", "/ctx/me", "").json(t)["id"]
+	if x == y {
+		t.Errorf("context controller reused: %v", x)
+	}
+}
+
+func TestBackgroundAwaitedAfterResponse(t *testing.T) {
+	ts, _ := newApp(t)
+	ch := make(chan struct{})
+	blockDestroy.Store(&ch)
+	defer blockDestroy.Store(nil)
+	done := make(chan reply, 1)
+	go func() { done <- do(t, ts, "GET", "/api/topics/1", "") }()
+	select {
+	case r := <-done:
+		if r.status != 200 {
+			t.Errorf("status %d", r.status)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the response waited for the scope to close")
+	}
+	close(ch)
+}
+
+func TestMiddlewareOrder(t *testing.T) {
+	ts, _ := newApp(t)
+	trace.take()
+	r := do(t, ts, "GET", "/mw/hello", "")
+	if r.status != 200 {
+		t.Fatalf("%d %s", r.status, r.body)
+	}
+	want := []string{
+		"echo:ctrl1>", "echo:ctrl2>", "echo:route>",
+		// BeforeCall hooks run before the Around chain (package aop)
+		"aop:ReqAdvice.before", "aop:MethodLog>Hello", "aop:CtrlLog>",
+		"handler",
+		"aop:CtrlLog<", "aop:MethodLog<",
+		"echo:route<", "echo:ctrl2<", "echo:ctrl1<",
+	}
+	if got := trace.take(); !slices.Equal(got, want) {
+		t.Errorf("order\n got %v\nwant %v", got, want)
+	}
+	// a context advice is fresh per request
+	t1 := do(t, ts, "GET", "/mw/bye", "").json(t)["title"]
+	t2 := do(t, ts, "GET", "/mw/bye", "").json(t)["title"]
+	if t1 == t2 || !strings.HasPrefix(t1.(string), "t#") {
+		t.Errorf("context advice titles %v %v", t1, t2)
+	}
+}
+
+func TestHostAndCase(t *testing.T) {
+	ts, _ := newApp(t)
+	if id := do(t, ts, "GET", "/who", "", "Host", "a.example.com").json(t)["id"]; id != "a-host" {
+		t.Errorf("a.example.com got %v", id)
+	}
+	if id := do(t, ts, "GET", "/who", "", "Host", "A.Example.com:8080").json(t)["id"]; id != "a-host" {
+		t.Errorf("host with port got %v", id)
+	}
+	if id := do(t, ts, "GET", "/who", "", "Host", "other.example.com").json(t)["id"]; id != "any-host" {
+		t.Errorf("other host got %v", id)
+	}
+	if r := do(t, ts, "GET", "/who/only-b", "", "Host", "other.example.com"); r.status != 404 {
+		t.Errorf("host-bound route answered another host: %d", r.status)
+	}
+	if r := do(t, ts, "GET", "/who/only-b", "", "Host", "b.example.com"); r.status != 200 {
+		t.Errorf("host-bound route: %d", r.status)
+	}
+	if r := do(t, ts, "GET", "/API/topics/1", ""); r.status != 404 {
+		t.Errorf("routing is case-insensitive: %d", r.status)
+	}
+}
+
+func TestPathPriority(t *testing.T) {
+	for path, want := range map[string]int{
+		"/": teggohttp.DefaultPriority, "/users": teggohttp.DefaultPriority, "/*": 0,
+		"/users/:id": 1000, "/hello/world/message/:message": 3000, "/users/:id/moments/:momentId": 4000,
+	} {
+		if got := teggohttp.PathPriority(path); got != want {
+			t.Errorf("PathPriority(%q) = %d, want %d", path, got, want)
+		}
+	}
+}
+
+func TestRoutesOrderAndBuildErrors(t *testing.T) {
+	c := container.New()
+	c.Register(topicDecls()...)
+	rows, err := teggohttp.Routes(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 1; i < len(rows); i++ {
+		if rows[i].Priority > rows[i-1].Priority {
+			t.Errorf("not sorted by priority: %v before %v", rows[i-1], rows[i])
+		}
+	}
+	if rows[0].Priority != teggohttp.DefaultPriority || rows[len(rows)-1].Path != "/api/topics/:id" {
+		t.Errorf("rows %v", rows)
+	}
+	found := false
+	for _, r := range rows {
+		if r.Handler == "TopicController.Show" && r.Method == "GET" && r.Path == "/api/topics/:id" && r.Priority == 2000 {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("no Show row in %v", rows)
+	}
+
+	check := func(code container.Code, want string, decls ...any) {
+		t.Helper()
+		c := container.New()
+		c.Register(decls...)
+		err := teggohttp.Check(c)
+		if container.CodeOf(err) != code || !strings.Contains(err.Error(), want) {
+			t.Errorf("got %v, want %s containing %q", err, code, want)
+		}
+	}
+	check(teggohttp.CodeRouterConflict, "register http controller TopicController.Maybe failed, GET /api/topics/:topicId is conflict with exists rule /api/topics/:id (TopicController.Show)",
+		new(TopicController), teggohttp.Controller[*TopicController]("/api/topics"),
+		teggohttp.GET("/:id", (*TopicController).Show),
+		teggohttp.GET("/:topicId", teggohttp.NoIn((*TopicController).Maybe)))
+	check(teggohttp.CodeRouterConflict, "GET /who on host a.example.com is conflict",
+		teggohttp.Controller[*HostController]("/who", teggohttp.Host("a.example.com")),
+		teggohttp.GET("/", teggohttp.NoIn((*HostController).Who)),
+		teggohttp.Controller[*AnyHostController]("/who"),
+		teggohttp.GET("/", teggohttp.NoIn((*AnyHostController).Who), teggohttp.Host("A.example.com")))
+	check(teggohttp.CodeDuplicateController, `controller name "TopicController" is taken`,
+		teggohttp.Controller[*TopicController]("/a"), teggohttp.Controller[*HostController]("/b", teggohttp.Name("TopicController")))
+	check(teggohttp.CodeDuplicateController, `declared a controller twice`,
+		teggohttp.Controller[*TopicController]("/a"), teggohttp.Controller[*TopicController]("/b"))
+	check(teggohttp.CodeBadInput, `binds path parameter "id", which path /api/topics/x does not have`,
+		teggohttp.Controller[*TopicController]("/api/topics"), teggohttp.GET("/x", (*TopicController).Show))
+	check(teggohttp.CodeNoController, "has no Controller declaration",
+		teggohttp.GET("/x", (*TopicController).Show))
+	check(teggohttp.CodeBadRoute, "option Status does not apply to a controller",
+		teggohttp.Controller[*TopicController]("/a", teggohttp.Status(201)))
+	if err := teggohttp.Check(container.New()); err != nil {
+		t.Errorf("empty: %v", err)
+	}
+	var ce *container.Error
+	err = teggohttp.Check(func() *container.Container {
+		c := container.New()
+		c.Register(teggohttp.GET("/x", (*TopicController).Show))
+		return c
+	}())
+	if !errors.As(err, &ce) || !errors.Is(err, teggohttp.ErrNoController) || !strings.Contains(ce.Pos, "http_test.go") {
+		t.Errorf("error %#v", err)
+	}
+}
+
+func TestMountOnExistingEcho(t *testing.T) {
+	c := buildContainer(t, topicDecls()...)
+	e := newEcho()
+	e.GET("/health", func(c echoContext) error { return c.String(200, "ok") })
+	var seen []string
+	e.Use(func(next echoHandler) echoHandler {
+		return func(c echoContext) error { seen = append(seen, c.Path()); return next(c) }
+	})
+	if err := teggohttp.Mount(e, c, teggohttp.OpenAPI("/docs/openapi.json")); err != nil {
+		t.Fatal(err)
+	}
+	ts := httptestServer(t, e)
+	if r := do(t, ts, "GET", "/health", ""); r.status != 200 || string(r.body) != "ok" {
+		t.Errorf("own route: %d %s", r.status, r.body)
+	}
+	if r := do(t, ts, "GET", "/api/topics/7", ""); r.status != 200 {
+		t.Errorf("teggo route: %d %s", r.status, r.body)
+	}
+	if r := do(t, ts, "GET", "/api/topics/x/fail?kind=coded", ""); r.status != 409 || r.header.Get("Content-Type") != "application/problem+json" {
+		t.Errorf("teggo error on a mounted route: %d %s", r.status, r.body)
+	}
+	if r := do(t, ts, "GET", "/docs/openapi.json", ""); r.status != 200 {
+		t.Errorf("openapi: %d", r.status)
+	}
+	if !slices.Contains(seen, "/health") || !slices.Contains(seen, "/api/topics/:id") {
+		t.Errorf("own middleware saw %v", seen)
+	}
+
+	e2 := newEcho()
+	e2.GET("/api/topics/:topic", func(c echoContext) error { return nil })
+	err := teggohttp.Mount(e2, buildContainer(t, topicDecls()...))
+	if container.CodeOf(err) != teggohttp.CodeRouterConflict || !strings.Contains(err.Error(), "/api/topics/:topic") {
+		t.Errorf("conflict with an own route: %v", err)
+	}
+	if err := teggohttp.Mount(newEcho(), container.New()); err == nil {
+		t.Error("Mount of an unbuilt container")
+	}
+}
+
+func TestOpenAPI(t *testing.T) {
+	ts, _ := newApp(t, teggohttp.OpenAPIInfo("topics", "1.2.3"))
+	doc := do(t, ts, "GET", "/openapi.json", "").json(t)
+	if doc["openapi"] != "3.1.0" || doc["info"].(map[string]any)["version"] != "1.2.3" {
+		t.Fatalf("doc %v", doc)
+	}
+	paths := doc["paths"].(map[string]any)
+	show := paths["/api/topics/{id}"].(map[string]any)["get"].(map[string]any)
+	if show["operationId"] != "TopicController.Show" {
+		t.Errorf("operationId %v", show["operationId"])
+	}
+	params := map[string]map[string]any{}
+	for _, p := range show["parameters"].([]any) {
+		pm := p.(map[string]any)
+		params[pm["in"].(string)+"."+pm["name"].(string)] = pm
+	}
+	for _, k := range []string{"path.id", "query.verbose", "query.tag", "query.page", "header.X-Request-Id", "cookie.sid"} {
+		if params[k] == nil {
+			t.Errorf("no parameter %s in %v", k, params)
+		}
+	}
+	if params["path.id"]["required"] != true || params["query.page"]["schema"].(map[string]any)["minimum"] != 1.0 {
+		t.Errorf("params %v", params)
+	}
+	if params["query.tag"]["schema"].(map[string]any)["type"] != "array" {
+		t.Errorf("tag schema %v", params["query.tag"])
+	}
+	create := paths["/api/topics"].(map[string]any)["post"].(map[string]any)
+	body := create["requestBody"].(map[string]any)["content"].(map[string]any)["application/json"].(map[string]any)["schema"].(map[string]any)
+	props := body["properties"].(map[string]any)
+	if props["title"].(map[string]any)["maxLength"] != 10.0 || props["tenant"] != nil || props["Tenant"] != nil {
+		t.Errorf("body schema %v", body)
+	}
+	resp := create["responses"].(map[string]any)
+	if resp["201"] == nil || resp["422"] == nil || resp["415"] == nil {
+		t.Errorf("responses %v", resp)
+	}
+	del := paths["/api/topics/{id}"].(map[string]any)["delete"].(map[string]any)["responses"].(map[string]any)
+	if del["204"] == nil {
+		t.Errorf("delete responses %v", del)
+	}
+}
