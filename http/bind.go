@@ -246,7 +246,6 @@ func (p *bindPlan) bindParams(c echo.Context, base unsafe.Pointer) []Violation {
 		viols []Violation
 		insts [inBody]map[string]any
 		q     url.Values
-		one   [1]string
 	)
 	if p.needQuery {
 		q = c.QueryParams()
@@ -255,6 +254,7 @@ func (p *bindPlan) bindParams(c echo.Context, base unsafe.Pointer) []Violation {
 	for i := range p.fields {
 		f := &p.fields[i]
 		var vals []string
+		var single string // a path parameter or a cookie: one value
 		switch f.at {
 		case inPath:
 			pv := c.ParamValues()
@@ -267,8 +267,7 @@ func (p *bindPlan) bindParams(c echo.Context, base unsafe.Pointer) []Violation {
 					v = u
 				}
 			}
-			one[0] = v
-			vals = one[:]
+			single = v
 		case inQuery:
 			vals = q[f.key]
 		case inHeader:
@@ -278,10 +277,9 @@ func (p *bindPlan) bindParams(c echo.Context, base unsafe.Pointer) []Violation {
 			if err != nil {
 				continue
 			}
-			one[0] = ck.Value
-			vals = one[:]
+			single = ck.Value
 		}
-		if len(vals) == 0 {
+		if len(vals) == 0 && f.at != inPath && f.at != inCookie {
 			continue
 		}
 		ptr := unsafe.Add(base, f.off)
@@ -289,9 +287,18 @@ func (p *bindPlan) bindParams(c echo.Context, base unsafe.Pointer) []Violation {
 		if validate && insts[f.at] == nil {
 			insts[f.at] = make(map[string]any, 4)
 		}
-		if err := f.conv.set(ptr, vals); err != nil {
+		var err error
+		if vals == nil {
+			err = f.conv.setOne(ptr, single)
+		} else {
+			err = f.conv.set(ptr, vals)
+		}
+		if err != nil {
 			if validate {
 				// the schema reports the type, with ajv's words
+				if vals == nil {
+					vals = []string{single}
+				}
 				insts[f.at][f.name] = rawInstance(f.conv, vals)
 				continue
 			}
@@ -509,6 +516,14 @@ func (cv *conv) set(p unsafe.Pointer, vals []string) error {
 		return nil
 	}
 	return cv.one(p, vals[0])
+}
+
+// setOne parses a single value (a path parameter, a cookie).
+func (cv *conv) setOne(p unsafe.Pointer, s string) error {
+	if cv.slice || cv.ptr {
+		return cv.set(p, []string{s})
+	}
+	return cv.one(p, s)
 }
 
 // instance returns the JSON instance of the field at p, for validation.

@@ -13,9 +13,11 @@ import (
 	"github.com/teggo/teggo/container"
 )
 
-// handlerFunc is what a route declaration builds: the innermost echo
-// handler of the route.
-type handlerFunc = echo.HandlerFunc
+// routeHandler is what a route declaration builds: the typed handler,
+// called with the request's context.
+type routeHandler interface {
+	serve(c echo.Context, ctx context.Context) error
+}
 
 // handler serves one route with a typed call of its method: nothing on the
 // request path uses reflection.
@@ -30,7 +32,7 @@ type handler[C, In, Out any] struct {
 	out    outPlan
 }
 
-func newHandler[C, In, Out any](m *mount, r *route, fn func(C, context.Context, In) (Out, error)) (handlerFunc, error) {
+func newHandler[C, In, Out any](m *mount, r *route, fn func(C, context.Context, In) (Out, error)) (routeHandler, error) {
 	h := &handler[C, In, Out]{fn: fn, m: m, r: r, bind: r.plan, out: planOut(reflect.TypeFor[Out]())}
 	ctrl, err := container.Lookup[C](m.c)
 	switch {
@@ -44,11 +46,10 @@ func newHandler[C, In, Out any](m *mount, r *route, fn func(C, context.Context, 
 	if h.chain, err = m.adviceChain(r); err != nil {
 		return nil, err
 	}
-	return h.serve, nil
+	return h, nil
 }
 
-func (h *handler[C, In, Out]) serve(c echo.Context) error {
-	ctx := c.Request().Context()
+func (h *handler[C, In, Out]) serve(c echo.Context, ctx context.Context) error {
 	if d := h.r.timeout; d > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, d)

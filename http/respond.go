@@ -100,7 +100,7 @@ func writeJSON(res *echo.Response, method string, status int, v any) error {
 	}
 	h := res.Header()
 	h[echo.HeaderContentType] = jsonContentType
-	h[echo.HeaderContentLength] = []string{strconv.Itoa(b.buf.Len())}
+	h[echo.HeaderContentLength] = contentLength(b.buf.Len())
 	res.WriteHeader(status)
 	var err error
 	if method != http.MethodHead {
@@ -113,6 +113,22 @@ func writeJSON(res *echo.Response, method string, status int, v any) error {
 }
 
 var jsonContentType = []string{echo.MIMEApplicationJSON}
+
+// lengths holds the Content-Length header values of small bodies, shared
+// read-only (header values are replaced, never written in place).
+var lengths = func() (t [4096][]string) {
+	for i := range t {
+		t[i] = []string{strconv.Itoa(i)}
+	}
+	return t
+}()
+
+func contentLength(n int) []string {
+	if n < len(lengths) {
+		return lengths[n]
+	}
+	return []string{strconv.Itoa(n)}
+}
 
 // stream copies rd to the response (closing it when it is an io.Closer);
 // the request scope closes after the copy ends.

@@ -31,7 +31,7 @@ type RouteDecl struct {
 
 	set   settings
 	errs  []string
-	build func(m *mount, r *route) (handlerFunc, error)
+	build func(m *mount, r *route) (routeHandler, error)
 }
 
 // None stands for "no input" or "no output" in a normalised handler; see
@@ -161,7 +161,7 @@ func newRoute[C, In, Out any](method, path string, h func(C, context.Context, In
 		full = name.(string)
 	}
 	d.Handler = handlerName(full)
-	d.build = func(m *mount, r *route) (handlerFunc, error) { return newHandler(m, r, h) }
+	d.build = func(m *mount, r *route) (routeHandler, error) { return newHandler(m, r, h) }
 	return d
 }
 

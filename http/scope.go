@@ -3,6 +3,8 @@ package http
 import (
 	"context"
 	"net/http"
+	"sync"
+	"sync/atomic"
 
 	"github.com/labstack/echo/v4"
 
@@ -15,20 +17,83 @@ import (
 // after it, the handler and everything it calls see the scope.
 type reqCtx struct {
 	context.Context
+	m        *mount
 	ec       echo.Context
 	status   int    // status override, 0 = the route's
 	location string // redirect target, "" = none
+
+	mu    sync.Mutex
+	scope atomic.Pointer[container.Scope]
 }
 
 type responseKey struct{}
 
-// Value answers ResponseFrom's key with the request state; everything else
-// goes to the scope's context.
+// Value answers ResponseFrom's key with the request state and the
+// container's scope key with the request's scope, opened on first use;
+// everything else goes to the parent context.
 func (r *reqCtx) Value(key any) any {
-	if key == (responseKey{}) {
+	switch key {
+	case responseKey{}:
 		return r
+	case scopeKey:
+		return r.openScope()
 	}
 	return r.Context.Value(key)
+}
+
+// openScope returns the request's scope, opening it on first use (safe
+// for concurrent use). A request whose handler never reaches a context
+// proto costs no scope at all.
+func (r *reqCtx) openScope() *container.Scope {
+	if sc := r.scope.Load(); sc != nil {
+		return sc
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if sc := r.scope.Load(); sc != nil {
+		return sc
+	}
+	_, sc := container.NewScope(r.Context, r.m.c)
+	r.scope.Store(sc)
+	return sc
+}
+
+// scopeKey is the key container.ScopeFrom asks a context.Context for,
+// learnt once by asking it with a probe (see lazyScopes).
+var scopeKey = probeScopeKey()
+
+type keyProbe struct {
+	context.Context
+	keys []any
+}
+
+func (p *keyProbe) Value(k any) any { p.keys = append(p.keys, k); return nil }
+
+func probeScopeKey() any {
+	p := &keyProbe{Context: context.Background()}
+	container.ScopeFrom(p)
+	if len(p.keys) != 1 {
+		return probeFailed{}
+	}
+	return p.keys[0]
+}
+
+type probeFailed struct{}
+
+// lazyScopes checks, once per mount, that answering scopeKey is how a
+// context carries a scope for package container; if not, every request
+// opens its scope eagerly.
+func lazyScopes(c *container.Container) bool {
+	if scopeKey == (probeFailed{}) {
+		return false
+	}
+	rc := &reqCtx{Context: context.Background(), m: &mount{c: c}}
+	sc, ok := container.ScopeFrom(rc)
+	if !ok || sc != rc.scope.Load() {
+		return false
+	}
+	_ = sc.Close()
+	return true
 }
 
 // requestState returns the request state of ctx, or nil outside a request.
@@ -40,40 +105,80 @@ func requestState(ctx context.Context) *reqCtx {
 	return rc
 }
 
-// scoped wraps a route's handler chain (echo middleware included): it opens
-// a container scope for the request, puts it in the request's context, runs
-// the chain, recovers a panic as a 500, writes any error as a problem
-// document, and only then closes the scope — after the response was written
-// and after the error was handled. Closing runs the scope's PreDestroy
-// hooks, where background tasks of the request are awaited: after the
-// response, never before it.
-func (m *mount) scoped(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) (err error) {
-		req := c.Request()
-		ctx, sc := container.NewScope(req.Context(), m.c)
-		rc := &reqCtx{Context: ctx, ec: c}
-		c.SetRequest(req.WithContext(rc))
-		defer func() {
-			if p := recover(); p != nil {
-				if p == http.ErrAbortHandler { //nolint:errorlint // sentinel panic value
-					m.closeScope(rc, sc)
-					panic(p)
-				}
-				err = &panicError{value: p}
-				m.log.ErrorContext(ctx, "teggo: panic in handler", "method", req.Method, "path", req.URL.Path, "panic", p)
-			}
-			if err != nil {
+// scoped makes a route's echo handler: it gives the request its own
+// context (carrying the request's container scope, opened on first use),
+// runs the route's echo middleware and handler, recovers a panic as a 500,
+// writes any error as a problem document, flushes the response, and only
+// then closes the scope — after the response was written and after the
+// error was handled. Closing runs the scope's PreDestroy hooks, where
+// background tasks of the request are awaited: after the response, never
+// before it.
+//
+// With echo middleware on the route, the request is replaced by one whose
+// Context() is the request's context, so that the middleware sees the
+// scope; without, the handler gets the context directly (one allocation
+// less).
+func (m *mount) scoped(h routeHandler, mws []echo.MiddlewareFunc) echo.HandlerFunc {
+	if len(mws) == 0 {
+		return func(c echo.Context) error {
+			rc := m.begin(c)
+			defer m.end(c, rc)
+			if err := h.serve(c, rc); err != nil {
 				m.writeProblem(c, err)
-				err = nil
 			}
-			flush(c.Response())
-			m.closeScope(rc, sc)
-		}()
-		return next(c)
+			return nil
+		}
+	}
+	inner := chainEcho(func(c echo.Context) error { return h.serve(c, c.Request().Context()) }, mws)
+	return func(c echo.Context) error {
+		rc := m.begin(c)
+		c.SetRequest(c.Request().WithContext(rc))
+		defer m.end(c, rc)
+		if err := inner(c); err != nil {
+			m.writeProblem(c, err)
+		}
+		return nil
 	}
 }
 
-func (m *mount) closeScope(rc *reqCtx, sc *container.Scope) {
+func (m *mount) begin(c echo.Context) *reqCtx {
+	rc := &reqCtx{Context: c.Request().Context(), m: m, ec: c}
+	if !m.lazy {
+		rc.openScope()
+	}
+	return rc
+}
+
+// end recovers a panic, flushes the response and closes the scope.
+func (m *mount) end(c echo.Context, rc *reqCtx) {
+	if p := recover(); p != nil {
+		if p == http.ErrAbortHandler { //nolint:errorlint // sentinel panic value
+			m.closeScope(rc)
+			panic(p)
+		}
+		req := c.Request()
+		m.log.ErrorContext(rc, "teggo: panic in handler", "method", req.Method, "path", req.URL.Path, "panic", p)
+		m.writeProblem(c, &panicError{value: p})
+	}
+	flush(c.Response())
+	m.closeScope(rc)
+}
+
+// closeScope closes the request's scope, if it was opened; a scope opened
+// after this point (by a goroutine the handler left running) is closed
+// at once.
+func (m *mount) closeScope(rc *reqCtx) {
+	rc.mu.Lock()
+	sc := rc.scope.Load()
+	if sc == nil {
+		// never opened: late comers get a closed scope, their lookups
+		// fail clearly
+		rc.scope.Store(m.closed)
+	}
+	rc.mu.Unlock()
+	if sc == nil {
+		return
+	}
 	if cerr := sc.Close(); cerr != nil {
 		m.log.ErrorContext(rc, "teggo: closing the request scope", "error", cerr)
 	}

@@ -90,6 +90,8 @@ type mount struct {
 	routes  []*route
 	ctrls   []*ControllerDecl
 	openapi []byte
+	lazy    bool             // scopes open on first use (see lazyScopes)
+	closed  *container.Scope // a closed scope, for requests that never opened theirs
 }
 
 // Mount puts the controllers of the built container c on e: each route at
@@ -114,7 +116,9 @@ func mountOn(e *echo.Echo, c *container.Container, cfg config) (*mount, error) {
 	if err != nil {
 		return nil, err
 	}
-	m := &mount{c: c, cfg: cfg, log: cfg.log, ajv: cfg.ajv, routes: routes, ctrls: ctrls}
+	m := &mount{c: c, cfg: cfg, log: cfg.log, ajv: cfg.ajv, routes: routes, ctrls: ctrls, lazy: lazyScopes(c)}
+	_, m.closed = container.NewScope(context.Background(), c)
+	_ = m.closed.Close()
 	if m.log == nil {
 		m.log = c.Logger()
 	}
@@ -150,7 +154,7 @@ func mountOn(e *echo.Echo, c *container.Container, cfg config) (*mount, error) {
 			}
 			continue
 		}
-		handlers[r] = m.scoped(chainEcho(h, r.echoMW))
+		handlers[r] = m.scoped(h, r.echoMW)
 		k := key{r.method, r.path}
 		if _, ok := groups[k]; !ok {
 			order = append(order, k)
