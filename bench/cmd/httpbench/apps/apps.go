@@ -80,7 +80,9 @@ var topicSeq atomic.Int64
 type HelloController struct{ proto.Singleton }
 
 // Hello answers hello.
-func (c *HelloController) Hello(ctx context.Context) (*Hello, error) { return &Hello{Message: "hello"}, nil }
+func (c *HelloController) Hello(ctx context.Context) (*Hello, error) {
+	return &Hello{Message: "hello"}, nil
+}
 
 // UserController is a context controller with a context service injected.
 type UserController struct {
