@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"os/signal"
 	"reflect"
 	"syscall"
@@ -65,6 +66,11 @@ func (a *App) Start(ctx context.Context) (err error) {
 	c.Register(new(ajv.Ajv))
 	c.Install(a.o.modules...)
 	c.Register(a.o.items...)
+	for _, p := range a.o.provides {
+		if err := c.Provide(p.ctor, p.opts...); err != nil {
+			return err
+		}
+	}
 
 	// ConfigWillLoad: the last word on the config, before anything reads it.
 	for _, t := range c.Registered() {
@@ -129,7 +135,10 @@ func (a *App) Start(ctx context.Context) (err error) {
 // provideConfig makes the config, its built-in sections and the app's typed
 // sections injectable.
 func (a *App) provideConfig(cfg *config.Config, c *container.Container) error {
-	if err := c.Supply(cfg, a.log); err != nil {
+	if err := os.MkdirAll(a.o.runDir, 0o755); err != nil {
+		return fmt.Errorf("teggo: run directory: %w", err)
+	}
+	if err := c.Supply(cfg, a.log, &AppInfo{Env: cfg.Env(), RunDir: a.o.runDir}); err != nil {
 		return err
 	}
 	if cfg.Exists("backgroundTask.timeout") { // egg's backgroundTask.timeout; absent means the helper's default

@@ -158,6 +158,16 @@ func Schedule(opts ...schedule.Option) Option {
 // Strict makes container warnings (advice bypassed) start errors.
 func Strict() Option { return func(o *options) { o.strict = true } }
 
+// AppInfo is what the app knows of itself, egg's appInfo: injectable as
+// *teggo.AppInfo into protos and constructors (a database constructor puts
+// its file under RunDir).
+type AppInfo struct {
+	// Env is the config env ("local", "unittest", "prod", ...).
+	Env string
+	// RunDir is where the app writes its run files, created at start.
+	RunDir string
+}
+
 // New returns an App; nothing starts until Start or Run.
 func New(opts ...Option) *App {
 	o := options{listen: true, runDir: "run"}

@@ -21,7 +21,10 @@ func newAvailability(cfg Config, ls []*loaded) *availability {
 	a := &availability{cfg: cfg, known: map[string]*types.Package{}}
 	var walk func(p *types.Package)
 	walk = func(p *types.Package) {
-		if _, seen := a.known[p.Path()]; seen {
+		if _, seen := a.known[p.Path()]; seen || !p.Complete() {
+			// A package known only through another's export data is
+			// incomplete: its scope lacks what that package did not use,
+			// so it is looked up on its own (load).
 			return
 		}
 		a.known[p.Path()] = p

@@ -1,0 +1,67 @@
+package topic
+
+import (
+	"context"
+	"errors"
+	"net/http"
+
+	"github.com/teggo/teggo/eventbus"
+	teggohttp "github.com/teggo/teggo/http"
+	"github.com/teggo/teggo/proto"
+)
+
+// Controller serves /api/v2/topics as egg's RESTful tutorial specifies.
+//
+//teggo:controller /api/v2/topics
+type Controller struct {
+	proto.Singleton
+	Topics Topics `inject:""`
+}
+
+// List is GET /api/v2/topics?page=1&limit=20&tab=share.
+//
+//teggo:http GET /
+func (c *Controller) List(ctx context.Context, q ListQuery) ([]Topic, error) {
+	return c.Topics.List(ctx, q)
+}
+
+// Show is GET /api/v2/topics/:id.
+//
+//teggo:http GET /:id
+func (c *Controller) Show(ctx context.Context, in ShowTopic) (*Topic, error) {
+	t, err := c.Topics.Get(ctx, in.ID)
+	return t, notFound(err)
+}
+
+// Create is POST /api/v2/topics: 201 {"topic_id": "..."}. TopicCreated is
+// emitted only once the transaction committed: the bus is corked around
+// the call and uncorked after it succeeded (a failed call's scope closes
+// corked, and the event is dropped).
+//
+//teggo:http POST / status=201
+func (c *Controller) Create(ctx context.Context, in CreateTopic) (*Created, error) {
+	eventbus.Cork(ctx)
+	id, err := c.Topics.Create(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	eventbus.Emit(ctx, TopicCreated{ID: id, Title: in.Title})
+	if err := eventbus.Uncork(ctx); err != nil {
+		return nil, err
+	}
+	return &Created{TopicID: id}, nil
+}
+
+// Update is PUT /api/v2/topics/:id: 204.
+//
+//teggo:http PUT /:id
+func (c *Controller) Update(ctx context.Context, in UpdateTopic) error {
+	return notFound(c.Topics.Update(ctx, in))
+}
+
+func notFound(err error) error {
+	if errors.Is(err, ErrNotFound) {
+		return teggohttp.Error(http.StatusNotFound, err.Error())
+	}
+	return err
+}

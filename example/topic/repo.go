@@ -1,0 +1,126 @@
+package topic
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/teggo/teggo/example/advice"
+	"github.com/teggo/teggo/proto"
+)
+
+// Repo reads and writes topics in SQLite. Its queries run in the
+// transaction the call's ctx carries (advice.DBTX), if any.
+type Repo struct {
+	proto.Singleton `access:"public"`
+	DB              *sql.DB `inject:""`
+}
+
+// Destroy closes the database when the app stops: the repo is its owner.
+func (r *Repo) Destroy(context.Context) error { return r.DB.Close() }
+
+// ErrNotFound is what Get and Update return for an unknown id.
+var ErrNotFound = errors.New("topic not found")
+
+const columns = `id, author_id, tab, title, content, good, top, reply_count, visit_count, create_at`
+
+func scan(row interface{ Scan(...any) error }) (*Topic, error) {
+	var t Topic
+	var at string
+	if err := row.Scan(&t.ID, &t.AuthorID, &t.Tab, &t.Title, &t.Content, &t.Good, &t.Top, &t.ReplyCount, &t.VisitCount, &at); err != nil {
+		return nil, err
+	}
+	t.CreateAt, _ = time.Parse(time.RFC3339Nano, at)
+	return &t, nil
+}
+
+// Insert stores a new topic.
+func (r *Repo) Insert(ctx context.Context, t *Topic) error {
+	_, err := advice.DBTX(ctx, r.DB).ExecContext(ctx,
+		`INSERT INTO topics (id, author_id, tab, title, content, create_at) VALUES (?, ?, ?, ?, ?, ?)`,
+		t.ID, t.AuthorID, t.Tab, t.Title, t.Content, t.CreateAt.UTC().Format(time.RFC3339Nano))
+	return err
+}
+
+// Update changes a topic's title, tab and content.
+func (r *Repo) Update(ctx context.Context, in UpdateTopic) error {
+	res, err := advice.DBTX(ctx, r.DB).ExecContext(ctx,
+		`UPDATE topics SET title = ?, tab = COALESCE(NULLIF(?, ''), tab), content = ? WHERE id = ?`,
+		in.Title, in.Tab, in.Content, in.ID)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ErrNotFound
+	}
+	return nil
+}
+
+// Get returns one topic and counts the visit.
+func (r *Repo) Get(ctx context.Context, id string) (*Topic, error) {
+	q := advice.DBTX(ctx, r.DB)
+	if _, err := q.ExecContext(ctx, `UPDATE topics SET visit_count = visit_count + 1 WHERE id = ?`, id); err != nil {
+		return nil, err
+	}
+	t, err := scan(q.QueryRowContext(ctx, `SELECT `+columns+` FROM topics WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	return t, err
+}
+
+// List returns a page of topics, newest first, of one tab or all.
+func (r *Repo) List(ctx context.Context, tab string, page, limit int) ([]Topic, error) {
+	rows, err := advice.DBTX(ctx, r.DB).QueryContext(ctx,
+		`SELECT `+columns+` FROM topics WHERE ? = '' OR tab = ? ORDER BY create_at DESC, id LIMIT ? OFFSET ?`,
+		tab, tab, limit, (page-1)*limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []Topic{}
+	for rows.Next() {
+		t, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *t)
+	}
+	return out, rows.Err()
+}
+
+// Audit records an action on a topic.
+func (r *Repo) Audit(ctx context.Context, action, topicID string) error {
+	_, err := r.DB.ExecContext(ctx, `INSERT INTO audit (action, topic_id, at) VALUES (?, ?, ?)`,
+		action, topicID, time.Now().UTC().Format(time.RFC3339Nano))
+	return err
+}
+
+// AuditTrail returns the actions recorded for a topic, oldest first.
+func (r *Repo) AuditTrail(ctx context.Context, topicID string) ([]string, error) {
+	rows, err := r.DB.QueryContext(ctx, `SELECT action FROM audit WHERE topic_id = ? ORDER BY id`, topicID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var a string
+		if err := rows.Scan(&a); err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// PruneAudit deletes audit rows recorded before t and says how many.
+func (r *Repo) PruneAudit(ctx context.Context, before time.Time) (int64, error) {
+	res, err := r.DB.ExecContext(ctx, `DELETE FROM audit WHERE at < ?`, before.UTC().Format(time.RFC3339Nano))
+	if err != nil {
+		return 0, fmt.Errorf("prune audit: %w", err)
+	}
+	return res.RowsAffected()
+}
