@@ -81,6 +81,14 @@ func newHelperProxy(t aop.Target, chains []*aop.Chain) any {
 
 // PreDestroy calls Helper.PreDestroy, through its advice chain if it has one.
 func (p *HelperProxy) PreDestroy(ctx context.Context) error {
+	if t := p.target; t != nil && p.chains[0] == nil {
+		return t.PreDestroy(ctx)
+	}
+	return p.preDestroyAdvised(ctx)
+}
+
+// preDestroyAdvised is PreDestroy's path with a context target or advice.
+func (p *HelperProxy) preDestroyAdvised(ctx context.Context) error {
 	t := p.target
 	if t == nil {
 		o, err := p.resolve(ctx)
@@ -160,6 +168,14 @@ func (f *helperPreDestroyFrame) Invoke() error {
 
 // Run calls Helper.Run, through its advice chain if it has one.
 func (p *HelperProxy) Run(ctx context.Context, fn func(ctx context.Context) error) error {
+	if t := p.target; t != nil && p.chains[1] == nil {
+		return t.Run(ctx, fn)
+	}
+	return p.runAdvised(ctx, fn)
+}
+
+// runAdvised is Run's path with a context target or advice.
+func (p *HelperProxy) runAdvised(ctx context.Context, fn func(ctx context.Context) error) error {
 	t := p.target
 	if t == nil {
 		o, err := p.resolve(ctx)
@@ -249,6 +265,15 @@ func (f *helperRunFrame) Invoke() error {
 
 // SetTimeout calls Helper.SetTimeout, through its advice chain if it has one.
 func (p *HelperProxy) SetTimeout(ctx context.Context, d time.Duration) {
+	if t := p.target; t != nil && p.chains[2] == nil {
+		t.SetTimeout(ctx, d)
+		return
+	}
+	p.setTimeoutAdvised(ctx, d)
+}
+
+// setTimeoutAdvised is SetTimeout's path with a context target or advice.
+func (p *HelperProxy) setTimeoutAdvised(ctx context.Context, d time.Duration) {
 	t := p.target
 	if t == nil {
 		o, err := p.resolve(ctx)

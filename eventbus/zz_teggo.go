@@ -104,6 +104,14 @@ func newBusProxy(t aop.Target, chains []*aop.Chain) any {
 
 // Emit calls Bus.Emit, through its advice chain if it has one.
 func (p *BusProxy) Emit(ctx context.Context, e any) bool {
+	if t := p.target; t != nil && p.chains[0] == nil {
+		return t.Emit(ctx, e)
+	}
+	return p.emitAdvised(ctx, e)
+}
+
+// emitAdvised is Emit's path with a context target or advice.
+func (p *BusProxy) emitAdvised(ctx context.Context, e any) bool {
 	t := p.target
 	if t == nil {
 		o, err := p.resolve(ctx)
@@ -210,6 +218,14 @@ func (f *busEmitFrame) Invoke() error {
 
 // Init calls Bus.Init, through its advice chain if it has one.
 func (p *BusProxy) Init(ctx context.Context) error {
+	if t := p.target; t != nil && p.chains[1] == nil {
+		return t.Init(ctx)
+	}
+	return p.initAdvised(ctx)
+}
+
+// initAdvised is Init's path with a context target or advice.
+func (p *BusProxy) initAdvised(ctx context.Context) error {
 	t := p.target
 	if t == nil {
 		o, err := p.resolve(ctx)
@@ -289,6 +305,14 @@ func (f *busInitFrame) Invoke() error {
 
 // PreDestroy calls Bus.PreDestroy, through its advice chain if it has one.
 func (p *BusProxy) PreDestroy(ctx context.Context) error {
+	if t := p.target; t != nil && p.chains[2] == nil {
+		return t.PreDestroy(ctx)
+	}
+	return p.preDestroyAdvised(ctx)
+}
+
+// preDestroyAdvised is PreDestroy's path with a context target or advice.
+func (p *BusProxy) preDestroyAdvised(ctx context.Context) error {
 	t := p.target
 	if t == nil {
 		o, err := p.resolve(ctx)
@@ -368,6 +392,14 @@ func (f *busPreDestroyFrame) Invoke() error {
 
 // Start calls Bus.Start, through its advice chain if it has one.
 func (p *BusProxy) Start(ctx context.Context) error {
+	if t := p.target; t != nil && p.chains[3] == nil {
+		return t.Start(ctx)
+	}
+	return p.startAdvised(ctx)
+}
+
+// startAdvised is Start's path with a context target or advice.
+func (p *BusProxy) startAdvised(ctx context.Context) error {
 	t := p.target
 	if t == nil {
 		o, err := p.resolve(ctx)
@@ -447,6 +479,14 @@ func (f *busStartFrame) Invoke() error {
 
 // Stop calls Bus.Stop, through its advice chain if it has one.
 func (p *BusProxy) Stop(ctx context.Context) error {
+	if t := p.target; t != nil && p.chains[4] == nil {
+		return t.Stop(ctx)
+	}
+	return p.stopAdvised(ctx)
+}
+
+// stopAdvised is Stop's path with a context target or advice.
+func (p *BusProxy) stopAdvised(ctx context.Context) error {
 	t := p.target
 	if t == nil {
 		o, err := p.resolve(ctx)
@@ -526,6 +566,14 @@ func (f *busStopFrame) Invoke() error {
 
 // WaitIdle calls Bus.WaitIdle, through its advice chain if it has one.
 func (p *BusProxy) WaitIdle(ctx context.Context) error {
+	if t := p.target; t != nil && p.chains[5] == nil {
+		return t.WaitIdle(ctx)
+	}
+	return p.waitIdleAdvised(ctx)
+}
+
+// waitIdleAdvised is WaitIdle's path with a context target or advice.
+func (p *BusProxy) waitIdleAdvised(ctx context.Context) error {
 	t := p.target
 	if t == nil {
 		o, err := p.resolve(ctx)
@@ -630,6 +678,14 @@ func newCorkStateProxy(t aop.Target, chains []*aop.Chain) any {
 
 // PreDestroy calls corkState.PreDestroy, through its advice chain if it has one.
 func (p *corkStateProxy) PreDestroy(ctx context.Context) error {
+	if t := p.target; t != nil && p.chains[0] == nil {
+		return t.PreDestroy(ctx)
+	}
+	return p.preDestroyAdvised(ctx)
+}
+
+// preDestroyAdvised is PreDestroy's path with a context target or advice.
+func (p *corkStateProxy) preDestroyAdvised(ctx context.Context) error {
 	t := p.target
 	if t == nil {
 		o, err := p.resolve(ctx)

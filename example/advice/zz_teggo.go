@@ -95,6 +95,14 @@ func newLogAdviceProxy(t aop.Target, chains []*aop.Chain) any {
 
 // Around calls LogAdvice.Around, through its advice chain if it has one.
 func (p *LogAdviceProxy) Around(c *aop.Call, next aop.Next) error {
+	if t := p.target; t != nil && p.chains[0] == nil {
+		return t.Around(c, next)
+	}
+	return p.aroundAdvised(c, next)
+}
+
+// aroundAdvised is Around's path with a context target or advice.
+func (p *LogAdviceProxy) aroundAdvised(c *aop.Call, next aop.Next) error {
 	t := p.target
 	if t == nil {
 		panic("teggo: LogAdvice.Around takes no context.Context first: its proxy needs a fixed target (aop.Target.Object)")
@@ -180,6 +188,14 @@ func (f *logAdviceAroundFrame) Invoke() error {
 
 // ParseParams calls LogAdvice.ParseParams, through its advice chain if it has one.
 func (p *LogAdviceProxy) ParseParams(a0 aop.Params) (any, error) {
+	if t := p.target; t != nil && p.chains[1] == nil {
+		return t.ParseParams(a0)
+	}
+	return p.parseParamsAdvised(a0)
+}
+
+// parseParamsAdvised is ParseParams's path with a context target or advice.
+func (p *LogAdviceProxy) parseParamsAdvised(a0 aop.Params) (any, error) {
 	t := p.target
 	if t == nil {
 		panic("teggo: LogAdvice.ParseParams takes no context.Context first: its proxy needs a fixed target (aop.Target.Object)")
@@ -295,6 +311,14 @@ func newTxAdviceProxy(t aop.Target, chains []*aop.Chain) any {
 
 // Around calls TxAdvice.Around, through its advice chain if it has one.
 func (p *TxAdviceProxy) Around(c *aop.Call, next aop.Next) error {
+	if t := p.target; t != nil && p.chains[0] == nil {
+		return t.Around(c, next)
+	}
+	return p.aroundAdvised(c, next)
+}
+
+// aroundAdvised is Around's path with a context target or advice.
+func (p *TxAdviceProxy) aroundAdvised(c *aop.Call, next aop.Next) error {
 	t := p.target
 	if t == nil {
 		panic("teggo: TxAdvice.Around takes no context.Context first: its proxy needs a fixed target (aop.Target.Object)")
@@ -380,6 +404,14 @@ func (f *txAdviceAroundFrame) Invoke() error {
 
 // ParseParams calls TxAdvice.ParseParams, through its advice chain if it has one.
 func (p *TxAdviceProxy) ParseParams(a0 aop.Params) (any, error) {
+	if t := p.target; t != nil && p.chains[1] == nil {
+		return t.ParseParams(a0)
+	}
+	return p.parseParamsAdvised(a0)
+}
+
+// parseParamsAdvised is ParseParams's path with a context target or advice.
+func (p *TxAdviceProxy) parseParamsAdvised(a0 aop.Params) (any, error) {
 	t := p.target
 	if t == nil {
 		panic("teggo: TxAdvice.ParseParams takes no context.Context first: its proxy needs a fixed target (aop.Target.Object)")

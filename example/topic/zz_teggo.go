@@ -210,6 +210,14 @@ func newCleanupProxy(t aop.Target, chains []*aop.Chain) any {
 
 // Subscribe calls Cleanup.Subscribe, through its advice chain if it has one.
 func (p *CleanupProxy) Subscribe(ctx context.Context) error {
+	if t := p.target; t != nil && p.chains[0] == nil {
+		return t.Subscribe(ctx)
+	}
+	return p.subscribeAdvised(ctx)
+}
+
+// subscribeAdvised is Subscribe's path with a context target or advice.
+func (p *CleanupProxy) subscribeAdvised(ctx context.Context) error {
 	t := p.target
 	if t == nil {
 		o, err := p.resolve(ctx)
@@ -314,6 +322,14 @@ func newControllerProxy(t aop.Target, chains []*aop.Chain) any {
 
 // Create calls Controller.Create, through its advice chain if it has one.
 func (p *ControllerProxy) Create(ctx context.Context, in CreateTopic) (*Created, error) {
+	if t := p.target; t != nil && p.chains[0] == nil {
+		return t.Create(ctx, in)
+	}
+	return p.createAdvised(ctx, in)
+}
+
+// createAdvised is Create's path with a context target or advice.
+func (p *ControllerProxy) createAdvised(ctx context.Context, in CreateTopic) (*Created, error) {
 	t := p.target
 	if t == nil {
 		o, err := p.resolve(ctx)
@@ -419,6 +435,14 @@ func (f *controllerCreateFrame) Invoke() error {
 
 // List calls Controller.List, through its advice chain if it has one.
 func (p *ControllerProxy) List(ctx context.Context, q ListQuery) ([]Topic, error) {
+	if t := p.target; t != nil && p.chains[1] == nil {
+		return t.List(ctx, q)
+	}
+	return p.listAdvised(ctx, q)
+}
+
+// listAdvised is List's path with a context target or advice.
+func (p *ControllerProxy) listAdvised(ctx context.Context, q ListQuery) ([]Topic, error) {
 	t := p.target
 	if t == nil {
 		o, err := p.resolve(ctx)
@@ -524,6 +548,14 @@ func (f *controllerListFrame) Invoke() error {
 
 // Show calls Controller.Show, through its advice chain if it has one.
 func (p *ControllerProxy) Show(ctx context.Context, in ShowTopic) (*Topic, error) {
+	if t := p.target; t != nil && p.chains[2] == nil {
+		return t.Show(ctx, in)
+	}
+	return p.showAdvised(ctx, in)
+}
+
+// showAdvised is Show's path with a context target or advice.
+func (p *ControllerProxy) showAdvised(ctx context.Context, in ShowTopic) (*Topic, error) {
 	t := p.target
 	if t == nil {
 		o, err := p.resolve(ctx)
@@ -629,6 +661,14 @@ func (f *controllerShowFrame) Invoke() error {
 
 // Update calls Controller.Update, through its advice chain if it has one.
 func (p *ControllerProxy) Update(ctx context.Context, in UpdateTopic) error {
+	if t := p.target; t != nil && p.chains[3] == nil {
+		return t.Update(ctx, in)
+	}
+	return p.updateAdvised(ctx, in)
+}
+
+// updateAdvised is Update's path with a context target or advice.
+func (p *ControllerProxy) updateAdvised(ctx context.Context, in UpdateTopic) error {
 	t := p.target
 	if t == nil {
 		o, err := p.resolve(ctx)
@@ -743,6 +783,14 @@ func newFeedProxy(t aop.Target, chains []*aop.Chain) any {
 
 // Latest calls Feed.Latest, through its advice chain if it has one.
 func (p *FeedProxy) Latest() []TopicCreated {
+	if t := p.target; t != nil && p.chains[0] == nil {
+		return t.Latest()
+	}
+	return p.latestAdvised()
+}
+
+// latestAdvised is Latest's path with a context target or advice.
+func (p *FeedProxy) latestAdvised() []TopicCreated {
 	t := p.target
 	if t == nil {
 		panic("teggo: Feed.Latest takes no context.Context first: its proxy needs a fixed target (aop.Target.Object)")
@@ -821,6 +869,14 @@ func (f *feedLatestFrame) Invoke() error {
 
 // OnCreated calls Feed.OnCreated, through its advice chain if it has one.
 func (p *FeedProxy) OnCreated(ctx context.Context, e TopicCreated) error {
+	if t := p.target; t != nil && p.chains[1] == nil {
+		return t.OnCreated(ctx, e)
+	}
+	return p.onCreatedAdvised(ctx, e)
+}
+
+// onCreatedAdvised is OnCreated's path with a context target or advice.
+func (p *FeedProxy) onCreatedAdvised(ctx context.Context, e TopicCreated) error {
 	t := p.target
 	if t == nil {
 		o, err := p.resolve(ctx)
@@ -935,6 +991,14 @@ func newRepoProxy(t aop.Target, chains []*aop.Chain) any {
 
 // Audit calls Repo.Audit, through its advice chain if it has one.
 func (p *RepoProxy) Audit(ctx context.Context, action string, topicID string) error {
+	if t := p.target; t != nil && p.chains[0] == nil {
+		return t.Audit(ctx, action, topicID)
+	}
+	return p.auditAdvised(ctx, action, topicID)
+}
+
+// auditAdvised is Audit's path with a context target or advice.
+func (p *RepoProxy) auditAdvised(ctx context.Context, action string, topicID string) error {
 	t := p.target
 	if t == nil {
 		o, err := p.resolve(ctx)
@@ -1034,6 +1098,14 @@ func (f *repoAuditFrame) Invoke() error {
 
 // AuditTrail calls Repo.AuditTrail, through its advice chain if it has one.
 func (p *RepoProxy) AuditTrail(ctx context.Context, topicID string) ([]string, error) {
+	if t := p.target; t != nil && p.chains[1] == nil {
+		return t.AuditTrail(ctx, topicID)
+	}
+	return p.auditTrailAdvised(ctx, topicID)
+}
+
+// auditTrailAdvised is AuditTrail's path with a context target or advice.
+func (p *RepoProxy) auditTrailAdvised(ctx context.Context, topicID string) ([]string, error) {
 	t := p.target
 	if t == nil {
 		o, err := p.resolve(ctx)
@@ -1139,6 +1211,14 @@ func (f *repoAuditTrailFrame) Invoke() error {
 
 // Destroy calls Repo.Destroy, through its advice chain if it has one.
 func (p *RepoProxy) Destroy(a0 context.Context) error {
+	if t := p.target; t != nil && p.chains[2] == nil {
+		return t.Destroy(a0)
+	}
+	return p.destroyAdvised(a0)
+}
+
+// destroyAdvised is Destroy's path with a context target or advice.
+func (p *RepoProxy) destroyAdvised(a0 context.Context) error {
 	t := p.target
 	if t == nil {
 		o, err := p.resolve(a0)
@@ -1218,6 +1298,14 @@ func (f *repoDestroyFrame) Invoke() error {
 
 // Get calls Repo.Get, through its advice chain if it has one.
 func (p *RepoProxy) Get(ctx context.Context, id string) (*Topic, error) {
+	if t := p.target; t != nil && p.chains[3] == nil {
+		return t.Get(ctx, id)
+	}
+	return p.getAdvised(ctx, id)
+}
+
+// getAdvised is Get's path with a context target or advice.
+func (p *RepoProxy) getAdvised(ctx context.Context, id string) (*Topic, error) {
 	t := p.target
 	if t == nil {
 		o, err := p.resolve(ctx)
@@ -1323,6 +1411,14 @@ func (f *repoGetFrame) Invoke() error {
 
 // Insert calls Repo.Insert, through its advice chain if it has one.
 func (p *RepoProxy) Insert(ctx context.Context, a1 *Topic) error {
+	if t := p.target; t != nil && p.chains[4] == nil {
+		return t.Insert(ctx, a1)
+	}
+	return p.insertAdvised(ctx, a1)
+}
+
+// insertAdvised is Insert's path with a context target or advice.
+func (p *RepoProxy) insertAdvised(ctx context.Context, a1 *Topic) error {
 	t := p.target
 	if t == nil {
 		o, err := p.resolve(ctx)
@@ -1412,6 +1508,14 @@ func (f *repoInsertFrame) Invoke() error {
 
 // List calls Repo.List, through its advice chain if it has one.
 func (p *RepoProxy) List(ctx context.Context, tab string, page int, limit int) ([]Topic, error) {
+	if t := p.target; t != nil && p.chains[5] == nil {
+		return t.List(ctx, tab, page, limit)
+	}
+	return p.listAdvised(ctx, tab, page, limit)
+}
+
+// listAdvised is List's path with a context target or advice.
+func (p *RepoProxy) listAdvised(ctx context.Context, tab string, page int, limit int) ([]Topic, error) {
 	t := p.target
 	if t == nil {
 		o, err := p.resolve(ctx)
@@ -1537,6 +1641,14 @@ func (f *repoListFrame) Invoke() error {
 
 // PruneAudit calls Repo.PruneAudit, through its advice chain if it has one.
 func (p *RepoProxy) PruneAudit(ctx context.Context, before time.Time) (int64, error) {
+	if t := p.target; t != nil && p.chains[6] == nil {
+		return t.PruneAudit(ctx, before)
+	}
+	return p.pruneAuditAdvised(ctx, before)
+}
+
+// pruneAuditAdvised is PruneAudit's path with a context target or advice.
+func (p *RepoProxy) pruneAuditAdvised(ctx context.Context, before time.Time) (int64, error) {
 	t := p.target
 	if t == nil {
 		o, err := p.resolve(ctx)
@@ -1642,6 +1754,14 @@ func (f *repoPruneAuditFrame) Invoke() error {
 
 // Update calls Repo.Update, through its advice chain if it has one.
 func (p *RepoProxy) Update(ctx context.Context, in UpdateTopic) error {
+	if t := p.target; t != nil && p.chains[7] == nil {
+		return t.Update(ctx, in)
+	}
+	return p.updateAdvised(ctx, in)
+}
+
+// updateAdvised is Update's path with a context target or advice.
+func (p *RepoProxy) updateAdvised(ctx context.Context, in UpdateTopic) error {
 	t := p.target
 	if t == nil {
 		o, err := p.resolve(ctx)
@@ -1756,6 +1876,14 @@ func newServiceProxy(t aop.Target, chains []*aop.Chain) any {
 
 // Create calls Service.Create, through its advice chain if it has one.
 func (p *ServiceProxy) Create(ctx context.Context, in CreateTopic) (string, error) {
+	if t := p.target; t != nil && p.chains[0] == nil {
+		return t.Create(ctx, in)
+	}
+	return p.createAdvised(ctx, in)
+}
+
+// createAdvised is Create's path with a context target or advice.
+func (p *ServiceProxy) createAdvised(ctx context.Context, in CreateTopic) (string, error) {
 	t := p.target
 	if t == nil {
 		o, err := p.resolve(ctx)
@@ -1861,6 +1989,14 @@ func (f *serviceCreateFrame) Invoke() error {
 
 // Get calls Service.Get, through its advice chain if it has one.
 func (p *ServiceProxy) Get(ctx context.Context, id string) (*Topic, error) {
+	if t := p.target; t != nil && p.chains[1] == nil {
+		return t.Get(ctx, id)
+	}
+	return p.getAdvised(ctx, id)
+}
+
+// getAdvised is Get's path with a context target or advice.
+func (p *ServiceProxy) getAdvised(ctx context.Context, id string) (*Topic, error) {
 	t := p.target
 	if t == nil {
 		o, err := p.resolve(ctx)
@@ -1966,6 +2102,14 @@ func (f *serviceGetFrame) Invoke() error {
 
 // List calls Service.List, through its advice chain if it has one.
 func (p *ServiceProxy) List(ctx context.Context, q ListQuery) ([]Topic, error) {
+	if t := p.target; t != nil && p.chains[2] == nil {
+		return t.List(ctx, q)
+	}
+	return p.listAdvised(ctx, q)
+}
+
+// listAdvised is List's path with a context target or advice.
+func (p *ServiceProxy) listAdvised(ctx context.Context, q ListQuery) ([]Topic, error) {
 	t := p.target
 	if t == nil {
 		o, err := p.resolve(ctx)
@@ -2071,6 +2215,14 @@ func (f *serviceListFrame) Invoke() error {
 
 // Update calls Service.Update, through its advice chain if it has one.
 func (p *ServiceProxy) Update(ctx context.Context, in UpdateTopic) error {
+	if t := p.target; t != nil && p.chains[3] == nil {
+		return t.Update(ctx, in)
+	}
+	return p.updateAdvised(ctx, in)
+}
+
+// updateAdvised is Update's path with a context target or advice.
+func (p *ServiceProxy) updateAdvised(ctx context.Context, in UpdateTopic) error {
 	t := p.target
 	if t == nil {
 		o, err := p.resolve(ctx)

@@ -143,8 +143,23 @@ func (e *emitter) proxyMethod(pr *Proto, m *Method) {
 	t := e.typ(pr.named)
 	names := e.paramNames(m)
 	nres := len(m.Results)
+	sig := e.signature(m, names)
+	slow := strings.ToLower(m.Name[:1]) + m.Name[1:] + "Advised"
+	// The public method is only the fast path — a fixed target and no
+	// advice — small enough that Go inlines a small target into it; the
+	// rest is a method of its own.
 	e.printf("// %s calls %s.%s, through its advice chain if it has one.\n", m.Name, pr.TypeName, m.Name)
-	e.printf("func (p *%s) %s%s {\n", pr.proxy, m.Name, e.signature(m, names))
+	e.printf("func (p *%s) %s%s {\n", pr.proxy, m.Name, sig)
+	e.printf("if t := p.target; t != nil && p.chains[%d] == nil {\n", m.Index)
+	fast := fmt.Sprintf("t.%s(%s)", m.Name, callArgs(m, names))
+	slowCall := fmt.Sprintf("p.%s(%s)", slow, callArgs(m, names))
+	if nres > 0 || m.HasErr {
+		e.printf("return %s\n}\nreturn %s\n}\n\n", fast, slowCall)
+	} else {
+		e.printf("%s\nreturn\n}\n%s\n}\n\n", fast, slowCall)
+	}
+	e.printf("// %s is %s's path with a context target or advice.\n", slow, m.Name)
+	e.printf("func (p *%s) %s%s {\n", pr.proxy, slow, sig)
 	e.printf("t := p.target\nif t == nil {\n")
 	if m.CtxFirst {
 		e.printf("o, err := p.resolve(%s)\nif err != nil {\n", names[0])

@@ -227,6 +227,14 @@ func newCounterProxy(t aop.Target, chains []*aop.Chain) any {
 
 // BeforeCall calls Counter.BeforeCall, through its advice chain if it has one.
 func (p *CounterProxy) BeforeCall(c *aop.Call) error {
+	if t := p.target; t != nil && p.chains[0] == nil {
+		return t.BeforeCall(c)
+	}
+	return p.beforeCallAdvised(c)
+}
+
+// beforeCallAdvised is BeforeCall's path with a context target or advice.
+func (p *CounterProxy) beforeCallAdvised(c *aop.Call) error {
 	t := p.target
 	if t == nil {
 		panic("teggo: Counter.BeforeCall takes no context.Context first: its proxy needs a fixed target (aop.Target.Object)")
@@ -327,6 +335,14 @@ func newGreeterProxy(t aop.Target, chains []*aop.Chain) any {
 
 // Greet calls Greeter.Greet, through its advice chain if it has one.
 func (p *GreeterProxy) Greet(ctx context.Context, name string) string {
+	if t := p.target; t != nil && p.chains[0] == nil {
+		return t.Greet(ctx, name)
+	}
+	return p.greetAdvised(ctx, name)
+}
+
+// greetAdvised is Greet's path with a context target or advice.
+func (p *GreeterProxy) greetAdvised(ctx context.Context, name string) string {
 	t := p.target
 	if t == nil {
 		o, err := p.resolve(ctx)
@@ -458,6 +474,15 @@ func newJournalProxy(t aop.Target, chains []*aop.Chain) any {
 
 // Add calls Journal.Add, through its advice chain if it has one.
 func (p *JournalProxy) Add(s string) {
+	if t := p.target; t != nil && p.chains[0] == nil {
+		t.Add(s)
+		return
+	}
+	p.addAdvised(s)
+}
+
+// addAdvised is Add's path with a context target or advice.
+func (p *JournalProxy) addAdvised(s string) {
 	t := p.target
 	if t == nil {
 		panic("teggo: Journal.Add takes no context.Context first: its proxy needs a fixed target (aop.Target.Object)")
@@ -535,6 +560,14 @@ func (f *journalAddFrame) Invoke() error {
 
 // Lines calls Journal.Lines, through its advice chain if it has one.
 func (p *JournalProxy) Lines() []string {
+	if t := p.target; t != nil && p.chains[1] == nil {
+		return t.Lines()
+	}
+	return p.linesAdvised()
+}
+
+// linesAdvised is Lines's path with a context target or advice.
+func (p *JournalProxy) linesAdvised() []string {
 	t := p.target
 	if t == nil {
 		panic("teggo: Journal.Lines takes no context.Context first: its proxy needs a fixed target (aop.Target.Object)")
@@ -638,6 +671,14 @@ func newMemRepoProxy(t aop.Target, chains []*aop.Chain) any {
 
 // Save calls MemRepo.Save, through its advice chain if it has one.
 func (p *MemRepoProxy) Save(ctx context.Context, title string) (string, error) {
+	if t := p.target; t != nil && p.chains[0] == nil {
+		return t.Save(ctx, title)
+	}
+	return p.saveAdvised(ctx, title)
+}
+
+// saveAdvised is Save's path with a context target or advice.
+func (p *MemRepoProxy) saveAdvised(ctx context.Context, title string) (string, error) {
 	t := p.target
 	if t == nil {
 		o, err := p.resolve(ctx)
@@ -768,6 +809,14 @@ func newRequestUserProxy(t aop.Target, chains []*aop.Chain) any {
 
 // Name calls RequestUser.Name, through its advice chain if it has one.
 func (p *RequestUserProxy) Name(ctx context.Context) string {
+	if t := p.target; t != nil && p.chains[0] == nil {
+		return t.Name(ctx)
+	}
+	return p.nameAdvised(ctx)
+}
+
+// nameAdvised is Name's path with a context target or advice.
+func (p *RequestUserProxy) nameAdvised(ctx context.Context) string {
 	t := p.target
 	if t == nil {
 		o, err := p.resolve(ctx)
@@ -864,6 +913,15 @@ func (f *requestUserNameFrame) Invoke() error {
 
 // SetName calls RequestUser.SetName, through its advice chain if it has one.
 func (p *RequestUserProxy) SetName(ctx context.Context, name string) {
+	if t := p.target; t != nil && p.chains[1] == nil {
+		t.SetName(ctx, name)
+		return
+	}
+	p.setNameAdvised(ctx, name)
+}
+
+// setNameAdvised is SetName's path with a context target or advice.
+func (p *RequestUserProxy) setNameAdvised(ctx context.Context, name string) {
 	t := p.target
 	if t == nil {
 		o, err := p.resolve(ctx)
@@ -980,6 +1038,14 @@ func newTopicsProxy(t aop.Target, chains []*aop.Chain) any {
 
 // Create calls Topics.Create, through its advice chain if it has one.
 func (p *TopicsProxy) Create(ctx context.Context, title string) (string, error) {
+	if t := p.target; t != nil && p.chains[0] == nil {
+		return t.Create(ctx, title)
+	}
+	return p.createAdvised(ctx, title)
+}
+
+// createAdvised is Create's path with a context target or advice.
+func (p *TopicsProxy) createAdvised(ctx context.Context, title string) (string, error) {
 	t := p.target
 	if t == nil {
 		o, err := p.resolve(ctx)
@@ -1110,6 +1176,14 @@ func newTraceProxy(t aop.Target, chains []*aop.Chain) any {
 
 // BeforeCall calls Trace.BeforeCall, through its advice chain if it has one.
 func (p *TraceProxy) BeforeCall(c *aop.Call) error {
+	if t := p.target; t != nil && p.chains[0] == nil {
+		return t.BeforeCall(c)
+	}
+	return p.beforeCallAdvised(c)
+}
+
+// beforeCallAdvised is BeforeCall's path with a context target or advice.
+func (p *TraceProxy) beforeCallAdvised(c *aop.Call) error {
 	t := p.target
 	if t == nil {
 		panic("teggo: Trace.BeforeCall takes no context.Context first: its proxy needs a fixed target (aop.Target.Object)")
@@ -1210,6 +1284,14 @@ func newWrapProxy(t aop.Target, chains []*aop.Chain) any {
 
 // Around calls Wrap.Around, through its advice chain if it has one.
 func (p *WrapProxy) Around(c *aop.Call, next aop.Next) error {
+	if t := p.target; t != nil && p.chains[0] == nil {
+		return t.Around(c, next)
+	}
+	return p.aroundAdvised(c, next)
+}
+
+// aroundAdvised is Around's path with a context target or advice.
+func (p *WrapProxy) aroundAdvised(c *aop.Call, next aop.Next) error {
 	t := p.target
 	if t == nil {
 		panic("teggo: Wrap.Around takes no context.Context first: its proxy needs a fixed target (aop.Target.Object)")
@@ -1295,6 +1377,14 @@ func (f *wrapAroundFrame) Invoke() error {
 
 // ParseParams calls Wrap.ParseParams, through its advice chain if it has one.
 func (p *WrapProxy) ParseParams(a0 aop.Params) (any, error) {
+	if t := p.target; t != nil && p.chains[1] == nil {
+		return t.ParseParams(a0)
+	}
+	return p.parseParamsAdvised(a0)
+}
+
+// parseParamsAdvised is ParseParams's path with a context target or advice.
+func (p *WrapProxy) parseParamsAdvised(a0 aop.Params) (any, error) {
 	t := p.target
 	if t == nil {
 		panic("teggo: Wrap.ParseParams takes no context.Context first: its proxy needs a fixed target (aop.Target.Object)")

@@ -158,6 +158,14 @@ func newMemRepoProxy(t aop.Target, chains []*aop.Chain) any {
 
 // Save calls MemRepo.Save, through its advice chain if it has one.
 func (p *MemRepoProxy) Save(ctx context.Context, title string) (string, error) {
+	if t := p.target; t != nil && p.chains[0] == nil {
+		return t.Save(ctx, title)
+	}
+	return p.saveAdvised(ctx, title)
+}
+
+// saveAdvised is Save's path with a context target or advice.
+func (p *MemRepoProxy) saveAdvised(ctx context.Context, title string) (string, error) {
 	t := p.target
 	if t == nil {
 		o, err := p.resolve(ctx)
@@ -288,6 +296,14 @@ func newMetricsProxy(t aop.Target, chains []*aop.Chain) any {
 
 // Around calls Metrics.Around, through its advice chain if it has one.
 func (p *MetricsProxy) Around(c *aop.Call, next aop.Next) error {
+	if t := p.target; t != nil && p.chains[0] == nil {
+		return t.Around(c, next)
+	}
+	return p.aroundAdvised(c, next)
+}
+
+// aroundAdvised is Around's path with a context target or advice.
+func (p *MetricsProxy) aroundAdvised(c *aop.Call, next aop.Next) error {
 	t := p.target
 	if t == nil {
 		panic("teggo: Metrics.Around takes no context.Context first: its proxy needs a fixed target (aop.Target.Object)")
@@ -398,6 +414,14 @@ func newRequestInfoProxy(t aop.Target, chains []*aop.Chain) any {
 
 // Who calls RequestInfo.Who, through its advice chain if it has one.
 func (p *RequestInfoProxy) Who(ctx context.Context) string {
+	if t := p.target; t != nil && p.chains[0] == nil {
+		return t.Who(ctx)
+	}
+	return p.whoAdvised(ctx)
+}
+
+// whoAdvised is Who's path with a context target or advice.
+func (p *RequestInfoProxy) whoAdvised(ctx context.Context) string {
 	t := p.target
 	if t == nil {
 		o, err := p.resolve(ctx)
@@ -519,6 +543,14 @@ func newTopicServiceProxy(t aop.Target, chains []*aop.Chain) any {
 
 // Boom calls TopicService.Boom, through its advice chain if it has one.
 func (p *TopicServiceProxy) Boom(ctx context.Context, msg string) error {
+	if t := p.target; t != nil && p.chains[0] == nil {
+		return t.Boom(ctx, msg)
+	}
+	return p.boomAdvised(ctx, msg)
+}
+
+// boomAdvised is Boom's path with a context target or advice.
+func (p *TopicServiceProxy) boomAdvised(ctx context.Context, msg string) error {
 	t := p.target
 	if t == nil {
 		o, err := p.resolve(ctx)
@@ -608,6 +640,14 @@ func (f *topicServiceBoomFrame) Invoke() error {
 
 // Count calls TopicService.Count, through its advice chain if it has one.
 func (p *TopicServiceProxy) Count() int {
+	if t := p.target; t != nil && p.chains[1] == nil {
+		return t.Count()
+	}
+	return p.countAdvised()
+}
+
+// countAdvised is Count's path with a context target or advice.
+func (p *TopicServiceProxy) countAdvised() int {
 	t := p.target
 	if t == nil {
 		panic("teggo: TopicService.Count takes no context.Context first: its proxy needs a fixed target (aop.Target.Object)")
@@ -686,6 +726,14 @@ func (f *topicServiceCountFrame) Invoke() error {
 
 // Create calls TopicService.Create, through its advice chain if it has one.
 func (p *TopicServiceProxy) Create(ctx context.Context, in CreateTopic) (string, error) {
+	if t := p.target; t != nil && p.chains[2] == nil {
+		return t.Create(ctx, in)
+	}
+	return p.createAdvised(ctx, in)
+}
+
+// createAdvised is Create's path with a context target or advice.
+func (p *TopicServiceProxy) createAdvised(ctx context.Context, in CreateTopic) (string, error) {
 	t := p.target
 	if t == nil {
 		o, err := p.resolve(ctx)
@@ -791,6 +839,14 @@ func (f *topicServiceCreateFrame) Invoke() error {
 
 // Describe calls TopicService.Describe, through its advice chain if it has one.
 func (p *TopicServiceProxy) Describe(prefix string) string {
+	if t := p.target; t != nil && p.chains[3] == nil {
+		return t.Describe(prefix)
+	}
+	return p.describeAdvised(prefix)
+}
+
+// describeAdvised is Describe's path with a context target or advice.
+func (p *TopicServiceProxy) describeAdvised(prefix string) string {
 	t := p.target
 	if t == nil {
 		panic("teggo: TopicService.Describe takes no context.Context first: its proxy needs a fixed target (aop.Target.Object)")
@@ -883,6 +939,14 @@ func (f *topicServiceDescribeFrame) Invoke() error {
 
 // Split calls TopicService.Split, through its advice chain if it has one.
 func (p *TopicServiceProxy) Split(ctx context.Context, in string) (string, string) {
+	if t := p.target; t != nil && p.chains[4] == nil {
+		return t.Split(ctx, in)
+	}
+	return p.splitAdvised(ctx, in)
+}
+
+// splitAdvised is Split's path with a context target or advice.
+func (p *TopicServiceProxy) splitAdvised(ctx context.Context, in string) (string, string) {
 	t := p.target
 	if t == nil {
 		o, err := p.resolve(ctx)
@@ -1000,6 +1064,14 @@ func (f *topicServiceSplitFrame) Invoke() error {
 
 // Sum calls TopicService.Sum, through its advice chain if it has one.
 func (p *TopicServiceProxy) Sum(ctx context.Context, base int, xs ...int) (int, error) {
+	if t := p.target; t != nil && p.chains[5] == nil {
+		return t.Sum(ctx, base, xs...)
+	}
+	return p.sumAdvised(ctx, base, xs...)
+}
+
+// sumAdvised is Sum's path with a context target or advice.
+func (p *TopicServiceProxy) sumAdvised(ctx context.Context, base int, xs ...int) (int, error) {
 	t := p.target
 	if t == nil {
 		o, err := p.resolve(ctx)
@@ -1115,6 +1187,15 @@ func (f *topicServiceSumFrame) Invoke() error {
 
 // Touch calls TopicService.Touch, through its advice chain if it has one.
 func (p *TopicServiceProxy) Touch(a0 context.Context, a1 string) {
+	if t := p.target; t != nil && p.chains[6] == nil {
+		t.Touch(a0, a1)
+		return
+	}
+	p.touchAdvised(a0, a1)
+}
+
+// touchAdvised is Touch's path with a context target or advice.
+func (p *TopicServiceProxy) touchAdvised(a0 context.Context, a1 string) {
 	t := p.target
 	if t == nil {
 		o, err := p.resolve(a0)
@@ -1231,6 +1312,14 @@ func newTraceProxy(t aop.Target, chains []*aop.Chain) any {
 
 // AfterFinally calls Trace.AfterFinally, through its advice chain if it has one.
 func (p *TraceProxy) AfterFinally(c *aop.Call) error {
+	if t := p.target; t != nil && p.chains[0] == nil {
+		return t.AfterFinally(c)
+	}
+	return p.afterFinallyAdvised(c)
+}
+
+// afterFinallyAdvised is AfterFinally's path with a context target or advice.
+func (p *TraceProxy) afterFinallyAdvised(c *aop.Call) error {
 	t := p.target
 	if t == nil {
 		panic("teggo: Trace.AfterFinally takes no context.Context first: its proxy needs a fixed target (aop.Target.Object)")
@@ -1306,6 +1395,14 @@ func (f *traceAfterFinallyFrame) Invoke() error {
 
 // AfterReturn calls Trace.AfterReturn, through its advice chain if it has one.
 func (p *TraceProxy) AfterReturn(c *aop.Call) error {
+	if t := p.target; t != nil && p.chains[1] == nil {
+		return t.AfterReturn(c)
+	}
+	return p.afterReturnAdvised(c)
+}
+
+// afterReturnAdvised is AfterReturn's path with a context target or advice.
+func (p *TraceProxy) afterReturnAdvised(c *aop.Call) error {
 	t := p.target
 	if t == nil {
 		panic("teggo: Trace.AfterReturn takes no context.Context first: its proxy needs a fixed target (aop.Target.Object)")
@@ -1381,6 +1478,14 @@ func (f *traceAfterReturnFrame) Invoke() error {
 
 // AfterThrow calls Trace.AfterThrow, through its advice chain if it has one.
 func (p *TraceProxy) AfterThrow(c *aop.Call, a1 error) error {
+	if t := p.target; t != nil && p.chains[2] == nil {
+		return t.AfterThrow(c, a1)
+	}
+	return p.afterThrowAdvised(c, a1)
+}
+
+// afterThrowAdvised is AfterThrow's path with a context target or advice.
+func (p *TraceProxy) afterThrowAdvised(c *aop.Call, a1 error) error {
 	t := p.target
 	if t == nil {
 		panic("teggo: Trace.AfterThrow takes no context.Context first: its proxy needs a fixed target (aop.Target.Object)")
@@ -1466,6 +1571,14 @@ func (f *traceAfterThrowFrame) Invoke() error {
 
 // BeforeCall calls Trace.BeforeCall, through its advice chain if it has one.
 func (p *TraceProxy) BeforeCall(c *aop.Call) error {
+	if t := p.target; t != nil && p.chains[3] == nil {
+		return t.BeforeCall(c)
+	}
+	return p.beforeCallAdvised(c)
+}
+
+// beforeCallAdvised is BeforeCall's path with a context target or advice.
+func (p *TraceProxy) beforeCallAdvised(c *aop.Call) error {
 	t := p.target
 	if t == nil {
 		panic("teggo: Trace.BeforeCall takes no context.Context first: its proxy needs a fixed target (aop.Target.Object)")
@@ -1566,6 +1679,14 @@ func newTxProxy(t aop.Target, chains []*aop.Chain) any {
 
 // Around calls Tx.Around, through its advice chain if it has one.
 func (p *TxProxy) Around(c *aop.Call, next aop.Next) error {
+	if t := p.target; t != nil && p.chains[0] == nil {
+		return t.Around(c, next)
+	}
+	return p.aroundAdvised(c, next)
+}
+
+// aroundAdvised is Around's path with a context target or advice.
+func (p *TxProxy) aroundAdvised(c *aop.Call, next aop.Next) error {
 	t := p.target
 	if t == nil {
 		panic("teggo: Tx.Around takes no context.Context first: its proxy needs a fixed target (aop.Target.Object)")

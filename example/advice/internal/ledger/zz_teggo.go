@@ -119,6 +119,14 @@ func newJournalProxy(t aop.Target, chains []*aop.Chain) any {
 
 // Note calls Journal.Note, through its advice chain if it has one.
 func (p *JournalProxy) Note(ctx context.Context, entry string) error {
+	if t := p.target; t != nil && p.chains[0] == nil {
+		return t.Note(ctx, entry)
+	}
+	return p.noteAdvised(ctx, entry)
+}
+
+// noteAdvised is Note's path with a context target or advice.
+func (p *JournalProxy) noteAdvised(ctx context.Context, entry string) error {
 	t := p.target
 	if t == nil {
 		o, err := p.resolve(ctx)
@@ -208,6 +216,14 @@ func (f *journalNoteFrame) Invoke() error {
 
 // Record calls Journal.Record, through its advice chain if it has one.
 func (p *JournalProxy) Record(ctx context.Context, entry string) error {
+	if t := p.target; t != nil && p.chains[1] == nil {
+		return t.Record(ctx, entry)
+	}
+	return p.recordAdvised(ctx, entry)
+}
+
+// recordAdvised is Record's path with a context target or advice.
+func (p *JournalProxy) recordAdvised(ctx context.Context, entry string) error {
 	t := p.target
 	if t == nil {
 		o, err := p.resolve(ctx)
@@ -322,6 +338,14 @@ func newLedgerProxy(t aop.Target, chains []*aop.Chain) any {
 
 // Adjust calls Ledger.Adjust, through its advice chain if it has one.
 func (p *LedgerProxy) Adjust(ctx context.Context, account string, cents int64, why string) error {
+	if t := p.target; t != nil && p.chains[0] == nil {
+		return t.Adjust(ctx, account, cents, why)
+	}
+	return p.adjustAdvised(ctx, account, cents, why)
+}
+
+// adjustAdvised is Adjust's path with a context target or advice.
+func (p *LedgerProxy) adjustAdvised(ctx context.Context, account string, cents int64, why string) error {
 	t := p.target
 	if t == nil {
 		o, err := p.resolve(ctx)
@@ -431,6 +455,14 @@ func (f *ledgerAdjustFrame) Invoke() error {
 
 // Balance calls Ledger.Balance, through its advice chain if it has one.
 func (p *LedgerProxy) Balance(ctx context.Context, account string) (int64, error) {
+	if t := p.target; t != nil && p.chains[1] == nil {
+		return t.Balance(ctx, account)
+	}
+	return p.balanceAdvised(ctx, account)
+}
+
+// balanceAdvised is Balance's path with a context target or advice.
+func (p *LedgerProxy) balanceAdvised(ctx context.Context, account string) (int64, error) {
 	t := p.target
 	if t == nil {
 		o, err := p.resolve(ctx)
@@ -536,6 +568,14 @@ func (f *ledgerBalanceFrame) Invoke() error {
 
 // CloseAccount calls Ledger.CloseAccount, through its advice chain if it has one.
 func (p *LedgerProxy) CloseAccount(ctx context.Context, account string) error {
+	if t := p.target; t != nil && p.chains[2] == nil {
+		return t.CloseAccount(ctx, account)
+	}
+	return p.closeAccountAdvised(ctx, account)
+}
+
+// closeAccountAdvised is CloseAccount's path with a context target or advice.
+func (p *LedgerProxy) closeAccountAdvised(ctx context.Context, account string) error {
 	t := p.target
 	if t == nil {
 		o, err := p.resolve(ctx)
@@ -625,6 +665,14 @@ func (f *ledgerCloseAccountFrame) Invoke() error {
 
 // Deposit calls Ledger.Deposit, through its advice chain if it has one.
 func (p *LedgerProxy) Deposit(ctx context.Context, account string, cents int64) error {
+	if t := p.target; t != nil && p.chains[3] == nil {
+		return t.Deposit(ctx, account, cents)
+	}
+	return p.depositAdvised(ctx, account, cents)
+}
+
+// depositAdvised is Deposit's path with a context target or advice.
+func (p *LedgerProxy) depositAdvised(ctx context.Context, account string, cents int64) error {
 	t := p.target
 	if t == nil {
 		o, err := p.resolve(ctx)
@@ -724,6 +772,14 @@ func (f *ledgerDepositFrame) Invoke() error {
 
 // Explode calls Ledger.Explode, through its advice chain if it has one.
 func (p *LedgerProxy) Explode(ctx context.Context, account string) error {
+	if t := p.target; t != nil && p.chains[4] == nil {
+		return t.Explode(ctx, account)
+	}
+	return p.explodeAdvised(ctx, account)
+}
+
+// explodeAdvised is Explode's path with a context target or advice.
+func (p *LedgerProxy) explodeAdvised(ctx context.Context, account string) error {
 	t := p.target
 	if t == nil {
 		o, err := p.resolve(ctx)
@@ -813,6 +869,14 @@ func (f *ledgerExplodeFrame) Invoke() error {
 
 // Size calls Ledger.Size, through its advice chain if it has one.
 func (p *LedgerProxy) Size() (int, error) {
+	if t := p.target; t != nil && p.chains[5] == nil {
+		return t.Size()
+	}
+	return p.sizeAdvised()
+}
+
+// sizeAdvised is Size's path with a context target or advice.
+func (p *LedgerProxy) sizeAdvised() (int, error) {
 	t := p.target
 	if t == nil {
 		panic("teggo: Ledger.Size takes no context.Context first: its proxy needs a fixed target (aop.Target.Object)")
@@ -889,6 +953,14 @@ func (f *ledgerSizeFrame) Invoke() error {
 
 // Transfer calls Ledger.Transfer, through its advice chain if it has one.
 func (p *LedgerProxy) Transfer(ctx context.Context, from string, to string, cents int64) error {
+	if t := p.target; t != nil && p.chains[6] == nil {
+		return t.Transfer(ctx, from, to, cents)
+	}
+	return p.transferAdvised(ctx, from, to, cents)
+}
+
+// transferAdvised is Transfer's path with a context target or advice.
+func (p *LedgerProxy) transferAdvised(ctx context.Context, from string, to string, cents int64) error {
 	t := p.target
 	if t == nil {
 		o, err := p.resolve(ctx)
@@ -998,6 +1070,14 @@ func (f *ledgerTransferFrame) Invoke() error {
 
 // Withdraw calls Ledger.Withdraw, through its advice chain if it has one.
 func (p *LedgerProxy) Withdraw(ctx context.Context, account string, cents int64) error {
+	if t := p.target; t != nil && p.chains[7] == nil {
+		return t.Withdraw(ctx, account, cents)
+	}
+	return p.withdrawAdvised(ctx, account, cents)
+}
+
+// withdrawAdvised is Withdraw's path with a context target or advice.
+func (p *LedgerProxy) withdrawAdvised(ctx context.Context, account string, cents int64) error {
 	t := p.target
 	if t == nil {
 		o, err := p.resolve(ctx)
