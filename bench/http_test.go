@@ -6,6 +6,9 @@ package bench
 //
 //	cd bench && go test -run=NONE -bench=HTTP -benchmem -count=5
 //
+// BenchmarkHTTP reuses one request (the framework alone, the sharper
+// ratio); BenchmarkHTTPRequest parses a new one per operation.
+//
 // Budgets: teggo ns/op ≤ echo ns/op / 0.85 for hello, the context service
 // (scope + injection) and the AOP middleware; ≤ echo / 0.70 for the
 // validated POST. bench/wrk.sh measures the same apps over loopback.
@@ -61,6 +64,31 @@ func BenchmarkHTTP(b *testing.B) {
 						req.Body = io.NopCloser(rd)
 					}
 					s.h.ServeHTTP(httptest.NewRecorder(), req)
+				}
+			})
+		}
+	}
+}
+
+// BenchmarkHTTPRequest is BenchmarkHTTP with a new request parsed for every
+// operation (httptest.NewRequest), as a server parses each request: the
+// cost of a request end to end in process, without the network.
+func BenchmarkHTTPRequest(b *testing.B) {
+	tg, err := apps.Teggo(slog.New(slog.DiscardHandler))
+	if err != nil {
+		b.Fatal(err)
+	}
+	servers := []struct {
+		name string
+		h    http.Handler
+	}{{"echo", apps.Echo()}, {"teggo", tg}}
+	for _, tc := range httpCases {
+		for _, s := range servers {
+			b.Run(tc.name+"/"+s.name, func(b *testing.B) {
+				check(b, s.h, tc)
+				b.ReportAllocs()
+				for b.Loop() {
+					serve(s.h, tc)
 				}
 			})
 		}
