@@ -240,8 +240,9 @@ func (r Response) Redirect(code int, url string) {
 	r.rc.status, r.rc.location = code, url
 }
 
-// Request returns the request being served, or nil outside a request. Its
-// Context() is the request's ctx.
+// Request returns the request being served, or nil outside a request. Use
+// the handler's ctx, not its Context(): only on routes with echo
+// middleware is the request's Context() the handler's ctx.
 func (r Response) Request() *http.Request {
 	if r.rc == nil {
 		return nil
