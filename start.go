@@ -182,6 +182,8 @@ func (a *App) startHTTP(cfg *config.Config) error {
 		return fmt.Errorf("teggo: listen on %s: %w", addr, err)
 	}
 	a.ln = ln
+	bound := ln.Addr().String()
+	a.addr.Store(&bound)
 	a.served = make(chan error, 1)
 	go func() { a.served <- srv.Serve(ln) }()
 	return nil

@@ -26,6 +26,7 @@ import (
 	"net"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/teggo/teggo/config"
@@ -60,6 +61,7 @@ type App struct {
 	log    *slog.Logger
 	server *teggohttp.Server
 	ln     net.Listener
+	addr   atomic.Pointer[string] // the listen address, readable while Start runs
 	served chan error
 	bus    *eventbus.Bus
 	sched  *schedule.Scheduler
@@ -203,8 +205,8 @@ func (a *App) Handler() http.Handler {
 // Addr returns the address the HTTP server listens on ("" when it does not
 // listen), with the real port when ":0" was asked for.
 func (a *App) Addr() string {
-	if a.ln == nil {
-		return ""
+	if p := a.addr.Load(); p != nil {
+		return *p
 	}
-	return a.ln.Addr().String()
+	return ""
 }

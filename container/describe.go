@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"reflect"
+	"unsafe"
 
 	"github.com/teggo/teggo/aop"
 	"github.com/teggo/teggo/proto"
@@ -77,8 +78,9 @@ func hooksOf(v any) hooks {
 type protoDef struct {
 	id     int
 	desc   proto.Descriptor
-	typ    reflect.Type // the struct
-	ptr    reflect.Type // *struct
+	typ    reflect.Type   // the struct
+	ptr    reflect.Type   // *struct
+	rtype  unsafe.Pointer // the runtime type word of *struct, to rebuild objects kept as pointers
 	name   string
 	init   proto.InitType
 	access proto.Access
@@ -174,7 +176,8 @@ func (c *Container) complete(r registration) (*protoDef, []error) {
 	if p.newFn == nil {
 		p.newFn = func() any { return reflect.New(t).Interface() }
 	}
-	p.hooks = hooksOf(reflect.New(t).Interface())
+	sample := reflect.New(t).Interface()
+	p.hooks, p.rtype = hooksOf(sample), typeOf(sample)
 
 	fields := d.Fields
 	if fields == nil {

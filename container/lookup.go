@@ -139,7 +139,7 @@ func GetIn[T any](sc *Scope, name ...string) (T, error) {
 	if r.p.init == proto.InitContext {
 		v, err = sc.value(r.p, r.iface)
 	} else {
-		v, err = c.valueFor(sc.ctx, &fieldPlan{kind: depProto, target: r.p, iface: r.iface}, sc)
+		v, err = c.valueFor(sc, &fieldPlan{kind: depProto, target: r.p, iface: r.iface}, sc)
 	}
 	if err != nil {
 		return zero, err

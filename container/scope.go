@@ -4,9 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"sync"
 	"sync/atomic"
+	"time"
+	"unsafe"
 
 	"github.com/teggo/teggo/aop"
 )
@@ -18,44 +19,78 @@ import (
 // After Close every access through the scope fails with TEGGO_SCOPE_CLOSED
 // and the scope holds no object any more.
 //
-// A scope costs three allocations to open (the scope, its slot table sized
-// to the container's context protos, the context value), and nothing of dig:
-// objects are built from the plans computed at Build.
+// A Scope is itself the context.Context its work runs with: the context it
+// was opened on, plus the scope under ScopeKey. So opening one costs a
+// single allocation (its slot table is inline for up to eight context
+// protos), and nothing of dig: objects are built from plans computed at
+// Build.
 type Scope struct {
+	parent context.Context
 	c      *Container
-	ctx    context.Context
 	slots  []slot
 	closed atomic.Bool
 
 	mu       sync.Mutex
-	closing  bool   // Close has begun: PreDestroy phase, the scope still answers
-	order    []int  // slots in creation order, for destruction
-	orderBuf [6]int // backs order for the usual few objects: no growth allocations
+	closing  bool            // Close has begun: PreDestroy phase, the scope still answers
+	wait     *sync.Cond      // made when a goroutine waits for another's creation
+	order    []int32         // slots in creation order, for destruction
+	orderBuf [6]int32        // backs order for the usual few objects: no growth allocations
+	errs     map[int32]error // creation errors by slot, rare
+	proxies  map[int32]any   // fixed-target proxies of advised protos by slot, rare
+
+	slotBuf [inlineSlots]slot // backs slots when the container has few context protos
 }
 
-// slot holds one context proto's object in one scope.
+// inlineSlots is how many context protos a scope holds without a second
+// allocation.
+const inlineSlots = 8
+
+// slot holds one context proto's object in one scope: 16 bytes, read
+// without a lock once ready. Objects of protos are always pointers, so the
+// slot keeps the pointer and the proto knows its type.
 type slot struct {
-	ready atomic.Bool
-	mu    sync.Mutex
-	obj   any
-	proxy any // the fixed-target proxy, made on first interface use of an advised proto
-	err   error
+	state atomic.Uint32        // slotEmpty, slotCreating, slotReady
+	obj   atomic.Pointer[byte] // the object's pointer; nil after Close
+}
+
+const (
+	slotEmpty uint32 = iota
+	slotCreating
+	slotReady
+)
+
+// object returns the slot's object as p's pointer type.
+func (s *slot) object(p *protoDef) any {
+	ptr := s.obj.Load()
+	if ptr == nil {
+		return nil
+	}
+	return *(*any)(unsafe.Pointer(&eface{typ: p.rtype, data: unsafe.Pointer(ptr)}))
 }
 
 type scopeKey struct{}
 
-// NewScope opens a scope of c and returns a context that carries it. Use the
-// returned context for lookups (Get) and for calls into proxies; close the
-// scope when its work is done:
+// ScopeKey is the context key under which a context.Context carries its
+// *Scope: ctx.Value(ScopeKey) returns it. A context type of your own may
+// answer it itself — the HTTP layer does, to open a request's scope only
+// when the request first needs it.
+var ScopeKey any = scopeKey{}
+
+// NewScope opens a scope of c on ctx and returns it twice: as the
+// context.Context to do the scope's work with (lookups with Get, calls into
+// proxies) and as the *Scope to close when the work is done:
 //
 //	ctx, scope := container.NewScope(ctx, c)
 //	defer scope.Close()
 func NewScope(ctx context.Context, c *Container) (context.Context, *Scope) {
-	sc := &Scope{c: c, slots: make([]slot, c.ctxCount)}
+	sc := &Scope{parent: ctx, c: c}
+	if c.ctxCount <= inlineSlots {
+		sc.slots = sc.slotBuf[:c.ctxCount]
+	} else {
+		sc.slots = make([]slot, c.ctxCount)
+	}
 	sc.order = sc.orderBuf[:0]
-	ctx = context.WithValue(ctx, scopeKey{}, sc)
-	sc.ctx = ctx
-	return ctx, sc
+	return sc, sc
 }
 
 // Scope is NewScope(ctx, c).
@@ -63,16 +98,40 @@ func (c *Container) Scope(ctx context.Context) (context.Context, *Scope) { retur
 
 // ScopeFrom returns the scope ctx carries.
 func ScopeFrom(ctx context.Context) (*Scope, bool) {
-	sc, ok := ctx.Value(scopeKey{}).(*Scope)
+	if sc, ok := ctx.(*Scope); ok {
+		return sc, true
+	}
+	sc, ok := ctx.Value(ScopeKey).(*Scope)
 	return sc, ok
 }
+
+// Deadline is the deadline of the context the scope was opened on.
+func (sc *Scope) Deadline() (time.Time, bool) { return sc.parent.Deadline() }
+
+// Done is the Done channel of the context the scope was opened on.
+func (sc *Scope) Done() <-chan struct{} { return sc.parent.Done() }
+
+// Err is the error of the context the scope was opened on.
+func (sc *Scope) Err() error { return sc.parent.Err() }
+
+// Value returns the scope for ScopeKey and asks the context the scope was
+// opened on for anything else.
+func (sc *Scope) Value(key any) any {
+	if key == ScopeKey {
+		return sc
+	}
+	return sc.parent.Value(key)
+}
+
+// String names the scope in logs.
+func (sc *Scope) String() string { return fmt.Sprintf("teggo scope %p", sc) }
 
 // Container returns the scope's container.
 func (sc *Scope) Container() *Container { return sc.c }
 
-// Context returns the context the scope was opened with (carrying the
-// scope). Lifecycle hooks of the scope's objects receive it.
-func (sc *Scope) Context() context.Context { return sc.ctx }
+// Context returns the scope as a context.Context (it is one). Lifecycle
+// hooks of the scope's objects receive it.
+func (sc *Scope) Context() context.Context { return sc }
 
 // Closed reports whether Close was called.
 func (sc *Scope) Closed() bool { return sc.closed.Load() }
@@ -86,10 +145,16 @@ func (sc *Scope) closedError(p *protoDef) error {
 }
 
 // get returns the scope's object of context proto p, creating it on first
-// use.
+// use: once per scope, however many goroutines ask at once. A creator holds
+// no lock while it creates (its object may need others of the scope); a
+// goroutine asking for an object under creation waits for it.
 func (sc *Scope) get(p *protoDef) (any, error) {
 	if sc.closed.Load() {
 		return nil, sc.closedError(p)
+	}
+	s := &sc.slots[p.slot]
+	if s.state.Load() == slotReady {
+		return sc.result(s, p)
 	}
 	if !sc.c.built.Load() {
 		return nil, &Error{Code: CodeNotBuilt, Msg: "scope of a container that was not built"}
@@ -97,34 +162,73 @@ func (sc *Scope) get(p *protoDef) (any, error) {
 	if sc.c.stopped.Load() {
 		return nil, &Error{Code: CodeStopped, Msg: "scope of a stopped container"}
 	}
-	s := &sc.slots[p.slot]
-	if s.ready.Load() {
-		return s.obj, s.err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.ready.Load() {
-		return s.obj, s.err
-	}
-	obj, err := sc.c.create(sc.ctx, p, sc)
-	if err == nil {
-		// The object is stored before it joins the order: Close reads the
-		// order under sc.mu and then the object.
-		s.obj = obj
-		sc.mu.Lock()
-		if sc.closed.Load() {
-			s.obj = nil
-			sc.mu.Unlock()
-			_ = sc.c.destroy(context.WithoutCancel(sc.ctx), p, obj)
-			obj, err = nil, sc.closedError(p)
-		} else {
-			sc.order = append(sc.order, p.slot)
-			sc.mu.Unlock()
+	sc.mu.Lock()
+	for s.state.Load() == slotCreating {
+		if sc.wait == nil {
+			sc.wait = sync.NewCond(&sc.mu)
 		}
+		sc.wait.Wait()
 	}
-	s.err = err
-	s.ready.Store(true)
+	if s.state.Load() == slotReady {
+		sc.mu.Unlock()
+		return sc.result(s, p)
+	}
+	if sc.closed.Load() {
+		sc.mu.Unlock()
+		return nil, sc.closedError(p)
+	}
+	s.state.Store(slotCreating)
+	sc.mu.Unlock()
+
+	var obj any
+	var err error
+	done := false
+	defer func() { // also on a panic in a constructor: waiters must not hang
+		if !done {
+			err = &Error{Code: CodeLifecycle, Proto: p.label(), Msg: "creation panicked"}
+		}
+		sc.finish(s, p, obj, err)
+	}()
+	obj, err = sc.c.create(sc, p, sc)
+	done = true
+	if err == nil && sc.closed.Load() {
+		_ = sc.c.destroy(context.WithoutCancel(sc), p, obj)
+		obj, err = nil, sc.closedError(p)
+	}
 	return obj, err
+}
+
+// finish publishes a creation's outcome and wakes the waiters.
+func (sc *Scope) finish(s *slot, p *protoDef, obj any, err error) {
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	idx := int32(p.slot)
+	if err != nil {
+		if sc.errs == nil {
+			sc.errs = map[int32]error{}
+		}
+		sc.errs[idx] = err
+	} else {
+		s.obj.Store((*byte)(dataOf(obj)))
+		sc.order = append(sc.order, idx)
+	}
+	s.state.Store(slotReady)
+	if sc.wait != nil {
+		sc.wait.Broadcast()
+	}
+}
+
+// result is a ready slot's outcome.
+func (sc *Scope) result(s *slot, p *protoDef) (any, error) {
+	if obj := s.object(p); obj != nil {
+		return obj, nil
+	}
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	if err := sc.errs[int32(p.slot)]; err != nil {
+		return nil, err
+	}
+	return nil, sc.closedError(p)
 }
 
 // value is what an inject site or lookup of p in this scope gets: the
@@ -134,13 +238,18 @@ func (sc *Scope) value(p *protoDef, iface bool) (any, error) {
 	if err != nil || !iface || !p.advised {
 		return obj, err
 	}
-	s := &sc.slots[p.slot]
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.proxy == nil {
-		s.proxy = p.desc.Proxy(aop.Target{Object: obj}, p.chains)
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	idx := int32(p.slot)
+	if px, ok := sc.proxies[idx]; ok {
+		return px, nil
 	}
-	return s.proxy, nil
+	if sc.proxies == nil {
+		sc.proxies = map[int32]any{}
+	}
+	px := p.desc.Proxy(aop.Target{Object: obj}, p.chains)
+	sc.proxies[idx] = px
+	return px, nil
 }
 
 // Close ends the scope in two phases. First PreDestroy runs on each of the
@@ -163,7 +272,7 @@ func (sc *Scope) Close() error {
 	var ctx context.Context // the scope's values without its cancellation, made only if a hook runs
 	hookCtx := func() context.Context {
 		if ctx == nil {
-			ctx = context.WithoutCancel(sc.ctx)
+			ctx = context.WithoutCancel(sc.Context())
 		}
 		return ctx
 	}
@@ -175,11 +284,11 @@ func (sc *Scope) Close() error {
 			sc.mu.Unlock()
 			break
 		}
-		batch := slices.Clone(sc.order[done:])
+		batch := sc.order[done:] // appends leave these elements alone
 		sc.mu.Unlock()
 		for i := len(batch) - 1; i >= 0; i-- {
 			if p := sc.c.ctxProtos[batch[i]]; p.hooks&hookPreDestroy != 0 {
-				if err := sc.c.preDestroy(hookCtx(), p, sc.slots[batch[i]].obj); err != nil {
+				if err := sc.c.preDestroy(hookCtx(), p, sc.slots[batch[i]].object(p)); err != nil {
 					errs = append(errs, err)
 				}
 			}
@@ -189,19 +298,16 @@ func (sc *Scope) Close() error {
 	order := sc.order
 	for i := len(order) - 1; i >= 0; i-- {
 		if p := sc.c.ctxProtos[order[i]]; p.hooks&hookDestroy != 0 {
-			if err := sc.c.destroyOnly(hookCtx(), p, sc.slots[order[i]].obj); err != nil {
+			if err := sc.c.destroyOnly(hookCtx(), p, sc.slots[order[i]].object(p)); err != nil {
 				errs = append(errs, err)
 			}
 		}
 	}
 	sc.mu.Lock()
-	sc.order = nil
+	sc.order, sc.proxies = nil, nil
 	sc.mu.Unlock()
 	for i := range sc.slots {
-		s := &sc.slots[i]
-		s.mu.Lock()
-		s.obj, s.proxy = nil, nil
-		s.mu.Unlock()
+		sc.slots[i].obj.Store(nil) // released: later reads see nil and answer closed
 	}
 	return errors.Join(errs...)
 }

@@ -35,7 +35,7 @@ func (r *reqCtx) Value(key any) any {
 	switch key {
 	case responseKey{}:
 		return r
-	case scopeKey:
+	case container.ScopeKey:
 		return r.openScope()
 	}
 	return r.Context.Value(key)
@@ -56,44 +56,6 @@ func (r *reqCtx) openScope() *container.Scope {
 	_, sc := container.NewScope(r.Context, r.m.c)
 	r.scope.Store(sc)
 	return sc
-}
-
-// scopeKey is the key container.ScopeFrom asks a context.Context for,
-// learnt once by asking it with a probe (see lazyScopes).
-var scopeKey = probeScopeKey()
-
-type keyProbe struct {
-	context.Context
-	keys []any
-}
-
-func (p *keyProbe) Value(k any) any { p.keys = append(p.keys, k); return nil }
-
-func probeScopeKey() any {
-	p := &keyProbe{Context: context.Background()}
-	container.ScopeFrom(p)
-	if len(p.keys) != 1 {
-		return probeFailed{}
-	}
-	return p.keys[0]
-}
-
-type probeFailed struct{}
-
-// lazyScopes checks, once per mount, that answering scopeKey is how a
-// context carries a scope for package container; if not, every request
-// opens its scope eagerly.
-func lazyScopes(c *container.Container) bool {
-	if scopeKey == (probeFailed{}) {
-		return false
-	}
-	rc := &reqCtx{Context: context.Background(), m: &mount{c: c}}
-	sc, ok := container.ScopeFrom(rc)
-	if !ok || sc != rc.scope.Load() {
-		return false
-	}
-	_ = sc.Close()
-	return true
 }
 
 // requestState returns the request state of ctx, or nil outside a request.
@@ -141,12 +103,10 @@ func (m *mount) scoped(h routeHandler, mws []echo.MiddlewareFunc) echo.HandlerFu
 	}
 }
 
+// begin makes the request's context; its scope opens on first use, when
+// something asks it for container.ScopeKey.
 func (m *mount) begin(c echo.Context) *reqCtx {
-	rc := &reqCtx{Context: c.Request().Context(), m: m, ec: c}
-	if !m.lazy {
-		rc.openScope()
-	}
-	return rc
+	return &reqCtx{Context: c.Request().Context(), m: m, ec: c}
 }
 
 // end recovers a panic, flushes the response and closes the scope.

@@ -90,7 +90,6 @@ type mount struct {
 	routes  []*route
 	ctrls   []*ControllerDecl
 	openapi []byte
-	lazy    bool             // scopes open on first use (see lazyScopes)
 	closed  *container.Scope // a closed scope, for requests that never opened theirs
 }
 
@@ -116,7 +115,7 @@ func mountOn(e *echo.Echo, c *container.Container, cfg config) (*mount, error) {
 	if err != nil {
 		return nil, err
 	}
-	m := &mount{c: c, cfg: cfg, log: cfg.log, ajv: cfg.ajv, routes: routes, ctrls: ctrls, lazy: lazyScopes(c)}
+	m := &mount{c: c, cfg: cfg, log: cfg.log, ajv: cfg.ajv, routes: routes, ctrls: ctrls}
 	_, m.closed = container.NewScope(context.Background(), c)
 	_ = m.closed.Close()
 	if m.log == nil {

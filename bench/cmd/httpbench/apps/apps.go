@@ -10,6 +10,8 @@
 //	POST /topics         a 6-field JSON body, validated; 201 {"id":...}
 package apps
 
+//go:generate go tool teggo gen .
+
 import (
 	"context"
 	"log/slog"
@@ -48,6 +50,13 @@ func (r *UserRepo) Find(id string) User {
 	return User{ID: id, Name: "user " + id, Reads: r.reads.Add(1)}
 }
 
+// Users is the context service's API: the singleton controller holds it
+// through this interface and gets the generated proxy, which finds the
+// request's instance on each call.
+type Users interface {
+	Get(ctx context.Context, id string) User
+}
+
 // UserService is a context service: one per request.
 type UserService struct {
 	proto.Context
@@ -84,10 +93,11 @@ func (c *HelloController) Hello(ctx context.Context) (*Hello, error) {
 	return &Hello{Message: "hello"}, nil
 }
 
-// UserController is a context controller with a context service injected.
+// UserController is a singleton controller (teggo's default) with a
+// context service injected through its interface.
 type UserController struct {
-	proto.Context
-	Users *UserService `inject:""`
+	proto.Singleton
+	Users Users `inject:""`
 }
 
 // UserIn binds the path.
@@ -124,8 +134,8 @@ func (a *Count) Around(c *aop.Call, next aop.Next) error {
 // Teggo returns the teggo app; opts go to teggohttp.NewServer.
 func Teggo(log *slog.Logger, opts ...teggohttp.ServerOption) (http.Handler, error) {
 	c := container.New(container.WithLogger(log))
+	c.Install(Module()) // the protos with generated constructors and setters (teggo gen)
 	c.Register(
-		new(UserRepo), new(UserService), new(HelloController), new(UserController), new(TopicController), new(Count),
 		teggohttp.Controller[*HelloController](""),
 		teggohttp.GET("/hello", teggohttp.NoIn((*HelloController).Hello)),
 		teggohttp.GET("/aop/hello", teggohttp.NoIn((*HelloController).Hello), teggohttp.Middleware(new(Count))),
