@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"reflect"
+	"strings"
 	"syscall"
 	"time"
 
@@ -161,6 +162,15 @@ func (a *App) provideConfig(cfg *config.Config, c *container.Container) error {
 // startHTTP creates the server and, unless NoListen, listens and serves.
 func (a *App) startHTTP(cfg *config.Config) error {
 	opts := []teggohttp.ServerOption{teggohttp.Prod(cfg.Env() == "prod"), teggohttp.Logger(a.log)}
+	if cfg.Bool("proxy") { // egg's proxy mode, from egg's config keys
+		opts = append(opts, teggohttp.Proxy(teggohttp.ProxyConfig{
+			Enabled:         true,
+			IPHeaders:       headerList(cfg.String("ipHeaders")),
+			MaxIPsCount:     cfg.Int("maxIpsCount"),
+			ProtocolHeaders: headerList(cfg.String("protocolHeaders")),
+			HostHeaders:     headerList(cfg.String("hostHeaders")),
+		}))
+	}
 	opts = append(opts, a.o.httpOpts...)
 	srv, err := teggohttp.NewServer(a.c, opts...)
 	if err != nil {
@@ -207,4 +217,16 @@ func (a *App) Run(ctx context.Context) error {
 	stop()
 	a.log.Info("teggo: shutting down")
 	return a.Shutdown(context.WithoutCancel(ctx))
+}
+
+// headerList splits egg's comma-separated header lists ("X-Real-Ip,
+// X-Forwarded-For").
+func headerList(s string) []string {
+	var out []string
+	for h := range strings.SplitSeq(s, ",") {
+		if h = strings.TrimSpace(h); h != "" {
+			out = append(out, h)
+		}
+	}
+	return out
 }

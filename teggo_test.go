@@ -210,3 +210,32 @@ func TestBadConfigFailsStart(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+type ClientController struct{ proto.Singleton }
+
+func (*ClientController) Get(ctx context.Context) (*teggohttp.Client, error) {
+	c := teggohttp.ClientOf(ctx)
+	return &c, nil
+}
+
+func TestProxyModeFromConfig(t *testing.T) {
+	app := teggo.New(teggo.Config(config.Dir("testdata/proxy")), teggo.RunDir(filepath.Join(t.TempDir(), "run")), teggo.Addr("127.0.0.1:0"),
+		teggo.Register(new(ClientController), teggohttp.Controller[*ClientController]("/client"), teggohttp.GET("", teggohttp.NoIn((*ClientController).Get))))
+	if err := app.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	defer app.Shutdown(context.Background())
+	req, _ := http.NewRequest("GET", "http://"+app.Addr()+"/client", nil)
+	req.Header.Set("X-Forwarded-For", "6.6.6.6, 198.51.100.9") // the client forged the first entry
+	req.Header.Set("X-Forwarded-Host", "shop.example.com")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var c teggohttp.Client
+	json.NewDecoder(res.Body).Decode(&c)
+	if c.IP != "198.51.100.9" || c.Host != "shop.example.com" {
+		t.Fatalf("got %+v", c)
+	}
+}

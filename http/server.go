@@ -33,6 +33,7 @@ type config struct {
 	version     string
 	log         *slog.Logger
 	ajv         *ajv.Ajv
+	proxy       ProxyConfig
 }
 
 func newConfig(opts []ServerOption) config {
@@ -173,7 +174,7 @@ func mountOn(e *echo.Echo, c *container.Container, cfg config) (*mount, error) {
 		return nil, joinErrors(errs)
 	}
 	for _, k := range order {
-		e.Add(k.method, k.path, byHost(groups[k], handlers))
+		e.Add(k.method, k.path, byHost(groups[k], handlers, cfg.proxy))
 	}
 	if cfg.openapiPath != "" {
 		doc, err := m.openAPI()
@@ -192,7 +193,7 @@ func mountOn(e *echo.Echo, c *container.Container, cfg config) (*mount, error) {
 // when it is alone and bound to no host; else a dispatch on the request's
 // host, where a host-bound route answers only its host and the route bound
 // to none (if any) answers the others; no match is 404.
-func byHost(rs []*route, hs map[*route]echo.HandlerFunc) echo.HandlerFunc {
+func byHost(rs []*route, hs map[*route]echo.HandlerFunc, proxy ProxyConfig) echo.HandlerFunc {
 	if len(rs) == 1 && rs[0].host == "" {
 		return hs[rs[0]]
 	}
@@ -206,7 +207,7 @@ func byHost(rs []*route, hs map[*route]echo.HandlerFunc) echo.HandlerFunc {
 		}
 	}
 	return func(c echo.Context) error {
-		if h, ok := table[hostOf(c.Request().Host)]; ok {
+		if h, ok := table[proxy.requestHost(c.Request())]; ok {
 			return h(c)
 		}
 		if fallback != nil {
@@ -244,6 +245,7 @@ func NewServer(c *container.Container, opts ...ServerOption) (*Server, error) {
 		return nil, err
 	}
 	e.HTTPErrorHandler = func(err error, c echo.Context) { m.writeProblem(c, err) }
+	e.IPExtractor = cfg.proxy.ipExtractor() // c.RealIP() agrees with ClientOf
 	s := &Server{e: e, m: m}
 	s.srv = &http.Server{Handler: e, ReadHeaderTimeout: 10 * time.Second}
 	return s, nil
