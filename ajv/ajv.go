@@ -41,7 +41,8 @@ const maxCachedLiterals = 4096
 type Option func(*Ajv)
 
 // WithBackend selects the validation backend; the default is
-// GoJSONSchemaBackend. SanthoshBackend is the other one provided.
+// GoJSONSchemaBackend. SanthoshBackend and NativeBackend are the others
+// provided.
 func WithBackend(b Backend) Option { return func(a *Ajv) { a.backend = b } }
 
 // WithMaxDepth sets the nesting limit of validated JSON (DefaultMaxDepth by

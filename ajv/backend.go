@@ -1,7 +1,8 @@
 package ajv
 
-// Backend compiles JSON schemas for one validator implementation. Two are
-// provided: GoJSONSchemaBackend (the default) and SanthoshBackend. A backend
+// Backend compiles JSON schemas for one validator implementation. Three are
+// provided: GoJSONSchemaBackend (the default), SanthoshBackend and
+// NativeBackend; FallbackBackend chains two. A backend
 // must map its failures to Violations with ajv's keywords, paths, params and
 // messages, and must never load anything over the network or from disk.
 type Backend interface {
@@ -20,8 +21,8 @@ type Compiled interface {
 	Validate(instance any) []Violation
 }
 
-// parseSchema decodes and guards a schema document; both backends and
-// Ajv.Compile start here, so that both backends refuse the same schemas.
+// parseSchema decodes and guards a schema document; every backend and
+// Ajv.Compile start here, so that all backends refuse the same schemas.
 func parseSchema(schemaJSON []byte) (*schemaDoc, error) {
 	root, err := decodeJSON(schemaJSON, DefaultMaxDepth)
 	if err != nil {

@@ -7,13 +7,15 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"github.com/santhosh-tekuri/jsonschema/v6/kind"
+	"github.com/xeipuuv/gojsonschema"
 )
 
 // SanthoshBackend returns a backend built on
 // github.com/santhosh-tekuri/jsonschema/v6, which passes the whole draft-07
 // and 2020-12 test suites. Select it with WithBackend(SanthoshBackend()).
 // Schemas without $schema are compiled as draft-07 (ajv's default), format is
-// asserted, and its loader refuses every document but the one compiled. It
+// asserted with gojsonschema's format checkers (so that both backends accept
+// the same strings), and its loader refuses every document but the one compiled. It
 // refuses the same schemas as the default backend, so switching backends
 // never changes which schemas compile.
 func SanthoshBackend() Backend { return santhoshBackend{} }
@@ -36,6 +38,9 @@ func (santhoshBackend) Compile(schemaJSON []byte) (Compiled, error) {
 	c := jsonschema.NewCompiler()
 	c.DefaultDraft(jsonschema.Draft7)
 	c.AssertFormat()
+	for _, f := range sharedFormats {
+		c.RegisterFormat(f)
+	}
 	c.UseLoader(refusingURLLoader{})
 	if err := c.AddResource(santhoshURL, second); err != nil {
 		return nil, schemaErrorf(err, "santhosh")
@@ -46,6 +51,27 @@ func (santhoshBackend) Compile(schemaJSON []byte) (Compiled, error) {
 	}
 	return &santhoshCompiled{schema: s, doc: doc}, nil
 }
+
+// sharedFormats replaces santhosh's format checkers by gojsonschema's, so
+// that both backends (and the native one) accept the same strings: they
+// differ at the edges (gojsonschema's email is net/mail's address syntax,
+// which accepts "0@!"). "regex" cannot be overridden; both backends check it
+// with regexp.Compile.
+var sharedFormats = func() []*jsonschema.Format {
+	names := []string{"date", "time", "date-time", "hostname", "email", "idn-email", "ipv4", "ipv6",
+		"uri", "uri-reference", "iri", "iri-reference", "uri-template", "uuid", "json-pointer", "relative-json-pointer"}
+	out := make([]*jsonschema.Format, 0, len(names))
+	for _, name := range names {
+		out = append(out, &jsonschema.Format{Name: name, Validate: func(v any) error {
+			s, ok := v.(string)
+			if !ok || gojsonschema.FormatCheckers.IsFormat(name, s) {
+				return nil
+			}
+			return errors.New("not a valid " + name)
+		}})
+	}
+	return out
+}()
 
 type refusingURLLoader struct{}
 

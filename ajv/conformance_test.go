@@ -13,7 +13,7 @@ type want struct {
 	path, schemaPath, keyword, params, message string
 }
 
-// conformance is the one table both backends must pass.
+// conformance is the one table every backend must pass.
 var conformance = []struct {
 	name   string
 	schema string
@@ -162,7 +162,7 @@ func paramsJSON(p map[string]any) string {
 	return strings.TrimSpace(b.String())
 }
 
-var backends = []Backend{GoJSONSchemaBackend(), SanthoshBackend()}
+var backends = []Backend{GoJSONSchemaBackend(), SanthoshBackend(), NativeBackend()}
 
 func TestConformance(t *testing.T) {
 	for _, b := range backends {

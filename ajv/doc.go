@@ -24,8 +24,11 @@
 // *SchemaError for a schema that cannot be compiled. The HTTP layer maps them
 // to 422, 400 and 500.
 //
-// Two backends implement validation behind the Backend interface:
+// Three backends implement validation behind the Backend interface:
 // GoJSONSchemaBackend (xeipuuv/gojsonschema, the default, guarded against
-// its hazards) and SanthoshBackend (santhosh-tekuri/jsonschema/v6). Both
-// report the same violations; see docs/validation.md.
+// its hazards), SanthoshBackend (santhosh-tekuri/jsonschema/v6) and
+// NativeBackend (teggo's own compiled validator: no allocation on valid
+// input, and an ErrUnsupported error for the keywords it does not implement,
+// see FallbackBackend). All report the same violations; see
+// docs/validation.md.
 package ajv

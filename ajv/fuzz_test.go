@@ -5,9 +5,10 @@ import (
 	"testing"
 )
 
-// FuzzValidateJSON feeds arbitrary bytes to both backends: no panic, and the
-// error is nil, a *SyntaxError or an *InvalidParamError, the same kind from
-// both backends.
+// FuzzValidateJSON feeds arbitrary bytes to the three backends: no panic,
+// and the error is nil, a *SyntaxError or an *InvalidParamError, the same
+// kind from every backend. The native backend must besides report exactly
+// the violations of the default one.
 func FuzzValidateJSON(f *testing.F) {
 	seeds := []string{
 		`{"fullname":"x","tips":"t","skipDependencies":true,"syncDownloadData":false,"force":false,"forceSyncHistory":false}`,
@@ -20,14 +21,19 @@ func FuzzValidateJSON(f *testing.F) {
 	}
 	gojs := New()
 	santhosh := New(WithBackend(SanthoshBackend()))
-	schemas := []string{typeboxTask, nestedSchema, `{"anyOf":[{"type":"string","format":"email"},{"type":"array","items":{"$ref":"#"}}]}`}
+	native := New(WithBackend(NativeBackend()))
+	schemas := []string{typeboxTask, nestedSchema, nativeWide, `{"anyOf":[{"type":"string","format":"email"},{"type":"array","items":{"$ref":"#"}}]}`}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		for _, s := range schemas {
 			e1 := gojs.ValidateJSON([]byte(s), data)
 			e2 := santhosh.ValidateJSON([]byte(s), data)
-			k1, k2 := errKind(t, e1), errKind(t, e2)
-			if k1 != k2 {
-				t.Fatalf("backends disagree on %q: %v / %v", data, e1, e2)
+			e3 := native.ValidateJSON([]byte(s), data)
+			k1, k2, k3 := errKind(t, e1), errKind(t, e2), errKind(t, e3)
+			if k1 != k2 || k1 != k3 {
+				t.Fatalf("backends disagree on %q: %v / %v / %v", data, e1, e2, e3)
+			}
+			if !sameViolations(e1, e3) {
+				t.Fatalf("native reports other violations than gojsonschema on %q:\n%v\n%v", data, violationsOf(e1), violationsOf(e3))
 			}
 		}
 	})

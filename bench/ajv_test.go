@@ -64,12 +64,52 @@ func BenchmarkAjvStructSanthosh(b *testing.B) {
 	benchStruct(b, ajv.New(ajv.WithBackend(ajv.SanthoshBackend())))
 }
 
+func BenchmarkAjvStructNative(b *testing.B) {
+	benchStruct(b, ajv.New(ajv.WithBackend(ajv.NativeBackend())))
+}
+
 // Raw request body against the type's compiled schema (decode + transform
 // keyword + validate), the HTTP layer's path.
 func BenchmarkAjvRawBodyGoJSONSchema(b *testing.B) { benchRaw(b, ajv.New()) }
 func BenchmarkAjvRawBodySanthosh(b *testing.B) {
 	benchRaw(b, ajv.New(ajv.WithBackend(ajv.SanthoshBackend())))
 }
+
+func BenchmarkAjvRawBodyNative(b *testing.B) {
+	benchRaw(b, ajv.New(ajv.WithBackend(ajv.NativeBackend())))
+}
+
+// The validator alone on an already decoded body (no decoding, no
+// transform): what the backend itself costs.
+func benchValidator(b *testing.B, backend ajv.Backend) {
+	s, err := ajv.SchemaOf[syncTask](ajv.New())
+	if err != nil {
+		b.Fatal(err)
+	}
+	c, err := backend.Compile(s.JSON())
+	if err != nil {
+		b.Fatal(err)
+	}
+	var inst any
+	d := json.NewDecoder(strings.NewReader(`{"fullname":"@eggjs/tegg","tips":"sync it please","skipDependencies":true,"syncDownloadData":false,"force":false,"registryName":"npm"}`))
+	d.UseNumber()
+	if err := d.Decode(&inst); err != nil {
+		b.Fatal(err)
+	}
+	if vs := c.Validate(inst); vs != nil {
+		b.Fatal(vs)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if vs := c.Validate(inst); vs != nil {
+			b.Fatal(vs)
+		}
+	}
+}
+
+func BenchmarkAjvValidatorGoJSONSchema(b *testing.B) { benchValidator(b, ajv.GoJSONSchemaBackend()) }
+func BenchmarkAjvValidatorSanthosh(b *testing.B)     { benchValidator(b, ajv.SanthoshBackend()) }
+func BenchmarkAjvValidatorNative(b *testing.B)       { benchValidator(b, ajv.NativeBackend()) }
 
 var errTooLong = errors.New("too long")
 

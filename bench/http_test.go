@@ -21,32 +21,58 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/teggo/teggo/ajv"
 	"github.com/teggo/teggo/bench/cmd/httpbench/apps"
+	teggohttp "github.com/teggo/teggo/http"
 )
 
 type httpCase struct {
 	name, method, path, body string
 	status                   int
+	native                   bool // teggo only, validating with ajv.NativeBackend
 }
 
 var httpCases = []httpCase{
-	{"hello", "GET", "/hello", "", 200},
-	{"scope", "GET", "/users/42", "", 200},
-	{"aop", "GET", "/aop/hello", "", 200},
-	{"post", "POST", "/topics", apps.TopicBody, 201},
+	{"hello", "GET", "/hello", "", 200, false},
+	{"scope", "GET", "/users/42", "", 200, false},
+	{"aop", "GET", "/aop/hello", "", 200, false},
+	{"post", "POST", "/topics", apps.TopicBody, 201, false},
+	// the validated POST with teggo's native validator instead of the
+	// default gojsonschema; compare with post/echo
+	{"post-native", "POST", "/topics", apps.TopicBody, 201, true},
 }
 
-func BenchmarkHTTP(b *testing.B) {
-	tg, err := apps.Teggo(slog.New(slog.DiscardHandler))
+type httpServer struct {
+	name string
+	h    http.Handler
+}
+
+// httpServers builds the apps: echo and teggo for every case, and the teggo
+// app with the native backend for the native cases.
+func httpServers(b *testing.B) (all, native []httpServer) {
+	log := slog.New(slog.DiscardHandler)
+	tg, err := apps.Teggo(log)
 	if err != nil {
 		b.Fatal(err)
 	}
-	servers := []struct {
-		name string
-		h    http.Handler
-	}{{"echo", apps.Echo()}, {"teggo", tg}}
+	tn, err := apps.Teggo(log, teggohttp.WithAjv(ajv.New(ajv.WithBackend(ajv.NativeBackend()))))
+	if err != nil {
+		b.Fatal(err)
+	}
+	return []httpServer{{"echo", apps.Echo()}, {"teggo", tg}}, []httpServer{{"teggo", tn}}
+}
+
+func serversFor(tc httpCase, all, native []httpServer) []httpServer {
+	if tc.native {
+		return native
+	}
+	return all
+}
+
+func BenchmarkHTTP(b *testing.B) {
+	all, native := httpServers(b)
 	for _, tc := range httpCases {
-		for _, s := range servers {
+		for _, s := range serversFor(tc, all, native) {
 			b.Run(tc.name+"/"+s.name, func(b *testing.B) {
 				check(b, s.h, tc)
 				// one request, its body rewound each time, and a fresh
@@ -74,16 +100,9 @@ func BenchmarkHTTP(b *testing.B) {
 // operation (httptest.NewRequest), as a server parses each request: the
 // cost of a request end to end in process, without the network.
 func BenchmarkHTTPRequest(b *testing.B) {
-	tg, err := apps.Teggo(slog.New(slog.DiscardHandler))
-	if err != nil {
-		b.Fatal(err)
-	}
-	servers := []struct {
-		name string
-		h    http.Handler
-	}{{"echo", apps.Echo()}, {"teggo", tg}}
+	all, native := httpServers(b)
 	for _, tc := range httpCases {
-		for _, s := range servers {
+		for _, s := range serversFor(tc, all, native) {
 			b.Run(tc.name+"/"+s.name, func(b *testing.B) {
 				check(b, s.h, tc)
 				b.ReportAllocs()

@@ -131,7 +131,11 @@ func (a *Count) Around(c *aop.Call, next aop.Next) error {
 	return next()
 }
 
-// Teggo returns the teggo app; opts go to teggohttp.NewServer.
+// Teggo returns the teggo app; opts go to teggohttp.NewServer. The body of
+// POST /topics is validated by the container's *ajv.Ajv (gojsonschema, the
+// default backend) unless opts carry another validator: bench/http_test.go's
+// post-native case passes
+// teggohttp.WithAjv(ajv.New(ajv.WithBackend(ajv.NativeBackend()))).
 func Teggo(log *slog.Logger, opts ...teggohttp.ServerOption) (http.Handler, error) {
 	c := container.New(container.WithLogger(log))
 	c.Install(Module()) // the protos with generated constructors and setters (teggo gen)
