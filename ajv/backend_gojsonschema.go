@@ -2,6 +2,7 @@ package ajv
 
 import (
 	"errors"
+	"fmt"
 	"maps"
 	"slices"
 	"strconv"
@@ -50,7 +51,12 @@ func (gojsBackend) Compile(schemaJSON []byte) (Compiled, error) {
 	if err != nil {
 		return nil, schemaErrorf(err, "gojsonschema")
 	}
-	return &gojsCompiled{schema: s, doc: doc}, nil
+	c := &gojsCompiled{schema: s, doc: doc}
+	// gojsonschema panics (a nil float) when a number beyond float64 meets
+	// enum, const or uniqueItems; the native validator compares numbers
+	// exactly, and answers for those instances when it supports the schema.
+	c.exact, _ = nativeBackend{}.Compile(schemaJSON)
+	return c, nil
 }
 
 // localLoader hands gojsonschema an already decoded document and a loader
@@ -131,9 +137,23 @@ func numbersReach(t any) bool {
 type gojsCompiled struct {
 	schema *gojsonschema.Schema
 	doc    *schemaDoc
+	exact  Compiled // the native validator of the same schema, or nil
 }
 
-func (c *gojsCompiled) Validate(instance any) []Violation {
+// Validate runs gojsonschema; a panic inside it (out-of-range numbers) is
+// answered by the native validator, or reported as a violation: bad input
+// never crashes the caller.
+func (c *gojsCompiled) Validate(instance any) (vs []Violation) {
+	defer func() {
+		if r := recover(); r != nil {
+			if c.exact != nil {
+				vs = c.exact.Validate(instance)
+				return
+			}
+			vs = []Violation{{Keyword: "$internal", SchemaPath: "#", Params: map[string]any{},
+				Message: fmt.Sprintf("must be checkable: the validator failed on this value (%v)", r)}}
+		}
+	}()
 	res, err := c.schema.Validate(gojsonschema.NewRawLoader(instance))
 	if err != nil {
 		return []Violation{{Keyword: "$internal", SchemaPath: "#", Params: map[string]any{}, Message: "validator failed: " + err.Error()}}

@@ -83,3 +83,21 @@ func TestKnownMetaSchemaAccepted(t *testing.T) {
 		}
 	}
 }
+
+func TestHugeNumbersNeverPanic(t *testing.T) {
+	for _, tc := range []struct{ schema, data string }{
+		{`{"enum":[1,2]}`, `1e400`},
+		{`{"const":1}`, `1e400`},
+		{`{"type":"array","uniqueItems":true}`, `[1e400, 1e400]`},
+		{`{"type":"object","properties":{"n":{"enum":[1]}}}`, `{"n":-1e999}`},
+	} {
+		for _, b := range []Backend{GoJSONSchemaBackend(), NativeBackend(), SanthoshBackend()} {
+			a := New(WithBackend(b))
+			err := a.ValidateJSON([]byte(tc.schema), []byte(tc.data))
+			var ip *InvalidParamError
+			if !errors.As(err, &ip) {
+				t.Errorf("%s: %s against %s: want violations, got %v", b.Name(), tc.data, tc.schema, err)
+			}
+		}
+	}
+}
