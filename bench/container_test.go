@@ -272,7 +272,7 @@ func BenchmarkRetained(b *testing.B) {
 		for b.Loop() {
 			before := ctrHeap()
 			run()
-			b.ReportMetric(float64(int64(ctrHeap())-int64(before))/n, "CtrB-retained/scope")
+			b.ReportMetric(float64(int64(ctrHeap())-int64(before))/n, "B-retained/scope")
 		}
 	}
 	b.Run("teggo", func(b *testing.B) {
