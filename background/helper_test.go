@@ -62,7 +62,7 @@ func TestCloseTimesOutAndLateTaskGetsScopeClosed(t *testing.T) {
 		t.Fatal(err)
 	}
 	closeWithin(t, sc) // returns after ~10ms although the task still runs
-	e.log.waitFor(t, "scope closed before its tasks finished", "timeout=10ms", "running=1", "helper_test.go:", "waited=", "scope=0x")
+	e.log.WaitFor(t, "scope closed before its tasks finished", "timeout=10ms", "running=1", "helper_test.go:", "waited=", "scope=0x")
 	close(release)
 	errs := recv(t, late)
 	for i, err := range errs {
@@ -85,7 +85,7 @@ func TestFailingAndPanickingTasksAreLogged(t *testing.T) {
 		t.Error("Run(nil) accepted")
 	}
 	closeWithin(t, sc) // no error reaches the caller
-	log := e.log.waitFor(t, "sync failure", "async failure", "kaboom", "background task panicked", "Run with a nil func")
+	log := e.log.WaitFor(t, "sync failure", "async failure", "kaboom", "background task panicked", "Run with a nil func")
 	if n := countLines(log, "origin="); n != 4 {
 		t.Errorf("want 4 lines with an origin, got %d:\n%s", n, log)
 	}
@@ -126,7 +126,7 @@ func TestTimeoutFromConfigAndPerScopeOverride(t *testing.T) {
 	ctx, sc, h, _ := e.scope(t)
 	_ = h.Run(ctx, block)
 	closeWithin(t, sc)
-	e.log.waitFor(t, "timeout=15ms")
+	e.log.WaitFor(t, "timeout=15ms")
 
 	// the last SetTimeout of the scope wins over the config
 	ctx, sc, h, _ = e.scope(t)
@@ -134,7 +134,7 @@ func TestTimeoutFromConfigAndPerScopeOverride(t *testing.T) {
 	h.SetTimeout(ctx, 20*time.Millisecond)
 	_ = h.Run(ctx, block)
 	closeWithin(t, sc)
-	e.log.waitFor(t, "timeout=20ms")
+	e.log.WaitFor(t, "timeout=20ms")
 }
 
 func TestNoLimit(t *testing.T) {
@@ -157,7 +157,7 @@ func TestInjectedLogger(t *testing.T) {
 	ctx, sc, h, _ := e.scope(t)
 	_ = h.Run(ctx, func(context.Context) error { return errors.New("to the injected logger") })
 	closeWithin(t, sc)
-	log.waitFor(t, "to the injected logger")
+	log.WaitFor(t, "to the injected logger")
 	if s := e.log.String(); s != "" {
 		t.Fatalf("the container's logger got: %s", s)
 	}

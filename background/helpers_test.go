@@ -1,8 +1,8 @@
 package background_test
 
 import (
-	"bytes"
 	"context"
+	"github.com/teggo/teggo/internal/logbuf"
 	"log/slog"
 	"strings"
 	"sync"
@@ -22,56 +22,10 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 // synchronisation.
 const guard = 10 * time.Second
 
-// logBuf is a concurrency-safe log sink that can be waited on.
-type logBuf struct {
-	mu      sync.Mutex
-	buf     bytes.Buffer
-	changed chan struct{}
-}
+// logBuf is the tests' log sink (internal/logbuf).
+type logBuf = logbuf.Buffer
 
-func newLogBuf() *logBuf { return &logBuf{changed: make(chan struct{})} }
-
-func (l *logBuf) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	close(l.changed)
-	l.changed = make(chan struct{})
-	return l.buf.Write(p)
-}
-
-func (l *logBuf) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.String()
-}
-
-// waitFor blocks until the log holds every fragment.
-func (l *logBuf) waitFor(t *testing.T, fragments ...string) string {
-	t.Helper()
-	deadline := time.After(guard)
-	for {
-		l.mu.Lock()
-		s, ch := l.buf.String(), l.changed
-		l.mu.Unlock()
-		if containsAll(s, fragments) {
-			return s
-		}
-		select {
-		case <-ch:
-		case <-deadline:
-			t.Fatalf("log lacks %q after %s:\n%s", fragments, guard, s)
-		}
-	}
-}
-
-func containsAll(s string, fragments []string) bool {
-	for _, f := range fragments {
-		if !strings.Contains(s, f) {
-			return false
-		}
-	}
-	return true
-}
+func newLogBuf() *logBuf { return logbuf.New() }
 
 // closeSignal is a context proto that, created after the helper, is
 // destroyed before it: its PreDestroy tells tasks that Close has begun.

@@ -49,7 +49,7 @@ func TestSingletonInjectsHelperThroughProxy(t *testing.T) {
 		t.Fatalf("%d tasks done, want 2: each scope's Close waits for its own", n)
 	}
 	// the origin is the caller of the proxy, not generated code
-	e.log.waitFor(t, "reported by req-a", "reported by req-b", "proxy_test.go:")
+	e.log.WaitFor(t, "reported by req-a", "reported by req-b", "proxy_test.go:")
 
 	// after its scope closed, the proxy reports the scope-closed error
 	ctx, sc, _, _ := e.scope(t)

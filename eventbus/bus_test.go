@@ -44,7 +44,7 @@ func TestFailingAndSlowHandlers(t *testing.T) {
 		t.Fatal("Emit reported no handler")
 	}
 	<-e.sink.started
-	e.log.waitFor(t, "handler failed", "event=eventbus_test.TopicCreated", "handler=eventbus_test.(*Failing).Handle", "index is down")
+	e.log.WaitFor(t, "handler failed", "event=eventbus_test.TopicCreated", "handler=eventbus_test.(*Failing).Handle", "index is down")
 	close(e.sink.gate)
 	wait(t, w)
 	wantSeen(t, e.sink, "slow:x") // the waiter returned only after Slow finished
@@ -57,7 +57,7 @@ func TestPanickingHandlerIsIsolated(t *testing.T) {
 	eventbus.Emit(ctx, TopicCreated{ID: "p"})
 	wait(t, w)
 	wantSeen(t, e.sink, "indexed:p")
-	e.log.waitFor(t, "handler panicked", "handler exploded", "handler=eventbus_test.(*Panicky).Handle")
+	e.log.WaitFor(t, "handler panicked", "handler exploded", "handler=eventbus_test.(*Panicky).Handle")
 }
 
 func TestEventScopeIsFreshAndClosed(t *testing.T) {

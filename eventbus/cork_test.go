@@ -67,7 +67,7 @@ func TestUncorkWithoutCork(t *testing.T) {
 		t.Fatalf("without a scope: got %v, want ErrNotCorked", err)
 	}
 	eventbus.Cork(eventbus.WithBus(context.Background(), e.bus)) // no scope: a warning, nothing else
-	e.log.waitFor(t, "Cork needs the ctx of a scope")
+	e.log.WaitFor(t, "Cork needs the ctx of a scope")
 }
 
 func TestCorkedRequestsDeliverTheirOwn(t *testing.T) {
@@ -136,7 +136,7 @@ func TestScopeClosedWhileCorkedDropsHeldEvents(t *testing.T) {
 	if err := sc.Close(); err != nil {
 		t.Fatal(err)
 	}
-	e.log.waitFor(t, "scope closed while corked", "dropped=2")
+	e.log.WaitFor(t, "scope closed while corked", "dropped=2")
 	held(t, e)
 	// the bus no longer counts that scope as corked
 	ctx2, _ := e.request(t)

@@ -1,13 +1,12 @@
 package eventbus_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"github.com/teggo/teggo/internal/logbuf"
 	"log/slog"
 	"slices"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -118,47 +117,10 @@ func (a *Auditor) Handle(ctx context.Context, e TopicCreated) error {
 	return nil
 }
 
-// logBuf is a concurrency-safe log sink that can be waited on.
-type logBuf struct {
-	mu      sync.Mutex
-	buf     bytes.Buffer
-	changed chan struct{}
-}
+// logBuf is the tests' log sink (internal/logbuf).
+type logBuf = logbuf.Buffer
 
-func newLogBuf() *logBuf { return &logBuf{changed: make(chan struct{})} }
-
-func (l *logBuf) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	close(l.changed)
-	l.changed = make(chan struct{})
-	return l.buf.Write(p)
-}
-
-func (l *logBuf) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.String()
-}
-
-// waitFor blocks until the log holds every fragment.
-func (l *logBuf) waitFor(t *testing.T, fragments ...string) string {
-	t.Helper()
-	deadline := time.After(guard)
-	for {
-		l.mu.Lock()
-		s, ch := l.buf.String(), l.changed
-		l.mu.Unlock()
-		if !slices.ContainsFunc(fragments, func(f string) bool { return !strings.Contains(s, f) }) {
-			return s
-		}
-		select {
-		case <-ch:
-		case <-deadline:
-			t.Fatalf("log lacks %q after %s:\n%s", fragments, guard, s)
-		}
-	}
-}
+func newLogBuf() *logBuf { return logbuf.New() }
 
 // env is a built container with a bus, a sink and a log.
 type env struct {

@@ -34,7 +34,7 @@ func TestStopReportsUnfinishedAndRefusesEmits(t *testing.T) {
 	if eventbus.Emit(ctx, TopicCreated{ID: "late"}) {
 		t.Fatal("Emit after Stop reported true")
 	}
-	e.log.waitFor(t, "event dropped: the bus is stopped")
+	e.log.WaitFor(t, "event dropped: the bus is stopped")
 
 	close(e.sink.gate)
 	if err := e.bus.Stop(guardCtx(t)); err != nil { // drains what was in flight
@@ -68,7 +68,7 @@ func TestCorkedEventsReleasedAfterStopAreDropped(t *testing.T) {
 	if err := eventbus.Uncork(ctx); err != nil {
 		t.Fatal(err)
 	}
-	e.log.waitFor(t, "event dropped: the bus is stopped")
+	e.log.WaitFor(t, "event dropped: the bus is stopped")
 	wantSeen(t, e.sink)
 }
 
