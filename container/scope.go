@@ -25,10 +25,11 @@ import (
 // protos), and nothing of dig: objects are built from plans computed at
 // Build.
 type Scope struct {
-	parent context.Context
-	c      *Container
-	slots  []slot
-	closed atomic.Bool
+	parent   context.Context
+	c        *Container
+	slots    []slot
+	closed   atomic.Bool
+	teardown atomic.Bool // an object with PreDestroy or Destroy was created
 
 	mu       sync.Mutex
 	closing  bool            // Close has begun: PreDestroy phase, the scope still answers
@@ -133,6 +134,11 @@ func (sc *Scope) Container() *Container { return sc.c }
 // hooks of the scope's objects receive it.
 func (sc *Scope) Context() context.Context { return sc }
 
+// HasTeardown reports whether closing the scope will run PreDestroy or
+// Destroy hooks — a background helper awaiting its tasks, say — and so may
+// take time. The HTTP layer flushes a response before such a close only.
+func (sc *Scope) HasTeardown() bool { return sc.teardown.Load() }
+
 // Closed reports whether Close was called.
 func (sc *Scope) Closed() bool { return sc.closed.Load() }
 
@@ -211,6 +217,9 @@ func (sc *Scope) finish(s *slot, p *protoDef, obj any, err error) {
 	} else {
 		s.obj.Store((*byte)(dataOf(obj)))
 		sc.order = append(sc.order, idx)
+		if p.hooks&(hookPreDestroy|hookDestroy) != 0 {
+			sc.teardown.Store(true)
+		}
 	}
 	s.state.Store(slotReady)
 	if sc.wait != nil {

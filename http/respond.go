@@ -73,7 +73,7 @@ func (h *handler[C, In, Out]) respond(c echo.Context, ctx context.Context, out O
 			return stream(res, status, rd)
 		}
 	}
-	return writeJSON(res, c.Request().Method, status, out)
+	return writeJSON(res, c.Request().Method, status, out, rc != nil && rc.lingers())
 }
 
 type jsonBuf struct {
@@ -90,8 +90,12 @@ var jsonPool = sync.Pool{New: func() any {
 // maxPooled keeps huge buffers out of the pools.
 const maxPooled = 64 << 10
 
-// writeJSON encodes v into a pooled buffer, then sends it with its length.
-func writeJSON(res *echo.Response, method string, status int, v any) error {
+// writeJSON encodes v into a pooled buffer, then sends it.
+//
+// sized sets Content-Length: needed when the response is flushed before the
+// request's scope closes (see mount.end), so that the client has the whole
+// answer while background tasks are awaited; otherwise the server sets it.
+func writeJSON(res *echo.Response, method string, status int, v any, sized bool) error {
 	b := jsonPool.Get().(*jsonBuf)
 	b.buf.Reset()
 	if err := b.enc.Encode(v); err != nil {
@@ -100,7 +104,9 @@ func writeJSON(res *echo.Response, method string, status int, v any) error {
 	}
 	h := res.Header()
 	h[echo.HeaderContentType] = jsonContentType
-	h[echo.HeaderContentLength] = contentLength(b.buf.Len())
+	if sized {
+		h[echo.HeaderContentLength] = contentLength(b.buf.Len())
+	}
 	res.WriteHeader(status)
 	var err error
 	if method != http.MethodHead {

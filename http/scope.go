@@ -120,8 +120,16 @@ func (m *mount) end(c echo.Context, rc *reqCtx) {
 		m.log.ErrorContext(rc, "teggo: panic in handler", "method", req.Method, "path", req.URL.Path, "panic", p)
 		m.writeProblem(c, &panicError{value: p})
 	}
-	flush(c.Response())
+	if rc.lingers() {
+		flush(c.Response()) // the client gets its answer before the teardown waits
+	}
 	m.closeScope(rc)
+}
+
+// lingers reports whether the request's scope will take time to close.
+func (r *reqCtx) lingers() bool {
+	sc := r.scope.Load()
+	return sc != nil && sc.HasTeardown()
 }
 
 // closeScope closes the request's scope, if it was opened; a scope opened
