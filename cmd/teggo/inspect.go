@@ -21,15 +21,15 @@ import (
 // the container is validated, never built, so no constructor is called.
 
 func init() {
-	register(&command{name: "graph", summary: "write the container's DOT picture (and SVG with -svg when Graphviz's dot is on PATH)", run: runGraph})
+	register(&command{name: "graph", summary: "write the container's DOT picture (and an SVG beside it when Graphviz's dot is on PATH)", run: runGraph})
 	register(&command{name: "routes", summary: "list the HTTP routes: method, path, priority, controller.method", run: runRoutes})
 }
 
 func runGraph(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("teggo graph", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	out := fs.String("o", "", "write the DOT picture to this file instead of stdout")
-	svg := fs.String("svg", "", "also render an SVG to this file with Graphviz's dot")
+	out := fs.String("o", "", "write the DOT picture to this file instead of stdout; with Graphviz's dot on PATH, an SVG is written beside it (file.svg)")
+	svg := fs.String("svg", "", "render the SVG to this file (needs Graphviz's dot)")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: teggo graph [-o file.dot] [-svg file.svg] [packages]\n\n"+
 			"Draws the protos of the packages' generated modules (default ./...) and their injections.\n\n")
@@ -48,9 +48,12 @@ func runGraph(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "teggo graph: %v\n", err)
 		return 1
 	}
+	bin, dotErr := exec.LookPath("dot")
+	if *svg == "" && *out != "" && dotErr == nil {
+		*svg = strings.TrimSuffix(*out, filepath.Ext(*out)) + ".svg"
+	}
 	if *svg != "" {
-		bin, err := exec.LookPath("dot")
-		if err != nil {
+		if dotErr != nil {
 			fmt.Fprintf(stderr, "teggo graph: no SVG: Graphviz's dot is not on PATH (apt-get install graphviz)\n")
 			return 1
 		}

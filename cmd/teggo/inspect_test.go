@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -32,5 +33,40 @@ func TestGraphWithoutModules(t *testing.T) {
 	var out, errb bytes.Buffer
 	if code := run([]string{"graph", "../../internal/suggest"}, &out, &errb); code != 1 || !strings.Contains(errb.String(), "run teggo gen first") {
 		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+}
+
+// With Graphviz's dot on PATH (.ci/run installs it), -o also writes an SVG.
+func TestGraphWritesSVGWhenDotIsThere(t *testing.T) {
+	if _, err := exec.LookPath("dot"); err != nil {
+		t.Skip("Graphviz's dot is not on PATH (.ci/run installs it)")
+	}
+	var out, errb bytes.Buffer
+	dir := t.TempDir()
+	if code := run([]string{"graph", "-o", filepath.Join(dir, "g.dot"), "../../container/internal/woven"}, &out, &errb); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	svg, err := os.ReadFile(filepath.Join(dir, "g.svg"))
+	if err != nil || !strings.Contains(string(svg), "<svg") || !strings.Contains(string(svg), "woven.Topics") {
+		t.Fatalf("no SVG drawn: %v\n%.300s", err, svg)
+	}
+}
+
+func TestRoutesListsTheExampleService(t *testing.T) {
+	var out, errb bytes.Buffer
+	if code := run([]string{"routes", "../../example/topic"}, &out, &errb); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	got := out.String()
+	for _, want := range []string{
+		"METHOD", "GET     /api/v2/topics/:id", "POST    /api/v2/topics", "PUT     /api/v2/topics/:id", "Controller.Create",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("routes lack %q:\n%s", want, got)
+		}
+	}
+	// static paths rank before parameterised ones (tegg's priority)
+	if strings.Index(got, "GET     /api/v2/topics ") > strings.Index(got, "GET     /api/v2/topics/:id") {
+		t.Errorf("priority order:\n%s", got)
 	}
 }
