@@ -140,7 +140,7 @@ func (c *Container) register(it any, at string) {
 		}
 		if t.Kind() == reflect.Struct {
 			if _, _, ok := markerOf(t); ok {
-				c.errs = append(c.errs, &Error{Code: CodeBadProto, Proto: typeName(t), Pos: at,
+				c.errs = append(c.errs, &Error{Code: CodeBadProto, Proto: t.String(), Pos: at,
 					Msg: "a proto is registered by pointer", Hint: fmt.Sprintf("use Register(new(%s))", t.Name())})
 				return
 			}
@@ -158,10 +158,3 @@ func (c *Container) Built() bool { return c.built.Load() }
 
 // Logger returns the container's logger.
 func (c *Container) Logger() *slog.Logger { return c.log }
-
-func typeName(t reflect.Type) string {
-	if t.PkgPath() == "" {
-		return t.String()
-	}
-	return t.String()
-}

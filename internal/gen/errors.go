@@ -3,6 +3,7 @@ package gen
 import (
 	"cmp"
 	"fmt"
+	edit "github.com/teggo/teggo/internal/suggest"
 	"go/token"
 	"path/filepath"
 	"slices"
@@ -91,7 +92,7 @@ func suggest(s string, candidates []string) (string, bool) {
 		if strings.EqualFold(s, c) || (len(s) >= 3 && strings.HasPrefix(c, s)) {
 			return c, true
 		}
-		d := editDistance(strings.ToLower(s), strings.ToLower(c))
+		d := edit.Distance(strings.ToLower(s), strings.ToLower(c))
 		limit := max(1, min(len(s), len(c))/3)
 		if d <= limit && (bestD < 0 || d < bestD) {
 			best, bestD = c, d
@@ -105,25 +106,4 @@ func didYouMean(s string, candidates []string) string {
 		return fmt.Sprintf(" (did you mean %q?)", c)
 	}
 	return ""
-}
-
-// editDistance is the Levenshtein distance of a and b.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
