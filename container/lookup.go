@@ -124,7 +124,7 @@ func GetIn[T any](sc *Scope, name ...string) (T, error) {
 	if err := c.ready(); err != nil {
 		return zero, err
 	}
-	if sc.closed.Load() {
+	if sc.has(scopeClosed) {
 		return zero, sc.closedError(nil)
 	}
 	r := c.find(reflect.TypeFor[T](), nameOf(name))

@@ -21,36 +21,73 @@ import (
 //
 // A Scope is itself the context.Context its work runs with: the context it
 // was opened on, plus the scope under ScopeKey. So opening one costs a
-// single allocation (its slot table is inline for up to eight context
-// protos), and nothing of dig: objects are built from plans computed at
+// single allocation sized to the container (the scope and a slot table
+// of 16 bytes per context proto, for up to eight), and nothing of dig: objects are built from plans computed at
 // Build.
 type Scope struct {
-	parent   context.Context
-	c        *Container
-	slots    []slot
-	closed   atomic.Bool
-	teardown atomic.Bool // an object with PreDestroy or Destroy was created
+	parent context.Context
+	c      *Container
+	slots  []slot
+	flags  atomic.Uint32 // scopeClosed, scopeTeardown; scopeClosing under mu
 
-	mu       sync.Mutex
-	closing  bool            // Close has begun: PreDestroy phase, the scope still answers
-	wait     *sync.Cond      // made when a goroutine waits for another's creation
-	order    []int32         // slots in creation order, for destruction
-	orderBuf [6]int32        // backs order for the usual few objects: no growth allocations
-	errs     map[int32]error // creation errors by slot, rare
-	proxies  map[int32]any   // fixed-target proxies of advised protos by slot, rare
-
-	slotBuf [inlineSlots]slot // backs slots when the container has few context protos
+	mu      sync.Mutex
+	created uint32     // objects created so far; a slot's seq is its rank
+	rare    *scopeRare // what few scopes need, made on first need under mu
 }
 
-// inlineSlots is how many context protos a scope holds without a second
+// Scope flags.
+const (
+	scopeClosed   uint32 = 1 << iota // every access fails
+	scopeTeardown                    // an object with PreDestroy or Destroy was created
+	scopeClosing                     // Close has begun: PreDestroy phase, the scope still answers
+)
+
+// scopeRare holds what a scope needs only when creations race, fail, or
+// hand out proxies: kept out of line so that the usual scope is small.
+type scopeRare struct {
+	wait    *sync.Cond      // made when a goroutine waits for another's creation
+	errs    map[int32]error // creation errors by slot
+	proxies map[int32]any   // fixed-target proxies of advised protos by slot
+}
+
+// sized is a Scope, its slot table S (an array of slots, as many as the
+// container's context protos, rounded up) and a caller's T in one
 // allocation.
-const inlineSlots = 8
+type sized[S, T any] struct {
+	Scope
+	buf S
+	t   T
+}
+
+// newSized allocates a scope with room for n slots and a T.
+func newSized[T any](n int) (*Scope, *T) {
+	switch {
+	case n <= 1:
+		return alloc[[1]slot, T](n)
+	case n <= 2:
+		return alloc[[2]slot, T](n)
+	case n <= 4:
+		return alloc[[4]slot, T](n)
+	case n <= 8:
+		return alloc[[8]slot, T](n)
+	}
+	s := &sized[struct{}, T]{}
+	s.slots = make([]slot, n)
+	return &s.Scope, &s.t
+}
+
+func alloc[S, T any](n int) (*Scope, *T) {
+	s := &sized[S, T]{}
+	s.slots = unsafe.Slice((*slot)(unsafe.Pointer(&s.buf)), n)
+	return &s.Scope, &s.t
+}
 
 // slot holds one context proto's object in one scope: 16 bytes, read
 // without a lock once ready. Objects of protos are always pointers, so the
 // slot keeps the pointer and the proto knows its type.
 type slot struct {
 	state atomic.Uint32        // slotEmpty, slotCreating, slotReady
+	seq   uint32               // creation rank from 1, under the scope's mu; 0 = not created
 	obj   atomic.Pointer[byte] // the object's pointer; nil after Close
 }
 
@@ -84,14 +121,21 @@ var ScopeKey any = scopeKey{}
 //	ctx, scope := container.NewScope(ctx, c)
 //	defer scope.Close()
 func NewScope(ctx context.Context, c *Container) (context.Context, *Scope) {
-	sc := &Scope{parent: ctx, c: c}
-	if c.ctxCount <= inlineSlots {
-		sc.slots = sc.slotBuf[:c.ctxCount]
-	} else {
-		sc.slots = make([]slot, c.ctxCount)
-	}
-	sc.order = sc.orderBuf[:0]
+	sc, _ := newSized[struct{}](c.ctxCount)
+	sc.parent, sc.c = ctx, c
 	return sc, sc
+}
+
+// NewScopeWith opens a scope of c together with a T, in one allocation: the
+// state of what the scope serves lives with it (the HTTP layer keeps a
+// request's state there, so a request costs one allocation for both).
+// parent receives the zeroed T, fills it, and returns the context the scope
+// is opened on — the T itself when *T is a context.Context. The T lives as
+// long as the scope is referenced.
+func NewScopeWith[T any](c *Container, parent func(t *T) context.Context) (*Scope, *T) {
+	sc, t := newSized[T](c.ctxCount)
+	sc.parent, sc.c = parent(t), c
+	return sc, t
 }
 
 // Scope is NewScope(ctx, c).
@@ -137,10 +181,21 @@ func (sc *Scope) Context() context.Context { return sc }
 // HasTeardown reports whether closing the scope will run PreDestroy or
 // Destroy hooks — a background helper awaiting its tasks, say — and so may
 // take time. The HTTP layer flushes a response before such a close only.
-func (sc *Scope) HasTeardown() bool { return sc.teardown.Load() }
+func (sc *Scope) HasTeardown() bool { return sc.has(scopeTeardown) }
 
-// Closed reports whether Close was called.
-func (sc *Scope) Closed() bool { return sc.closed.Load() }
+// Closed reports whether Close has finished its first phase: from then on
+// every access fails.
+func (sc *Scope) Closed() bool { return sc.has(scopeClosed) }
+
+func (sc *Scope) has(f uint32) bool { return sc.flags.Load()&f != 0 }
+
+// rareLocked returns the scope's rare state, making it; sc.mu is held.
+func (sc *Scope) rareLocked() *scopeRare {
+	if sc.rare == nil {
+		sc.rare = &scopeRare{}
+	}
+	return sc.rare
+}
 
 func (sc *Scope) closedError(p *protoDef) error {
 	e := &Error{Code: CodeScopeClosed, Msg: "the scope is closed", Hint: "objects of a scope are gone after Close; open a new scope"}
@@ -155,7 +210,7 @@ func (sc *Scope) closedError(p *protoDef) error {
 // no lock while it creates (its object may need others of the scope); a
 // goroutine asking for an object under creation waits for it.
 func (sc *Scope) get(p *protoDef) (any, error) {
-	if sc.closed.Load() {
+	if sc.has(scopeClosed) {
 		return nil, sc.closedError(p)
 	}
 	s := &sc.slots[p.slot]
@@ -170,16 +225,17 @@ func (sc *Scope) get(p *protoDef) (any, error) {
 	}
 	sc.mu.Lock()
 	for s.state.Load() == slotCreating {
-		if sc.wait == nil {
-			sc.wait = sync.NewCond(&sc.mu)
+		r := sc.rareLocked()
+		if r.wait == nil {
+			r.wait = sync.NewCond(&sc.mu)
 		}
-		sc.wait.Wait()
+		r.wait.Wait()
 	}
 	if s.state.Load() == slotReady {
 		sc.mu.Unlock()
 		return sc.result(s, p)
 	}
-	if sc.closed.Load() {
+	if sc.has(scopeClosed) {
 		sc.mu.Unlock()
 		return nil, sc.closedError(p)
 	}
@@ -197,7 +253,7 @@ func (sc *Scope) get(p *protoDef) (any, error) {
 	}()
 	obj, err = sc.c.create(sc, p, sc)
 	done = true
-	if err == nil && sc.closed.Load() {
+	if err == nil && sc.has(scopeClosed) {
 		_ = sc.c.destroy(context.WithoutCancel(sc), p, obj)
 		obj, err = nil, sc.closedError(p)
 	}
@@ -208,22 +264,23 @@ func (sc *Scope) get(p *protoDef) (any, error) {
 func (sc *Scope) finish(s *slot, p *protoDef, obj any, err error) {
 	sc.mu.Lock()
 	defer sc.mu.Unlock()
-	idx := int32(p.slot)
 	if err != nil {
-		if sc.errs == nil {
-			sc.errs = map[int32]error{}
+		r := sc.rareLocked()
+		if r.errs == nil {
+			r.errs = map[int32]error{}
 		}
-		sc.errs[idx] = err
+		r.errs[int32(p.slot)] = err
 	} else {
 		s.obj.Store((*byte)(dataOf(obj)))
-		sc.order = append(sc.order, idx)
+		sc.created++
+		s.seq = sc.created
 		if p.hooks&(hookPreDestroy|hookDestroy) != 0 {
-			sc.teardown.Store(true)
+			sc.flags.Or(scopeTeardown)
 		}
 	}
 	s.state.Store(slotReady)
-	if sc.wait != nil {
-		sc.wait.Broadcast()
+	if sc.rare != nil && sc.rare.wait != nil {
+		sc.rare.wait.Broadcast()
 	}
 }
 
@@ -234,8 +291,10 @@ func (sc *Scope) result(s *slot, p *protoDef) (any, error) {
 	}
 	sc.mu.Lock()
 	defer sc.mu.Unlock()
-	if err := sc.errs[int32(p.slot)]; err != nil {
-		return nil, err
+	if sc.rare != nil {
+		if err := sc.rare.errs[int32(p.slot)]; err != nil {
+			return nil, err
+		}
 	}
 	return nil, sc.closedError(p)
 }
@@ -249,16 +308,34 @@ func (sc *Scope) value(p *protoDef, iface bool) (any, error) {
 	}
 	sc.mu.Lock()
 	defer sc.mu.Unlock()
+	r := sc.rareLocked()
 	idx := int32(p.slot)
-	if px, ok := sc.proxies[idx]; ok {
+	if px, ok := r.proxies[idx]; ok {
 		return px, nil
 	}
-	if sc.proxies == nil {
-		sc.proxies = map[int32]any{}
+	if r.proxies == nil {
+		r.proxies = map[int32]any{}
 	}
 	px := p.desc.Proxy(aop.Target{Object: obj}, p.chains)
-	sc.proxies[idx] = px
+	r.proxies[idx] = px
 	return px, nil
+}
+
+// createdBetween returns the slots whose objects were created with ranks
+// from+1 to to, in creation order, in buf when it is long enough; sc.mu is
+// held.
+func (sc *Scope) createdBetween(from, to uint32, buf []int32) []int32 {
+	n := int(to - from)
+	if n > len(buf) {
+		buf = make([]int32, n)
+	}
+	buf = buf[:n]
+	for i := range sc.slots {
+		if q := sc.slots[i].seq; q > from && q <= to {
+			buf[q-from-1] = int32(i)
+		}
+	}
+	return buf
 }
 
 // Close ends the scope in two phases. First PreDestroy runs on each of the
@@ -271,11 +348,11 @@ func (sc *Scope) value(p *protoDef, iface bool) (any, error) {
 // does anything.
 func (sc *Scope) Close() error {
 	sc.mu.Lock()
-	if sc.closing {
+	if sc.has(scopeClosing) {
 		sc.mu.Unlock()
 		return nil
 	}
-	sc.closing = true
+	sc.flags.Or(scopeClosing)
 	sc.mu.Unlock()
 
 	var ctx context.Context // the scope's values without its cancellation, made only if a hook runs
@@ -286,14 +363,16 @@ func (sc *Scope) Close() error {
 		return ctx
 	}
 	var errs []error
-	for done := 0; ; {
+	var buf [8]int32
+	for done := uint32(0); ; {
 		sc.mu.Lock()
-		if len(sc.order) == done {
-			sc.closed.Store(true)
+		to := sc.created
+		if to == done {
+			sc.flags.Or(scopeClosed)
 			sc.mu.Unlock()
 			break
 		}
-		batch := sc.order[done:] // appends leave these elements alone
+		batch := sc.createdBetween(done, to, buf[:])
 		sc.mu.Unlock()
 		for i := len(batch) - 1; i >= 0; i-- {
 			if p := sc.c.ctxProtos[batch[i]]; p.hooks&hookPreDestroy != 0 {
@@ -302,9 +381,13 @@ func (sc *Scope) Close() error {
 				}
 			}
 		}
-		done += len(batch)
+		done = to
 	}
-	order := sc.order
+	// closed: no creation can start, and none is left running (a creation
+	// that finishes after the flag destroys its own object)
+	sc.mu.Lock()
+	order := sc.createdBetween(0, sc.created, buf[:])
+	sc.mu.Unlock()
 	for i := len(order) - 1; i >= 0; i-- {
 		if p := sc.c.ctxProtos[order[i]]; p.hooks&hookDestroy != 0 {
 			if err := sc.c.destroyOnly(hookCtx(), p, sc.slots[order[i]].object(p)); err != nil {
@@ -313,7 +396,9 @@ func (sc *Scope) Close() error {
 		}
 	}
 	sc.mu.Lock()
-	sc.order, sc.proxies = nil, nil
+	if sc.rare != nil {
+		sc.rare.proxies = nil
+	}
 	sc.mu.Unlock()
 	for i := range sc.slots {
 		sc.slots[i].obj.Store(nil) // released: later reads see nil and answer closed

@@ -16,6 +16,8 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/teggo/teggo/container"
+
 	"github.com/teggo/teggo/ajv"
 )
 
@@ -73,7 +75,14 @@ func (h *handler[C, In, Out]) respond(c echo.Context, ctx context.Context, out O
 			return stream(res, status, rd)
 		}
 	}
-	return writeJSON(res, c.Request().Method, status, out, rc != nil && rc.lingers())
+	return writeJSON(res, c.Request().Method, status, out, lingers(ctx))
+}
+
+// lingers reports whether the request's scope will take time to close:
+// then its response is flushed before, and needs its length.
+func lingers(ctx context.Context) bool {
+	sc, ok := container.ScopeFrom(ctx)
+	return ok && sc.HasTeardown()
 }
 
 type jsonBuf struct {

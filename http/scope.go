@@ -3,89 +3,64 @@ package http
 import (
 	"context"
 	"net/http"
-	"sync"
-	"sync/atomic"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/teggo/teggo/container"
 )
 
-// reqCtx is the context.Context of one request: the scope's context, plus
-// what a handler may change about its response (ResponseFrom). It is the
-// request's context from the scope middleware on, so that echo middleware
-// after it, the handler and everything it calls see the scope.
+// reqCtx is a request's state: what a handler may change about its
+// response (ResponseFrom) and the echo context. It is allocated with the
+// request's container scope (container.NewScopeWith) and is the scope's
+// parent context: the request's own context plus the state under
+// responseKey. The scope is the request's context from the scope
+// middleware on, so that echo middleware after it, the handler and
+// everything it calls see the scope.
 type reqCtx struct {
-	context.Context
-	m        *mount
-	ec       echo.Context
-	status   int    // status override, 0 = the route's
-	location string // redirect target, "" = none
-
-	mu    sync.Mutex
-	scope atomic.Pointer[container.Scope]
+	context.Context // the request's own context
+	m               *mount
+	ec              echo.Context
+	status          int    // status override, 0 = the route's
+	location        string // redirect target, "" = none
 }
 
 type responseKey struct{}
 
-// Value answers ResponseFrom's key with the request state and the
-// container's scope key with the request's scope, opened on first use;
-// everything else goes to the parent context.
+// Value answers ResponseFrom's key with the request state; everything else
+// goes to the request's own context.
 func (r *reqCtx) Value(key any) any {
-	switch key {
-	case responseKey{}:
+	if key == (responseKey{}) {
 		return r
-	case container.ScopeKey:
-		return r.openScope()
 	}
 	return r.Context.Value(key)
 }
 
-// openScope returns the request's scope, opening it on first use (safe
-// for concurrent use). A request whose handler never reaches a context
-// proto costs no scope at all.
-func (r *reqCtx) openScope() *container.Scope {
-	if sc := r.scope.Load(); sc != nil {
-		return sc
-	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if sc := r.scope.Load(); sc != nil {
-		return sc
-	}
-	_, sc := container.NewScope(r.Context, r.m.c)
-	r.scope.Store(sc)
-	return sc
-}
-
 // requestState returns the request state of ctx, or nil outside a request.
 func requestState(ctx context.Context) *reqCtx {
-	if rc, ok := ctx.(*reqCtx); ok {
-		return rc
-	}
 	rc, _ := ctx.Value(responseKey{}).(*reqCtx)
 	return rc
 }
 
-// scoped makes a route's echo handler: it gives the request its own
-// context (carrying the request's container scope, opened on first use),
-// runs the route's echo middleware and handler, recovers a panic as a 500,
-// writes any error as a problem document, flushes the response, and only
-// then closes the scope — after the response was written and after the
-// error was handled. Closing runs the scope's PreDestroy hooks, where
-// background tasks of the request are awaited: after the response, never
-// before it.
+// scoped makes a route's echo handler: it opens the request's container
+// scope, which is the request's context from here on, runs the route's
+// echo middleware and handler, recovers a panic as a 500, writes any error
+// as a problem document, flushes the response, and only then closes the
+// scope — after the response was written and after the error was handled.
+// Closing runs the scope's PreDestroy hooks, where background tasks of the
+// request are awaited: after the response, never before it.
+//
+// Opening costs one allocation, the scope and the request state together;
+// context protos are created only when something asks for them.
 //
 // With echo middleware on the route, the request is replaced by one whose
-// Context() is the request's context, so that the middleware sees the
-// scope; without, the handler gets the context directly (one allocation
-// less).
+// Context() is the scope, so that the middleware sees it; without, the
+// handler gets the scope directly (one allocation less).
 func (m *mount) scoped(h routeHandler, mws []echo.MiddlewareFunc) echo.HandlerFunc {
 	if len(mws) == 0 {
 		return func(c echo.Context) error {
-			rc := m.begin(c)
-			defer m.end(c, rc)
-			if err := h.serve(c, rc); err != nil {
+			sc := m.begin(c)
+			defer m.end(c, sc)
+			if err := h.serve(c, sc); err != nil {
 				m.writeProblem(c, err)
 			}
 			return nil
@@ -93,9 +68,9 @@ func (m *mount) scoped(h routeHandler, mws []echo.MiddlewareFunc) echo.HandlerFu
 	}
 	inner := chainEcho(func(c echo.Context) error { return h.serve(c, c.Request().Context()) }, mws)
 	return func(c echo.Context) error {
-		rc := m.begin(c)
-		c.SetRequest(c.Request().WithContext(rc))
-		defer m.end(c, rc)
+		sc := m.begin(c)
+		c.SetRequest(c.Request().WithContext(sc))
+		defer m.end(c, sc)
 		if err := inner(c); err != nil {
 			m.writeProblem(c, err)
 		}
@@ -103,52 +78,37 @@ func (m *mount) scoped(h routeHandler, mws []echo.MiddlewareFunc) echo.HandlerFu
 	}
 }
 
-// begin makes the request's context; its scope opens on first use, when
-// something asks it for container.ScopeKey.
-func (m *mount) begin(c echo.Context) *reqCtx {
-	return &reqCtx{Context: c.Request().Context(), m: m, ec: c}
+// begin opens the request's scope with its state.
+func (m *mount) begin(c echo.Context) *container.Scope {
+	sc, _ := container.NewScopeWith(m.c, func(rc *reqCtx) context.Context {
+		rc.Context, rc.m, rc.ec = c.Request().Context(), m, c
+		return rc
+	})
+	return sc
 }
 
 // end recovers a panic, flushes the response and closes the scope.
-func (m *mount) end(c echo.Context, rc *reqCtx) {
+func (m *mount) end(c echo.Context, sc *container.Scope) {
 	if p := recover(); p != nil {
 		if p == http.ErrAbortHandler { //nolint:errorlint // sentinel panic value
-			m.closeScope(rc)
+			m.closeScope(sc)
 			panic(p)
 		}
 		req := c.Request()
-		m.log.ErrorContext(rc, "teggo: panic in handler", "method", req.Method, "path", req.URL.Path, "panic", p)
+		m.log.ErrorContext(sc, "teggo: panic in handler", "method", req.Method, "path", req.URL.Path, "panic", p)
 		m.writeProblem(c, &panicError{value: p})
 	}
-	if rc.lingers() {
+	if sc.HasTeardown() {
 		flush(c.Response()) // the client gets its answer before the teardown waits
 	}
-	m.closeScope(rc)
+	m.closeScope(sc)
 }
 
-// lingers reports whether the request's scope will take time to close.
-func (r *reqCtx) lingers() bool {
-	sc := r.scope.Load()
-	return sc != nil && sc.HasTeardown()
-}
-
-// closeScope closes the request's scope, if it was opened; a scope opened
-// after this point (by a goroutine the handler left running) is closed
-// at once.
-func (m *mount) closeScope(rc *reqCtx) {
-	rc.mu.Lock()
-	sc := rc.scope.Load()
-	if sc == nil {
-		// never opened: late comers get a closed scope, their lookups
-		// fail clearly
-		rc.scope.Store(m.closed)
-	}
-	rc.mu.Unlock()
-	if sc == nil {
-		return
-	}
+// closeScope closes the request's scope; a goroutine the handler left
+// running gets TEGGO_SCOPE_CLOSED for context protos from then on.
+func (m *mount) closeScope(sc *container.Scope) {
 	if cerr := sc.Close(); cerr != nil {
-		m.log.ErrorContext(rc, "teggo: closing the request scope", "error", cerr)
+		m.log.ErrorContext(sc, "teggo: closing the request scope", "error", cerr)
 	}
 }
 

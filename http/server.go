@@ -91,7 +91,6 @@ type mount struct {
 	routes  []*route
 	ctrls   []*ControllerDecl
 	openapi []byte
-	closed  *container.Scope // a closed scope, for requests that never opened theirs
 }
 
 // Mount puts the controllers of the built container c on e: each route at
@@ -117,8 +116,6 @@ func mountOn(e *echo.Echo, c *container.Container, cfg config) (*mount, error) {
 		return nil, err
 	}
 	m := &mount{c: c, cfg: cfg, log: cfg.log, ajv: cfg.ajv, routes: routes, ctrls: ctrls}
-	_, m.closed = container.NewScope(context.Background(), c)
-	_ = m.closed.Close()
 	if m.log == nil {
 		m.log = c.Logger()
 	}

@@ -1,0 +1,119 @@
+package container_test
+
+import (
+	"context"
+	"slices"
+	"testing"
+
+	"github.com/teggo/teggo/container"
+	"github.com/teggo/teggo/proto"
+)
+
+// Ten context protos: more than the largest inline slot table, so the
+// scope's slots and its destruction order take the general path.
+type (
+	c0 struct{ proto.Context }
+	c1 struct{ proto.Context }
+	c2 struct{ proto.Context }
+	c3 struct{ proto.Context }
+	c4 struct{ proto.Context }
+	c5 struct{ proto.Context }
+	c6 struct{ proto.Context }
+	c7 struct{ proto.Context }
+	c8 struct{ proto.Context }
+	c9 struct{ proto.Context }
+)
+
+func (*c0) Destroy(ctx context.Context) error { logTo(ctx, "c0"); return nil }
+func (*c1) Destroy(ctx context.Context) error { logTo(ctx, "c1"); return nil }
+func (*c2) Destroy(ctx context.Context) error { logTo(ctx, "c2"); return nil }
+func (*c3) Destroy(ctx context.Context) error { logTo(ctx, "c3"); return nil }
+func (*c4) Destroy(ctx context.Context) error { logTo(ctx, "c4"); return nil }
+func (*c5) Destroy(ctx context.Context) error { logTo(ctx, "c5"); return nil }
+func (*c6) Destroy(ctx context.Context) error { logTo(ctx, "c6"); return nil }
+func (*c7) Destroy(ctx context.Context) error { logTo(ctx, "c7"); return nil }
+func (*c8) Destroy(ctx context.Context) error { logTo(ctx, "c8"); return nil }
+func (*c9) Destroy(ctx context.Context) error { logTo(ctx, "c9"); return nil }
+
+// The order of destruction is the reverse of creation, not of
+// registration, whatever the size of the scope's slot table.
+func TestReverseCreationOrderInScopesOfEverySize(t *testing.T) {
+	all := []any{new(c0), new(c1), new(c2), new(c3), new(c4), new(c5), new(c6), new(c7), new(c8), new(c9)}
+	get := []func(context.Context){
+		func(ctx context.Context) { container.MustGet[*c0](ctx) },
+		func(ctx context.Context) { container.MustGet[*c1](ctx) },
+		func(ctx context.Context) { container.MustGet[*c2](ctx) },
+		func(ctx context.Context) { container.MustGet[*c3](ctx) },
+		func(ctx context.Context) { container.MustGet[*c4](ctx) },
+		func(ctx context.Context) { container.MustGet[*c5](ctx) },
+		func(ctx context.Context) { container.MustGet[*c6](ctx) },
+		func(ctx context.Context) { container.MustGet[*c7](ctx) },
+		func(ctx context.Context) { container.MustGet[*c8](ctx) },
+		func(ctx context.Context) { container.MustGet[*c9](ctx) },
+	}
+	for _, n := range []int{1, 2, 3, 4, 5, 8, 9, 10} {
+		c := build(t, all[:n]...)
+		j := &journal{}
+		ctx, sc := container.NewScope(withJournal(context.Background(), j), c)
+		// create from the last registered to the first, skipping the
+		// second when there are more than two: the order differs from
+		// the slots' and not every slot is used
+		var want []string
+		for i := n - 1; i >= 0; i-- {
+			if i == 1 && n > 2 {
+				continue
+			}
+			get[i](ctx)
+			want = append([]string{"c" + string(rune('0'+i))}, want...)
+		}
+		if err := sc.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if got := j.list(); !slices.Equal(got, want) {
+			t.Errorf("%d context protos: destroyed %v, want %v", n, got, want)
+		}
+	}
+}
+
+type requestState struct {
+	context.Context
+	route string
+}
+
+type stateKey struct{}
+
+func (r *requestState) Value(key any) any {
+	if key == (stateKey{}) {
+		return r
+	}
+	return r.Context.Value(key)
+}
+
+// NewScopeWith allocates the caller's state with the scope, once, and
+// opens the scope on the context the caller makes of it.
+func TestNewScopeWithSharesOneAllocation(t *testing.T) {
+	c := build(t, new(Shared), new(Session))
+	sc, st := container.NewScopeWith(c, func(st *requestState) context.Context {
+		st.Context, st.route = context.Background(), "/users/:id"
+		return st
+	})
+	if got := sc.Value(stateKey{}); got != st {
+		t.Fatalf("the scope's parent is not the state: %v", got)
+	}
+	if s := container.MustGet[*Session](sc); s.Shared == nil {
+		t.Fatal("the scope does not resolve")
+	}
+	if err := sc.Close(); err != nil {
+		t.Fatal(err)
+	}
+	allocs := testing.AllocsPerRun(100, func() {
+		sc, _ := container.NewScopeWith(c, func(st *requestState) context.Context {
+			st.Context = context.Background()
+			return st
+		})
+		_ = sc.Close()
+	})
+	if allocs != 1 {
+		t.Fatalf("open+close with state: %v allocations, want 1", allocs)
+	}
+}
