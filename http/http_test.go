@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -223,29 +224,44 @@ func TestTimeout(t *testing.T) {
 func TestRequestScope(t *testing.T) {
 	ts, s := newApp(t)
 	// record when the status line was written
-	var wroteSeq int64
+	var wroteSeq atomic.Int64
 	s.Echo().Use(func(next echoHandler) echoHandler {
 		return func(c echoContext) error {
-			c.Response().Before(func() { wroteSeq = seq.Add(1) })
+			c.Response().Before(func() { wroteSeq.Store(seq.Add(1)) })
 			return next(c)
 		}
 	})
+	// The store has a Destroy hook, so the response is flushed before the
+	// scope closes: the client may read it before the close, and waits
+	// for the count.
+	destroyed := func(want int64) {
+		t.Helper()
+		for deadline := time.Now().Add(5 * time.Second); storeDestroyed.Load() < want; {
+			if time.Now().After(deadline) {
+				t.Fatalf("%d scopes closed, want %d", storeDestroyed.Load(), want)
+			}
+			time.Sleep(time.Millisecond)
+		}
+	}
 	before := storeDestroyed.Load()
 	a := do(t, ts, "GET", "/api/topics/1", "").json(t)
+	destroyed(before + 1)
 	b := do(t, ts, "GET", "/api/topics/1", "").json(t)
+	destroyed(before + 2)
 	if a["store"] == b["store"] {
 		t.Errorf("context service shared between requests: %v", a["store"])
 	}
 	if got := storeDestroyed.Load() - before; got != 2 {
 		t.Errorf("%d scopes closed, want 2", got)
 	}
-	if lastDestroySeq.Load() < wroteSeq {
-		t.Errorf("scope closed (%d) before the response was written (%d)", lastDestroySeq.Load(), wroteSeq)
+	if lastDestroySeq.Load() < wroteSeq.Load() {
+		t.Errorf("scope closed (%d) before the response was written (%d)", lastDestroySeq.Load(), wroteSeq.Load())
 	}
 	// and after the error handler: a failing request closes its scope too,
 	// after the problem was written
 	_ = do(t, ts, "GET", "/api/topics/x/fail?kind=coded", "")
-	if lastDestroySeq.Load() < wroteSeq {
+	destroyed(before + 3)
+	if lastDestroySeq.Load() < wroteSeq.Load() {
 		t.Errorf("scope closed before the problem was written")
 	}
 	// context controllers are per request
