@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"unicode/utf16"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // DefaultMaxDepth is the default limit on the nesting of arrays and objects
@@ -20,11 +21,24 @@ const maxExponent = 10000
 // maxNumberLen bounds the length of one number literal, for the same reason.
 const maxNumberLen = 4096
 
+// sharedInputMax bounds the inputs whose decoded strings share memory. An
+// input of at most this many bytes is copied into one string, and every
+// string and number without escapes is a substring of that copy, and string
+// and number values are boxed into interfaces from shared slabs (see box):
+// a handful of allocations instead of two per value. The price is that one
+// retained value keeps the whole copy and its slab alive, at most a few KiB.
+// Larger inputs get one allocation per string and per boxed value, as
+// encoding/json does, so that a small value kept from a large body never
+// keeps the body in memory.
+const sharedInputMax = 4096
+
 // decodeJSON parses data into the generic form the backends validate:
 // map[string]any, []any, string, bool, json.Number and nil, the values
 // encoding/json produces with UseNumber. Unlike encoding/json it refuses
 // invalid UTF-8 (instead of replacing it), nesting deeper than maxDepth and
 // numbers too large to compare cheaply. Every refusal is a *SyntaxError.
+// The result never refers to data's memory: data may be reused afterwards.
+// Strings of an input of at most sharedInputMax bytes share memory.
 func decodeJSON(data []byte, maxDepth int) (any, error) {
 	if !utf8.Valid(data) {
 		off := 0
@@ -38,6 +52,10 @@ func decodeJSON(data []byte, maxDepth int) (any, error) {
 		return nil, &SyntaxError{Offset: int64(off), Reason: "invalid UTF-8"}
 	}
 	p := parser{data: data, maxDepth: maxDepth}
+	if len(data) <= sharedInputMax {
+		p.src = string(data)
+		p.shared = true
+	}
 	p.skipSpace()
 	if p.pos == len(data) {
 		return nil, &SyntaxError{Offset: 0, Reason: "empty input"}
@@ -57,6 +75,50 @@ type parser struct {
 	data     []byte
 	pos      int
 	maxDepth int
+	// shared is set for inputs of at most sharedInputMax bytes: src is then
+	// a copy of data, strings are taken from it, and slab boxes values.
+	shared bool
+	src    string
+	slab   []string
+}
+
+// slabLen is the number of values boxed from one slab allocation.
+const slabLen = 32
+
+// eface is the runtime's layout of an interface value: a type word and a
+// pointer to the value. A boxed string or json.Number is a pointer to a
+// string header, which the runtime allocates one by one (convTstring).
+type eface struct {
+	typ  unsafe.Pointer
+	data unsafe.Pointer
+}
+
+// The type words of string and json.Number, taken from real boxed values.
+var (
+	stringType = typeWord("")
+	numberType = typeWord(json.Number(""))
+)
+
+func typeWord(v any) unsafe.Pointer { return (*eface)(unsafe.Pointer(&v)).typ }
+
+// box returns s as an interface value of type string or json.Number (typ is
+// stringType or numberType: both are laid out as a string header). It does
+// what the runtime does when it boxes such a value, but the header lives in
+// p.slab, allocated slabLen headers at a time, instead of in an allocation
+// of its own. Each slab element is written once, before the interface value
+// referring to it exists, and never again, and an interface value's data is
+// never written through: the values are as immutable as ordinary ones, and
+// the GC keeps the slab alive while any of them is reachable.
+func (p *parser) box(typ unsafe.Pointer, s string) any {
+	if len(p.slab) == 0 {
+		// Values take some bytes each: a slab need not be longer than
+		// what remains of the input can fill.
+		p.slab = make([]string, min(slabLen, (len(p.data)-p.pos)/16+4))
+	}
+	h := &p.slab[0]
+	*h = s
+	p.slab = p.slab[1:]
+	return *(*any)(unsafe.Pointer(&eface{typ: typ, data: unsafe.Pointer(h)}))
 }
 
 func (p *parser) fail(reason string) *SyntaxError {
@@ -71,14 +133,11 @@ func (p *parser) unexpected() *SyntaxError {
 }
 
 func (p *parser) skipSpace() {
-	for p.pos < len(p.data) {
-		switch p.data[p.pos] {
-		case ' ', '\t', '\n', '\r':
-			p.pos++
-		default:
-			return
-		}
+	d, i := p.data, p.pos
+	for i < len(d) && d[i] <= ' ' && (d[i] == ' ' || d[i] == '\t' || d[i] == '\n' || d[i] == '\r') {
+		i++
 	}
+	p.pos = i
 }
 
 func (p *parser) value(depth int) (any, error) {
@@ -91,7 +150,14 @@ func (p *parser) value(depth int) (any, error) {
 	case c == '[':
 		return p.array(depth + 1)
 	case c == '"':
-		return p.str()
+		s, err := p.str()
+		if err != nil {
+			return nil, err
+		}
+		if p.shared && s != "" {
+			return p.box(stringType, s), nil
+		}
+		return s, nil
 	case c == '-' || (c >= '0' && c <= '9'):
 		return p.number()
 	case c == 't':
@@ -147,7 +213,7 @@ func (p *parser) object(depth int) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		m[k.(string)] = v
+		m[k] = v
 		p.skipSpace()
 		if p.pos >= len(p.data) {
 			return nil, p.unexpected()
@@ -169,19 +235,23 @@ func (p *parser) array(depth int) (any, error) {
 		return nil, p.fail("nesting depth exceeds the limit of " + strconv.Itoa(p.maxDepth))
 	}
 	p.pos++ // [
-	a := make([]any, 0, 4)
 	p.skipSpace()
 	if p.pos < len(p.data) && p.data[p.pos] == ']' {
 		p.pos++
-		return a, nil
+		return []any{}, nil
 	}
+	// The elements are collected on the stack, or on the heap past eight,
+	// and copied into a slice of the final length: one allocation for a
+	// short array, fewer than append's doublings for a long one.
+	var buf [8]any
+	elems := buf[:0]
 	for {
 		p.skipSpace()
 		v, err := p.value(depth)
 		if err != nil {
 			return nil, err
 		}
-		a = append(a, v)
+		elems = append(elems, v)
 		p.skipSpace()
 		if p.pos >= len(p.data) {
 			return nil, p.unexpected()
@@ -191,36 +261,48 @@ func (p *parser) array(depth int) (any, error) {
 			p.pos++
 		case ']':
 			p.pos++
-			return a, nil
+			return append([]any(nil), elems...), nil
 		default:
 			return nil, p.unexpected()
 		}
 	}
 }
 
-// str parses a string; the input is known to be valid UTF-8.
-func (p *parser) str() (any, error) {
-	p.pos++ // opening quote
-	start := p.pos
-	for p.pos < len(p.data) {
-		c := p.data[p.pos]
-		if c == '"' {
-			s := string(p.data[start:p.pos])
-			p.pos++
-			return s, nil
-		}
-		if c == '\\' {
-			return p.escapedStr(start)
-		}
-		if c < 0x20 {
-			return nil, p.fail("invalid control character in string")
-		}
-		p.pos++
+// strStop marks the bytes that end the plain run of a string: the closing
+// quote, a backslash and the control characters.
+var strStop = func() (t [256]bool) {
+	for c := range 0x20 {
+		t[c] = true
 	}
-	return nil, p.fail("unexpected end of JSON input")
+	t['"'], t['\\'] = true, true
+	return t
+}()
+
+// str parses a string; the input is known to be valid UTF-8.
+func (p *parser) str() (string, error) {
+	d := p.data
+	start := p.pos + 1 // after the opening quote
+	i := start
+	for i < len(d) && !strStop[d[i]] {
+		i++
+	}
+	p.pos = i
+	switch {
+	case i == len(d):
+		return "", p.fail("unexpected end of JSON input")
+	case d[i] == '\\':
+		return p.escapedStr(start)
+	case d[i] != '"':
+		return "", p.fail("invalid control character in string")
+	}
+	p.pos++
+	if p.shared {
+		return p.src[start:i], nil
+	}
+	return string(d[start:i]), nil
 }
 
-func (p *parser) escapedStr(start int) (any, error) {
+func (p *parser) escapedStr(start int) (string, error) {
 	buf := make([]byte, 0, p.pos-start+16)
 	buf = append(buf, p.data[start:p.pos]...)
 	for p.pos < len(p.data) {
@@ -230,7 +312,7 @@ func (p *parser) escapedStr(start int) (any, error) {
 			p.pos++
 			return string(buf), nil
 		case c < 0x20:
-			return nil, p.fail("invalid control character in string")
+			return "", p.fail("invalid control character in string")
 		case c != '\\':
 			buf = append(buf, c)
 			p.pos++
@@ -258,7 +340,7 @@ func (p *parser) escapedStr(start int) (any, error) {
 		case 'u':
 			r, ok := p.hex4()
 			if !ok {
-				return nil, p.fail("invalid \\u escape")
+				return "", p.fail("invalid \\u escape")
 			}
 			if utf16.IsSurrogate(r) {
 				// A valid pair makes one rune; anything else is U+FFFD, as
@@ -268,7 +350,7 @@ func (p *parser) escapedStr(start int) (any, error) {
 					p.pos += 2
 					r2, ok := p.hex4()
 					if !ok {
-						return nil, p.fail("invalid \\u escape")
+						return "", p.fail("invalid \\u escape")
 					}
 					if dec := utf16.DecodeRune(r, r2); dec != utf8.RuneError {
 						r = dec
@@ -283,10 +365,10 @@ func (p *parser) escapedStr(start int) (any, error) {
 			buf = utf8.AppendRune(buf, r)
 		default:
 			p.pos--
-			return nil, p.fail("invalid escape character " + strconv.QuoteRune(rune(e)))
+			return "", p.fail("invalid escape character " + strconv.QuoteRune(rune(e)))
 		}
 	}
-	return nil, p.fail("unexpected end of JSON input")
+	return "", p.fail("unexpected end of JSON input")
 }
 
 func (p *parser) hex4() (rune, bool) {
@@ -359,6 +441,9 @@ func (p *parser) number() (any, error) {
 	if p.pos-start > maxNumberLen {
 		p.pos = start
 		return nil, p.fail("number literal too long")
+	}
+	if p.shared {
+		return p.box(numberType, p.src[start:p.pos]), nil
 	}
 	return json.Number(d[start:p.pos]), nil
 }

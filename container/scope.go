@@ -352,6 +352,17 @@ func (sc *Scope) Close() error {
 		sc.mu.Unlock()
 		return nil
 	}
+	if !sc.has(scopeTeardown) {
+		// no object has a hook: nothing to run, close at once (a creation
+		// still running when the flag is set destroys its own object)
+		sc.flags.Or(scopeClosing | scopeClosed)
+		if sc.rare != nil {
+			sc.rare.proxies = nil
+		}
+		sc.mu.Unlock()
+		sc.release()
+		return nil
+	}
 	sc.flags.Or(scopeClosing)
 	sc.mu.Unlock()
 
@@ -400,8 +411,14 @@ func (sc *Scope) Close() error {
 		sc.rare.proxies = nil
 	}
 	sc.mu.Unlock()
-	for i := range sc.slots {
-		sc.slots[i].obj.Store(nil) // released: later reads see nil and answer closed
-	}
+	sc.release()
 	return errors.Join(errs...)
+}
+
+// release drops the scope's objects: later reads see nil and answer
+// closed.
+func (sc *Scope) release() {
+	for i := range sc.slots {
+		sc.slots[i].obj.Store(nil)
+	}
 }

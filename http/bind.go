@@ -57,6 +57,9 @@ type bindPlan struct {
 	hasTransform bool
 
 	bodySchema *ajv.Schema
+	// decode fills the body fields from the validated body, nil when the
+	// type is left to encoding/json (see treedecode.go)
+	decode treeDecoder
 	// locSchema is each location's schema (for OpenAPI; checked only
 	// where validate says so)
 	locSchema [inBody]*ajv.Schema
@@ -158,6 +161,7 @@ func planBinding(t reflect.Type, path string) (*bindPlan, []string) {
 			bodyFields[i].Index, bodyFields[i].Offset = nil, 0
 		}
 		p.bodyType = reflect.StructOf(bodyFields)
+		p.decode = bodyTreeDecoder(t)
 	}
 	for at, fs := range locFields {
 		if len(fs) > 0 {

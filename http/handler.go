@@ -107,7 +107,7 @@ func (h *handler[C, In, Out]) bindInput(c echo.Context, in *In) error {
 		if len(data) == 0 {
 			data = emptyObject
 		}
-		verr := p.bodySchema.Validate(data)
+		tree, verr := p.bodySchema.ValidateDecoded(data)
 		if verr != nil {
 			h.m.putBuf(buf)
 			bv, ok := bodyViolations(verr)
@@ -116,7 +116,13 @@ func (h *handler[C, In, Out]) bindInput(c echo.Context, in *In) error {
 			}
 			bodyViols = bv
 		} else {
-			err = json.Unmarshal(data, in)
+			// the body as validated, without decoding it again; the types
+			// and values the fast path leaves alone go to encoding/json
+			if p.decode == nil || !p.decode(unsafe.Pointer(in), tree) {
+				var zero In
+				*in = zero
+				err = json.Unmarshal(data, in)
+			}
 			h.m.putBuf(buf)
 			if err != nil {
 				return err

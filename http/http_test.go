@@ -1,8 +1,11 @@
 package http_test
 
 import (
+	"context"
 	"errors"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -11,6 +14,7 @@ import (
 
 	"github.com/teggo/teggo/container"
 	teggohttp "github.com/teggo/teggo/http"
+	"github.com/teggo/teggo/proto"
 )
 
 func TestBindingFromEveryLocation(t *testing.T) {
@@ -495,5 +499,57 @@ func TestOpenAPI(t *testing.T) {
 	del := paths["/api/topics/{id}"].(map[string]any)["delete"].(map[string]any)["responses"].(map[string]any)
 	if del["204"] == nil {
 		t.Errorf("delete responses %v", del)
+	}
+}
+
+type profileIn struct {
+	Name string `json:"name" jsonschema:"maxLength=10" transform:"trim"`
+	Meta struct {
+		Nick string `json:"nick,omitempty" jsonschema:"maxLength=3"`
+	} `json:"meta"`
+	At time.Time `json:"at,omitzero"`
+}
+
+type profileController struct{ proto.Singleton }
+
+func (*profileController) Put(ctx context.Context, in profileIn) (*profileIn, error) { return &in, nil }
+
+type stampIn struct {
+	At time.Time `json:"at"`
+}
+
+func (*profileController) Stamp(ctx context.Context, in stampIn) (*stampIn, error) { return &in, nil }
+
+// The handler gets the body that was validated: with a repeated member the
+// last wins whole, as the validator saw it — encoding/json would have
+// merged the two objects and let the unvalidated "toolong" through.
+// Types with their own decoding (time.Time) still decode.
+func TestBodyIsDecodedFromTheValidatedValue(t *testing.T) {
+	c := buildContainer(t,
+		new(profileController),
+		teggohttp.Controller[*profileController]("/profile"),
+		teggohttp.PUT("/", (*profileController).Put),
+		teggohttp.POST("/stamp", (*profileController).Stamp),
+	)
+	s, err := teggohttp.NewServer(c, teggohttp.Logger(slog.New(slog.DiscardHandler)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(s.Handler())
+	defer ts.Close()
+	r := do(t, ts, "PUT", "/profile", `{"name":"  ann ","meta":{"nick":"toolong"},"meta":{}}`, "Content-Type", "application/json")
+	if r.status != 200 {
+		t.Fatalf("%d %s", r.status, r.body)
+	}
+	m := r.json(t)
+	if m["name"] != "ann" || m["meta"].(map[string]any)["nick"] != nil {
+		t.Fatalf("got %s", r.body)
+	}
+	if r := do(t, ts, "PUT", "/profile", `{"name":"ann","meta":{"nick":"toolong"}}`, "Content-Type", "application/json"); r.status != 422 {
+		t.Fatalf("the nested member is validated: %d %s", r.status, r.body)
+	}
+	r = do(t, ts, "POST", "/profile/stamp", `{"at":"2026-11-21T10:00:00Z"}`, "Content-Type", "application/json")
+	if r.status != 200 || r.json(t)["at"] != "2026-11-21T10:00:00Z" {
+		t.Fatalf("time.Time body: %d %s", r.status, r.body)
 	}
 }
