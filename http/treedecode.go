@@ -448,13 +448,27 @@ func structDecoder(fields []treeField, others []string) treeDecoder {
 		if !ok {
 			return v == nil
 		}
+		// look the fields up: cheaper than ranging over the map; the
+		// members no field has are looked at only when there are some
+		found := 0
+		for i := range fields {
+			f := &fields[i]
+			e, ok := m[f.name]
+			if !ok {
+				continue
+			}
+			found++
+			if !(*f.dec)(unsafe.Add(p, f.off), e) {
+				return false
+			}
+		}
+		if found == len(m) {
+			return true
+		}
 	members:
-		for k, e := range m {
+		for k := range m {
 			for i := range fields {
-				if f := &fields[i]; f.name == k {
-					if !(*f.dec)(unsafe.Add(p, f.off), e) {
-						return false
-					}
+				if fields[i].name == k {
 					continue members
 				}
 			}
