@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"reflect"
+	"sync"
 	"unsafe"
 
 	"github.com/labstack/echo/v4"
@@ -30,10 +31,14 @@ type handler[C, In, Out any] struct {
 	bind   *bindPlan
 	chain  *aop.Chain
 	out    outPlan
+	// inputs holds *In to bind into: the handler gets a copy, so the
+	// input itself never escapes to the heap per request
+	inputs sync.Pool
 }
 
 func newHandler[C, In, Out any](m *mount, r *route, fn func(C, context.Context, In) (Out, error)) (routeHandler, error) {
 	h := &handler[C, In, Out]{fn: fn, m: m, r: r, bind: r.plan, out: planOut(reflect.TypeFor[Out]())}
+	h.inputs.New = func() any { return new(In) }
 	ctrl, err := container.Lookup[C](m.c)
 	switch {
 	case err == nil:
@@ -57,7 +62,12 @@ func (h *handler[C, In, Out]) serve(c echo.Context, ctx context.Context) error {
 	}
 	var in In
 	if h.bind != nil {
-		if err := h.bindInput(c, &in); err != nil {
+		ip := h.inputs.Get().(*In)
+		err := h.bindInput(c, ip)
+		in = *ip
+		*ip = *new(In)
+		h.inputs.Put(ip)
+		if err != nil {
 			return err
 		}
 	}
