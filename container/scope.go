@@ -31,8 +31,9 @@ type Scope struct {
 	flags  atomic.Uint32 // scopeClosed, scopeTeardown; scopeClosing under mu
 
 	mu      sync.Mutex
-	created uint32     // objects created so far; a slot's seq is its rank
-	rare    *scopeRare // what few scopes need, made on first need under mu
+	created uint32       // objects with teardown hooks so far, under mu; a slot's seq is its rank
+	waiting atomic.Int32 // goroutines waiting for another's creation
+	rare    *scopeRare   // what few scopes need, made on first need under mu
 }
 
 // Scope flags.
@@ -87,7 +88,7 @@ func alloc[S, T any](n int) (*Scope, *T) {
 // slot keeps the pointer and the proto knows its type.
 type slot struct {
 	state atomic.Uint32        // slotEmpty, slotCreating, slotReady
-	seq   uint32               // creation rank from 1, under the scope's mu; 0 = not created
+	seq   uint32               // rank among the objects with teardown hooks, from 1, under the scope's mu; 0 = none
 	obj   atomic.Pointer[byte] // the object's pointer; nil after Close
 }
 
@@ -208,7 +209,9 @@ func (sc *Scope) closedError(p *protoDef) error {
 // get returns the scope's object of context proto p, creating it on first
 // use: once per scope, however many goroutines ask at once. A creator holds
 // no lock while it creates (its object may need others of the scope); a
-// goroutine asking for an object under creation waits for it.
+// goroutine asking for an object under creation waits for it. An object
+// without teardown hooks is created and published without taking the
+// scope's lock: the usual request takes none.
 func (sc *Scope) get(p *protoDef) (any, error) {
 	if sc.has(scopeClosed) {
 		return nil, sc.closedError(p)
@@ -223,7 +226,18 @@ func (sc *Scope) get(p *protoDef) (any, error) {
 	if sc.c.stopped.Load() {
 		return nil, &Error{Code: CodeStopped, Msg: "scope of a stopped container"}
 	}
+	if !s.state.CompareAndSwap(slotEmpty, slotCreating) {
+		return sc.await(s, p)
+	}
+	return sc.createIn(s, p)
+}
+
+// await waits for another goroutine's creation of slot s.
+func (sc *Scope) await(s *slot, p *protoDef) (any, error) {
 	sc.mu.Lock()
+	// counted before the state is read: a creator that publishes after
+	// this sees the count and wakes us (see publish)
+	sc.waiting.Add(1)
 	for s.state.Load() == slotCreating {
 		r := sc.rareLocked()
 		if r.wait == nil {
@@ -231,57 +245,83 @@ func (sc *Scope) get(p *protoDef) (any, error) {
 		}
 		r.wait.Wait()
 	}
-	if s.state.Load() == slotReady {
-		sc.mu.Unlock()
-		return sc.result(s, p)
-	}
-	if sc.has(scopeClosed) {
-		sc.mu.Unlock()
-		return nil, sc.closedError(p)
-	}
-	s.state.Store(slotCreating)
+	sc.waiting.Add(-1)
 	sc.mu.Unlock()
+	return sc.result(s, p)
+}
 
-	var obj any
-	var err error
+// createIn creates p's object into slot s, which this goroutine claimed.
+func (sc *Scope) createIn(s *slot, p *protoDef) (obj any, err error) {
+	if sc.has(scopeClosed) {
+		err = sc.closedError(p)
+		sc.publish(s, p, nil, err)
+		return nil, err
+	}
 	done := false
-	defer func() { // also on a panic in a constructor: waiters must not hang
+	defer func() { // on a panic in a constructor: waiters must not hang
 		if !done {
-			err = &Error{Code: CodeLifecycle, Proto: p.label(), Msg: "creation panicked"}
+			sc.publish(s, p, nil, &Error{Code: CodeLifecycle, Proto: p.label(), Msg: "creation panicked"})
 		}
-		sc.finish(s, p, obj, err)
 	}()
 	obj, err = sc.c.create(sc, p, sc)
 	done = true
-	if err == nil && sc.has(scopeClosed) {
-		_ = sc.c.destroy(context.WithoutCancel(sc), p, obj)
-		obj, err = nil, sc.closedError(p)
+	if err != nil {
+		sc.publish(s, p, nil, err)
+		return nil, err
 	}
-	return obj, err
+	if !sc.publish(s, p, obj, nil) {
+		// the scope closed meanwhile: Close will not see this object
+		_ = sc.c.destroy(context.WithoutCancel(sc), p, obj)
+		return nil, sc.closedError(p)
+	}
+	return obj, nil
 }
 
-// finish publishes a creation's outcome and wakes the waiters.
-func (sc *Scope) finish(s *slot, p *protoDef, obj any, err error) {
+// publish makes a creation's outcome visible and wakes the waiters. An
+// object with teardown hooks is registered for Close under the scope's
+// lock — unless the scope closed first: then publish reports false and the
+// creator destroys it. An object without hooks needs no registration and
+// takes no lock.
+func (sc *Scope) publish(s *slot, p *protoDef, obj any, err error) bool {
+	if err == nil && p.hooks&(hookPreDestroy|hookDestroy) == 0 {
+		s.obj.Store((*byte)(dataOf(obj)))
+		s.state.Store(slotReady)
+		ok := !sc.has(scopeClosed)
+		if !ok {
+			s.obj.Store(nil)
+		}
+		if sc.waiting.Load() > 0 {
+			sc.mu.Lock()
+			if sc.rare != nil && sc.rare.wait != nil {
+				sc.rare.wait.Broadcast()
+			}
+			sc.mu.Unlock()
+		}
+		return ok
+	}
 	sc.mu.Lock()
 	defer sc.mu.Unlock()
-	if err != nil {
+	ok := true
+	switch {
+	case err != nil:
 		r := sc.rareLocked()
 		if r.errs == nil {
 			r.errs = map[int32]error{}
 		}
 		r.errs[int32(p.slot)] = err
-	} else {
+	case sc.has(scopeClosed):
+		ok = false // the slot stays empty-handed: readers get TEGGO_SCOPE_CLOSED
+	default:
 		s.obj.Store((*byte)(dataOf(obj)))
 		sc.created++
 		s.seq = sc.created
-		if p.hooks&(hookPreDestroy|hookDestroy) != 0 {
-			sc.flags.Or(scopeTeardown)
-		}
+		sc.flags.Or(scopeTeardown)
 	}
 	s.state.Store(slotReady)
 	if sc.rare != nil && sc.rare.wait != nil {
 		sc.rare.wait.Broadcast()
 	}
+	return ok
 }
 
 // result is a ready slot's outcome.

@@ -3,7 +3,10 @@ package container_test
 import (
 	"context"
 	"slices"
+	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/teggo/teggo/container"
 	"github.com/teggo/teggo/proto"
@@ -115,5 +118,95 @@ func TestNewScopeWithSharesOneAllocation(t *testing.T) {
 	})
 	if allocs != 1 {
 		t.Fatalf("open+close with state: %v allocations, want 1", allocs)
+	}
+}
+
+// slowPlain has no teardown hook (published without the scope's lock);
+// slowHooked has one (registered for Close under it). Both take a while to
+// construct, so that concurrent first users wait for the creator.
+type slowPlain struct{ proto.Context }
+
+func (*slowPlain) PostConstruct(context.Context) error { time.Sleep(5 * time.Millisecond); return nil }
+
+type slowHooked struct{ proto.Context }
+
+var slowHookedDestroyed atomic.Int64
+
+func (*slowHooked) PostConstruct(context.Context) error { time.Sleep(5 * time.Millisecond); return nil }
+func (*slowHooked) Destroy(context.Context) error       { slowHookedDestroyed.Add(1); return nil }
+
+// Goroutines that arrive while another creates an object wait for it and
+// get the same one, on both publication paths.
+func TestWaitersGetTheCreatorsObject(t *testing.T) {
+	c := build(t, new(slowPlain), new(slowHooked))
+	for round := range 20 {
+		ctx, sc := container.NewScope(context.Background(), c)
+		const n = 8
+		plain := make([]*slowPlain, n)
+		hooked := make([]*slowHooked, n)
+		var wg sync.WaitGroup
+		for i := range n {
+			wg.Go(func() { plain[i] = container.MustGet[*slowPlain](ctx) })
+			wg.Go(func() { hooked[i] = container.MustGet[*slowHooked](ctx) })
+		}
+		wg.Wait()
+		for i := range n {
+			if plain[i] != plain[0] || hooked[i] != hooked[0] || plain[i] == nil || hooked[i] == nil {
+				t.Fatalf("round %d: waiters got other objects", round)
+			}
+		}
+		before := slowHookedDestroyed.Load()
+		if err := sc.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if got := slowHookedDestroyed.Load() - before; got != 1 {
+			t.Fatalf("round %d: destroyed %d times", round, got)
+		}
+	}
+}
+
+type gatedHooked struct{ proto.Context }
+
+type gate struct {
+	entered, release chan struct{}
+	destroys         atomic.Int64
+}
+
+type gateKey struct{}
+
+func (*gatedHooked) PostConstruct(ctx context.Context) error {
+	g := ctx.Value(gateKey{}).(*gate)
+	g.entered <- struct{}{}
+	<-g.release
+	return nil
+}
+
+func (*gatedHooked) Destroy(ctx context.Context) error {
+	ctx.Value(gateKey{}).(*gate).destroys.Add(1)
+	return nil
+}
+
+// An object with teardown hooks whose creation ends after the scope closed
+// is destroyed once, by its creator, which gets TEGGO_SCOPE_CLOSED.
+func TestCreationOutlivingCloseIsDestroyedOnce(t *testing.T) {
+	c := build(t, new(gatedHooked))
+	g := &gate{entered: make(chan struct{}), release: make(chan struct{})}
+	ctx, sc := container.NewScope(context.WithValue(context.Background(), gateKey{}, g), c)
+	errc := make(chan error, 1)
+	go func() {
+		_, err := container.Get[*gatedHooked](ctx)
+		errc <- err
+	}()
+	<-g.entered // the creator is inside PostConstruct
+	if err := sc.Close(); err != nil {
+		t.Fatal(err)
+	}
+	close(g.release)
+	err := <-errc
+	if container.CodeOf(err) != container.CodeScopeClosed {
+		t.Fatalf("creator got %v, want TEGGO_SCOPE_CLOSED", err)
+	}
+	if got := g.destroys.Load(); got != 1 {
+		t.Fatalf("destroyed %d times, want once", got)
 	}
 }
