@@ -27,7 +27,8 @@ import (
 type Scope struct {
 	parent context.Context
 	c      *Container
-	slots  []slot
+	slot0  *slot         // the slot table: nslots slots from here, inline in the scope's allocation when few
+	nslots uint32
 	flags  atomic.Uint32 // scopeClosed, scopeTeardown; scopeClosing under mu
 
 	mu      sync.Mutex
@@ -73,13 +74,13 @@ func newSized[T any](n int) (*Scope, *T) {
 		return alloc[[8]slot, T](n)
 	}
 	s := &sized[struct{}, T]{}
-	s.slots = make([]slot, n)
+	s.slot0, s.nslots = unsafe.SliceData(make([]slot, n)), uint32(n)
 	return &s.Scope, &s.t
 }
 
 func alloc[S, T any](n int) (*Scope, *T) {
 	s := &sized[S, T]{}
-	s.slots = unsafe.Slice((*slot)(unsafe.Pointer(&s.buf)), n)
+	s.slot0, s.nslots = (*slot)(unsafe.Pointer(&s.buf)), uint32(n)
 	return &s.Scope, &s.t
 }
 
@@ -188,6 +189,9 @@ func (sc *Scope) HasTeardown() bool { return sc.has(scopeTeardown) }
 // every access fails.
 func (sc *Scope) Closed() bool { return sc.has(scopeClosed) }
 
+// slots is the scope's slot table, one slot per context proto.
+func (sc *Scope) slots() []slot { return unsafe.Slice(sc.slot0, sc.nslots) }
+
 func (sc *Scope) has(f uint32) bool { return sc.flags.Load()&f != 0 }
 
 // rareLocked returns the scope's rare state, making it; sc.mu is held.
@@ -216,7 +220,7 @@ func (sc *Scope) get(p *protoDef) (any, error) {
 	if sc.has(scopeClosed) {
 		return nil, sc.closedError(p)
 	}
-	s := &sc.slots[p.slot]
+	s := &sc.slots()[p.slot]
 	if s.state.Load() == slotReady {
 		return sc.result(s, p)
 	}
@@ -370,8 +374,9 @@ func (sc *Scope) createdBetween(from, to uint32, buf []int32) []int32 {
 		buf = make([]int32, n)
 	}
 	buf = buf[:n]
-	for i := range sc.slots {
-		if q := sc.slots[i].seq; q > from && q <= to {
+	slots := sc.slots()
+	for i := range slots {
+		if q := slots[i].seq; q > from && q <= to {
 			buf[q-from-1] = int32(i)
 		}
 	}
@@ -427,7 +432,7 @@ func (sc *Scope) Close() error {
 		sc.mu.Unlock()
 		for i := len(batch) - 1; i >= 0; i-- {
 			if p := sc.c.ctxProtos[batch[i]]; p.hooks&hookPreDestroy != 0 {
-				if err := sc.c.preDestroy(hookCtx(), p, sc.slots[batch[i]].object(p)); err != nil {
+				if err := sc.c.preDestroy(hookCtx(), p, sc.slots()[batch[i]].object(p)); err != nil {
 					errs = append(errs, err)
 				}
 			}
@@ -441,7 +446,7 @@ func (sc *Scope) Close() error {
 	sc.mu.Unlock()
 	for i := len(order) - 1; i >= 0; i-- {
 		if p := sc.c.ctxProtos[order[i]]; p.hooks&hookDestroy != 0 {
-			if err := sc.c.destroyOnly(hookCtx(), p, sc.slots[order[i]].object(p)); err != nil {
+			if err := sc.c.destroyOnly(hookCtx(), p, sc.slots()[order[i]].object(p)); err != nil {
 				errs = append(errs, err)
 			}
 		}
@@ -458,7 +463,8 @@ func (sc *Scope) Close() error {
 // release drops the scope's objects: later reads see nil and answer
 // closed.
 func (sc *Scope) release() {
-	for i := range sc.slots {
-		sc.slots[i].obj.Store(nil)
+	slots := sc.slots()
+	for i := range slots {
+		slots[i].obj.Store(nil)
 	}
 }

@@ -53,18 +53,21 @@ func isNil[Out any](out *Out) bool { return *(*unsafe.Pointer)(unsafe.Pointer(ou
 // with the route's status.
 func (h *handler[C, In, Out]) respond(c echo.Context, ctx context.Context, out Out) error {
 	status := h.r.status
-	rc := requestState(ctx)
-	if rc != nil && rc.status != 0 {
-		status = rc.status
+	var set override
+	if rc := requestState(ctx); rc != nil && rc.set != nil {
+		set = *rc.set
+	}
+	if set.status != 0 {
+		status = set.status
 	}
 	res := c.Response()
-	if rc != nil && rc.location != "" {
-		res.Header().Set(echo.HeaderLocation, rc.location)
+	if set.location != "" {
+		res.Header().Set(echo.HeaderLocation, set.location)
 		res.WriteHeader(status)
 		return nil
 	}
 	if h.out.none || (h.out.nilable && isNil(&out)) {
-		if rc == nil || rc.status == 0 {
+		if set.status == 0 {
 			status = http.StatusNoContent
 		}
 		res.WriteHeader(status)

@@ -20,8 +20,22 @@ type reqCtx struct {
 	context.Context // the request's own context
 	m               *mount
 	ec              echo.Context
-	status          int    // status override, 0 = the route's
-	location        string // redirect target, "" = none
+	set             *override // what the handler changed, nil = nothing
+}
+
+// override is what a handler changed about its response's status, made on
+// first change (most handlers change nothing).
+type override struct {
+	status   int    // status override, 0 = the route's
+	location string // redirect target, "" = none
+}
+
+// override returns the request's override, making it.
+func (r *reqCtx) override() *override {
+	if r.set == nil {
+		r.set = &override{}
+	}
+	return r.set
 }
 
 type responseKey struct{}
@@ -152,7 +166,7 @@ func (r Response) SetCookie(c *http.Cookie) {
 // Status, 200 or 204).
 func (r Response) SetStatus(code int) {
 	if r.rc != nil {
-		r.rc.status = code
+		r.rc.override().status = code
 	}
 }
 
@@ -165,7 +179,8 @@ func (r Response) Redirect(code int, url string) {
 	if code == 0 {
 		code = http.StatusFound
 	}
-	r.rc.status, r.rc.location = code, url
+	o := r.rc.override()
+	o.status, o.location = code, url
 }
 
 // Request returns the request being served, or nil outside a request. Use
