@@ -27,14 +27,14 @@ import (
 type Scope struct {
 	parent context.Context
 	c      *Container
-	slot0  *slot         // the slot table: nslots slots from here, inline in the scope's allocation when few
+	slot0  *slot // the slot table: nslots slots from here, inline in the scope's allocation when few
 	nslots uint32
 	flags  atomic.Uint32 // scopeClosed, scopeTeardown; scopeClosing under mu
 
 	mu      sync.Mutex
-	created uint32       // objects with teardown hooks so far, under mu; a slot's seq is its rank
-	waiting atomic.Int32 // goroutines waiting for another's creation
-	rare    *scopeRare   // what few scopes need, made on first need under mu
+	created uint32                    // objects with teardown hooks so far, under mu; a slot's seq is its rank
+	waiting atomic.Int32              // goroutines waiting for another's creation
+	rare    atomic.Pointer[scopeRare] // what few scopes need, made on first need under mu
 }
 
 // Scope flags.
@@ -196,10 +196,12 @@ func (sc *Scope) has(f uint32) bool { return sc.flags.Load()&f != 0 }
 
 // rareLocked returns the scope's rare state, making it; sc.mu is held.
 func (sc *Scope) rareLocked() *scopeRare {
-	if sc.rare == nil {
-		sc.rare = &scopeRare{}
+	r := sc.rare.Load()
+	if r == nil {
+		r = &scopeRare{}
+		sc.rare.Store(r)
 	}
-	return sc.rare
+	return r
 }
 
 func (sc *Scope) closedError(p *protoDef) error {
@@ -296,8 +298,8 @@ func (sc *Scope) publish(s *slot, p *protoDef, obj any, err error) bool {
 		}
 		if sc.waiting.Load() > 0 {
 			sc.mu.Lock()
-			if sc.rare != nil && sc.rare.wait != nil {
-				sc.rare.wait.Broadcast()
+			if r := sc.rare.Load(); r != nil && r.wait != nil {
+				r.wait.Broadcast()
 			}
 			sc.mu.Unlock()
 		}
@@ -313,17 +315,26 @@ func (sc *Scope) publish(s *slot, p *protoDef, obj any, err error) bool {
 			r.errs = map[int32]error{}
 		}
 		r.errs[int32(p.slot)] = err
-	case sc.has(scopeClosed):
-		ok = false // the slot stays empty-handed: readers get TEGGO_SCOPE_CLOSED
 	default:
-		s.obj.Store((*byte)(dataOf(obj)))
-		sc.created++
-		s.seq = sc.created
-		sc.flags.Or(scopeTeardown)
+		// set the teardown flag unless the scope closed: Close's one-step
+		// path (a CAS from no flags) and this cannot both succeed
+		for {
+			f := sc.flags.Load()
+			if f&scopeClosed != 0 {
+				ok = false // the slot stays empty-handed: readers get TEGGO_SCOPE_CLOSED
+				break
+			}
+			if sc.flags.CompareAndSwap(f, f|scopeTeardown) {
+				s.obj.Store((*byte)(dataOf(obj)))
+				sc.created++
+				s.seq = sc.created
+				break
+			}
+		}
 	}
 	s.state.Store(slotReady)
-	if sc.rare != nil && sc.rare.wait != nil {
-		sc.rare.wait.Broadcast()
+	if r := sc.rare.Load(); r != nil && r.wait != nil {
+		r.wait.Broadcast()
 	}
 	return ok
 }
@@ -335,8 +346,8 @@ func (sc *Scope) result(s *slot, p *protoDef) (any, error) {
 	}
 	sc.mu.Lock()
 	defer sc.mu.Unlock()
-	if sc.rare != nil {
-		if err := sc.rare.errs[int32(p.slot)]; err != nil {
+	if r := sc.rare.Load(); r != nil {
+		if err := r.errs[int32(p.slot)]; err != nil {
 			return nil, err
 		}
 	}
@@ -392,20 +403,21 @@ func (sc *Scope) createdBetween(from, to uint32, buf []int32) []int32 {
 // reports every hook error, joined. It is idempotent: only the first call
 // does anything.
 func (sc *Scope) Close() error {
+	if sc.flags.CompareAndSwap(0, scopeClosing|scopeClosed) {
+		// no object has a hook and Close had not begun: closed in one
+		// step, without the lock (a creation still running when the flag
+		// is set destroys its own object)
+		if r := sc.rare.Load(); r != nil {
+			sc.mu.Lock()
+			r.proxies = nil
+			sc.mu.Unlock()
+		}
+		sc.release()
+		return nil
+	}
 	sc.mu.Lock()
 	if sc.has(scopeClosing) {
 		sc.mu.Unlock()
-		return nil
-	}
-	if !sc.has(scopeTeardown) {
-		// no object has a hook: nothing to run, close at once (a creation
-		// still running when the flag is set destroys its own object)
-		sc.flags.Or(scopeClosing | scopeClosed)
-		if sc.rare != nil {
-			sc.rare.proxies = nil
-		}
-		sc.mu.Unlock()
-		sc.release()
 		return nil
 	}
 	sc.flags.Or(scopeClosing)
@@ -452,8 +464,8 @@ func (sc *Scope) Close() error {
 		}
 	}
 	sc.mu.Lock()
-	if sc.rare != nil {
-		sc.rare.proxies = nil
+	if r := sc.rare.Load(); r != nil {
+		r.proxies = nil
 	}
 	sc.mu.Unlock()
 	sc.release()

@@ -55,6 +55,9 @@ type bindPlan struct {
 	// tag or a required field); the others are fully checked by parsing.
 	validate     [inBody]bool
 	hasTransform bool
+	// pathOnly: the input is path parameters into plain strings, nothing
+	// to validate or transform — bound by bindPath, without parsers
+	pathOnly bool
 
 	bodySchema *ajv.Schema
 	// decode fills the body fields from the validated body, nil when the
@@ -156,6 +159,10 @@ func planBinding(t reflect.Type, path string) (*bindPlan, []string) {
 	if len(errs) > 0 {
 		return nil, errs
 	}
+	p.pathOnly = !p.body && !p.hasTransform && !p.validate[inPath] && len(p.fields) > 0
+	for _, f := range p.fields {
+		p.pathOnly = p.pathOnly && f.at == inPath && f.conv.str
+	}
 	if p.body {
 		for i := range bodyFields {
 			bodyFields[i].Index, bodyFields[i].Offset = nil, 0
@@ -240,6 +247,26 @@ func (p *bindPlan) compile(a *ajv.Ajv) error {
 		p.locSchema[at] = s
 	}
 	return nil
+}
+
+// bindPath fills an input of path parameters into plain strings (pathOnly)
+// at base: what bindParams would do for it, without parsers, so that the
+// input need not leave the handler's stack.
+func (p *bindPlan) bindPath(c echo.Context, base unsafe.Pointer) {
+	pv := c.ParamValues()
+	for i := range p.fields {
+		f := &p.fields[i]
+		if f.index >= len(pv) {
+			continue
+		}
+		v := pv[f.index]
+		if strings.IndexByte(v, '%') >= 0 {
+			if u, err := url.PathUnescape(v); err == nil {
+				v = u
+			}
+		}
+		*(*string)(unsafe.Add(base, f.off)) = v
+	}
 }
 
 // bindParams fills the non-body fields of the input at base from the
@@ -354,6 +381,7 @@ type conv struct {
 	elem     reflect.Type
 	size     uintptr
 	ptr      bool // the field is *elem
+	str      bool // the field is a plain string: set as is
 }
 
 var textUnmarshaler = reflect.TypeFor[encoding.TextUnmarshaler]()
@@ -389,6 +417,7 @@ func convFor(t reflect.Type) (*conv, string) {
 	switch k := t.Kind(); k {
 	case reflect.String:
 		cv.jsonType = "string"
+		cv.str = !cv.slice && !cv.ptr
 		cv.one = func(p unsafe.Pointer, s string) error { *(*string)(p) = s; return nil }
 		cv.inst = func(p unsafe.Pointer) any { return *(*string)(p) }
 	case reflect.Bool:

@@ -61,7 +61,9 @@ func (h *handler[C, In, Out]) serve(c echo.Context, ctx context.Context) error {
 		defer cancel()
 	}
 	var in In
-	if h.bind != nil {
+	if h.bind != nil && h.bind.pathOnly {
+		h.bind.bindPath(c, unsafe.Pointer(&in))
+	} else if h.bind != nil {
 		ip := h.inputs.Get().(*In)
 		err := h.bindInput(c, ip)
 		in = *ip

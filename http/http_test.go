@@ -553,3 +553,32 @@ func TestBodyIsDecodedFromTheValidatedValue(t *testing.T) {
 		t.Fatalf("time.Time body: %d %s", r.status, r.body)
 	}
 }
+
+type pathIn struct {
+	Org  string `param:"org"`
+	Name string `param:"name"`
+}
+
+type pathController struct{ proto.Singleton }
+
+func (*pathController) Show(ctx context.Context, in pathIn) (*pathIn, error) { return &in, nil }
+
+// Path parameters into plain strings are bound on the handler's fast path,
+// unescaped like every other parameter.
+func TestPathOnlyInput(t *testing.T) {
+	c := buildContainer(t,
+		new(pathController),
+		teggohttp.Controller[*pathController]("/orgs"),
+		teggohttp.GET("/:org/repos/:name", (*pathController).Show),
+	)
+	s, err := teggohttp.NewServer(c, teggohttp.Logger(slog.New(slog.DiscardHandler)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(s.Handler())
+	defer ts.Close()
+	r := do(t, ts, "GET", "/orgs/eggjs/repos/a%20b%2Fc", "")
+	if m := r.json(t); r.status != 200 || m["Org"] != "eggjs" || m["Name"] != "a b/c" {
+		t.Fatalf("%d %s", r.status, r.body)
+	}
+}

@@ -320,3 +320,37 @@ func TestTreeDecoderCustomTypes(t *testing.T) {
 		}
 	}
 }
+
+// Inputs of path parameters into plain strings take bindPath; anything
+// with a parser, a schema or a transform takes bindParams.
+func TestPathOnlyPlans(t *testing.T) {
+	type plain struct {
+		ID   string `param:"id"`
+		Name string `param:"name"`
+	}
+	type checked struct {
+		ID string `param:"id" jsonschema:"maxLength=3"`
+	}
+	type number struct {
+		ID int `param:"id"`
+	}
+	type withQuery struct {
+		ID   string `param:"id"`
+		Page string `query:"page"`
+	}
+	type trimmed struct {
+		ID string `param:"id" transform:"trim"`
+	}
+	for typ, want := range map[reflect.Type]bool{
+		reflect.TypeFor[plain](): true, reflect.TypeFor[checked](): false, reflect.TypeFor[number](): false,
+		reflect.TypeFor[withQuery](): false, reflect.TypeFor[trimmed](): false,
+	} {
+		p, errs := planBinding(typ, "/:id/:name")
+		if len(errs) > 0 {
+			t.Fatal(errs)
+		}
+		if p.pathOnly != want {
+			t.Errorf("%s: pathOnly %v, want %v", typ, p.pathOnly, want)
+		}
+	}
+}
