@@ -431,23 +431,7 @@ func convFor(t reflect.Type) (*conv, string) {
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
 		cv.jsonType = "integer"
 		bits := int(t.Size() * 8)
-		cv.one = func(p unsafe.Pointer, s string) error {
-			n, err := strconv.ParseInt(s, 10, bits)
-			if err != nil {
-				return err
-			}
-			switch bits {
-			case 8:
-				*(*int8)(p) = int8(n)
-			case 16:
-				*(*int16)(p) = int16(n)
-			case 32:
-				*(*int32)(p) = int32(n)
-			default:
-				*(*int64)(p) = n
-			}
-			return nil
-		}
+		cv.one = func(p unsafe.Pointer, s string) error { return parseIntAt(p, bits, s) }
 		cv.inst = func(p unsafe.Pointer) any {
 			var n int64
 			switch bits {
@@ -465,23 +449,7 @@ func convFor(t reflect.Type) (*conv, string) {
 	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
 		cv.jsonType = "integer"
 		bits := int(t.Size() * 8)
-		cv.one = func(p unsafe.Pointer, s string) error {
-			n, err := strconv.ParseUint(s, 10, bits)
-			if err != nil {
-				return err
-			}
-			switch bits {
-			case 8:
-				*(*uint8)(p) = uint8(n)
-			case 16:
-				*(*uint16)(p) = uint16(n)
-			case 32:
-				*(*uint32)(p) = uint32(n)
-			default:
-				*(*uint64)(p) = n
-			}
-			return nil
-		}
+		cv.one = func(p unsafe.Pointer, s string) error { return parseUintAt(p, bits, s) }
 		cv.inst = func(p unsafe.Pointer) any {
 			var n uint64
 			switch bits {
@@ -499,18 +467,7 @@ func convFor(t reflect.Type) (*conv, string) {
 	case reflect.Float32, reflect.Float64:
 		cv.jsonType = "number"
 		bits := int(t.Size() * 8)
-		cv.one = func(p unsafe.Pointer, s string) error {
-			f, err := strconv.ParseFloat(s, bits)
-			if err != nil {
-				return err
-			}
-			if bits == 32 {
-				*(*float32)(p) = float32(f)
-			} else {
-				*(*float64)(p) = f
-			}
-			return nil
-		}
+		cv.one = func(p unsafe.Pointer, s string) error { return parseFloatAt(p, bits, s) }
 		cv.inst = func(p unsafe.Pointer) any {
 			if bits == 32 {
 				return json.Number(strconv.FormatFloat(float64(*(*float32)(p)), 'g', -1, 32))

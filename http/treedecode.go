@@ -147,13 +147,11 @@ func (tc treeCompiler) build(t reflect.Type) treeDecoder {
 	case reflect.Bool:
 		return decodeBool
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		return intDecoder(t)
+		return numberDecoder(t, parseIntAt)
 	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
-		return uintDecoder(t)
-	case reflect.Float32:
-		return decodeFloat32
-	case reflect.Float64:
-		return decodeFloat64
+		return numberDecoder(t, parseUintAt)
+	case reflect.Float32, reflect.Float64:
+		return numberDecoder(t, parseFloatAt)
 	case reflect.Slice:
 		return tc.sliceDecoder(t)
 	case reflect.Map:
@@ -227,80 +225,18 @@ func decodeBool(p unsafe.Pointer, v any) bool {
 	return false
 }
 
-func intDecoder(t reflect.Type) treeDecoder {
+// numberDecoder fills a number of t's kind and size from a JSON number
+// with parse; null leaves it alone. A number that does not parse or fit
+// gives the body back to encoding/json.
+func numberDecoder(t reflect.Type, parse func(p unsafe.Pointer, bits int, s string) error) treeDecoder {
 	bits := t.Bits()
 	return func(p unsafe.Pointer, v any) bool {
 		n, ok := v.(json.Number)
 		if !ok {
 			return v == nil
 		}
-		i, err := strconv.ParseInt(string(n), 10, bits)
-		if err != nil {
-			return false
-		}
-		switch bits {
-		case 8:
-			*(*int8)(p) = int8(i)
-		case 16:
-			*(*int16)(p) = int16(i)
-		case 32:
-			*(*int32)(p) = int32(i)
-		default:
-			*(*int64)(p) = i
-		}
-		return true
+		return parse(p, bits, string(n)) == nil
 	}
-}
-
-func uintDecoder(t reflect.Type) treeDecoder {
-	bits := t.Bits()
-	return func(p unsafe.Pointer, v any) bool {
-		n, ok := v.(json.Number)
-		if !ok {
-			return v == nil
-		}
-		u, err := strconv.ParseUint(string(n), 10, bits)
-		if err != nil {
-			return false
-		}
-		switch bits {
-		case 8:
-			*(*uint8)(p) = uint8(u)
-		case 16:
-			*(*uint16)(p) = uint16(u)
-		case 32:
-			*(*uint32)(p) = uint32(u)
-		default:
-			*(*uint64)(p) = u
-		}
-		return true
-	}
-}
-
-func decodeFloat32(p unsafe.Pointer, v any) bool {
-	n, ok := v.(json.Number)
-	if !ok {
-		return v == nil
-	}
-	f, err := strconv.ParseFloat(string(n), 32)
-	if err != nil {
-		return false
-	}
-	*(*float32)(p) = float32(f)
-	return true
-}
-
-func decodeFloat64(p unsafe.Pointer, v any) bool {
-	n, ok := v.(json.Number)
-	if !ok {
-		return v == nil
-	}
-	f, err := strconv.ParseFloat(string(n), 64)
-	if err != nil {
-		return false
-	}
-	*(*float64)(p) = f
-	return true
 }
 
 // sliceDecoder fills a slice: null makes it nil, an array a new slice of
