@@ -40,6 +40,13 @@ const sharedInputMax = 4096
 // The result never refers to data's memory: data may be reused afterwards.
 // Strings of an input of at most sharedInputMax bytes share memory.
 func decodeJSON(data []byte, maxDepth int) (any, error) {
+	return decodeJSONWith(data, maxDepth, nil)
+}
+
+// decodeJSONWith is decodeJSON taking the value's maps, array elements and
+// boxes from sc when sc is not nil and data is at most sharedInputMax
+// bytes. The value is then sc's until sc.release.
+func decodeJSONWith(data []byte, maxDepth int, sc *scratch) (any, error) {
 	if !utf8.Valid(data) {
 		off := 0
 		for off < len(data) {
@@ -55,12 +62,19 @@ func decodeJSON(data []byte, maxDepth int) (any, error) {
 	if len(data) <= sharedInputMax {
 		p.src = string(data)
 		p.shared = true
+		if sc != nil {
+			p.sc = sc
+			p.slab = sc.boxes
+		}
 	}
 	p.skipSpace()
 	if p.pos == len(data) {
 		return nil, &SyntaxError{Offset: 0, Reason: "empty input"}
 	}
 	v, err := p.value(0)
+	if p.sc != nil {
+		p.sc.boxesUsed(p.slab)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -80,6 +94,8 @@ type parser struct {
 	shared bool
 	src    string
 	slab   []string
+	// sc, when set (shared inputs only), lends the value's memory
+	sc *scratch
 }
 
 // slabLen is the number of values boxed from one slab allocation.
@@ -97,6 +113,7 @@ type eface struct {
 var (
 	stringType = typeWord("")
 	numberType = typeWord(json.Number(""))
+	arrayType  = typeWord([]any(nil))
 )
 
 func typeWord(v any) unsafe.Pointer { return (*eface)(unsafe.Pointer(&v)).typ }
@@ -108,7 +125,9 @@ func typeWord(v any) unsafe.Pointer { return (*eface)(unsafe.Pointer(&v)).typ }
 // of its own. Each slab element is written once, before the interface value
 // referring to it exists, and never again, and an interface value's data is
 // never written through: the values are as immutable as ordinary ones, and
-// the GC keeps the slab alive while any of them is reachable.
+// the GC keeps the slab alive while any of them is reachable. (A scratch's
+// slab is written again after its release, when no value of the previous
+// decode may be in use any more.)
 func (p *parser) box(typ unsafe.Pointer, s string) any {
 	if len(p.slab) == 0 {
 		// Values take some bytes each: a slab need not be longer than
@@ -188,7 +207,7 @@ func (p *parser) object(depth int) (any, error) {
 		return nil, p.fail("nesting depth exceeds the limit of " + strconv.Itoa(p.maxDepth))
 	}
 	p.pos++ // {
-	m := make(map[string]any)
+	m := p.newMap()
 	p.skipSpace()
 	if p.pos < len(p.data) && p.data[p.pos] == '}' {
 		p.pos++
@@ -261,7 +280,7 @@ func (p *parser) array(depth int) (any, error) {
 			p.pos++
 		case ']':
 			p.pos++
-			return append([]any(nil), elems...), nil
+			return p.newArray(elems), nil
 		default:
 			return nil, p.unexpected()
 		}

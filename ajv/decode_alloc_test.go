@@ -120,7 +120,7 @@ func withinLimits(v any, maxDepth int) bool {
 
 // decodeChecked decodes data with decodeJSON twice: as it is, and padded
 // with leading spaces past sharedInputMax so that strings are allocated one
-// by one; both must agree. It then overwrites data, which the result must
+// by one; both must agree, and so must a decode through a scratch. It then overwrites data, which the result must
 // not refer to.
 func decodeChecked(t *testing.T, data []byte, maxDepth int) (any, *SyntaxError) {
 	t.Helper()
@@ -129,6 +129,7 @@ func decodeChecked(t *testing.T, data []byte, maxDepth int) (any, *SyntaxError) 
 	pad := sharedInputMax + 1
 	padded := append(bytes.Repeat([]byte{' '}, pad), data...)
 	got2, err2 := decodeJSON(padded, maxDepth)
+	checkScratch(t, data, maxDepth, got, err)
 	for i := range buf {
 		buf[i] = '!'
 	}
@@ -162,6 +163,23 @@ func decodeChecked(t *testing.T, data []byte, maxDepth int) (any, *SyntaxError) 
 		t.Fatalf("%q: %#v, padded %#v", data, got, got2)
 	}
 	return got, nil
+}
+
+// checkScratch decodes data through a scratch that served another body
+// first, and requires the result decodeJSON gave (want, wantErr).
+func checkScratch(t *testing.T, data []byte, maxDepth int, want any, wantErr error) {
+	t.Helper()
+	sc := getScratch()
+	if _, err := decodeJSONWith(wideBody, DefaultMaxDepth, sc); err != nil {
+		t.Fatal(err)
+	}
+	sc.release()
+	sc = getScratch()
+	defer sc.release()
+	got, err := decodeJSONWith(bytes.Clone(data), maxDepth, sc)
+	if !reflect.DeepEqual(err, wantErr) || !reflect.DeepEqual(got, want) {
+		t.Fatalf("%q through a scratch: %#v, %v; want %#v, %v", data, got, err, want, wantErr)
+	}
 }
 
 // FuzzDecodeJSONMatchesEncodingJSON holds decodeJSON to encoding/json on

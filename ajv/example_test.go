@@ -58,3 +58,27 @@ func ExampleAjv_ValidateJSON() {
 	// "/fullname" #/properties/fullname/maxLength must NOT have more than 5 characters
 	// true
 }
+
+// ValidateDecodedFunc lends the decoded body to a function that copies out
+// what it needs; the body's maps and boxes are reused by later calls.
+func ExampleSchema_ValidateDecodedFunc() {
+	s, err := ajv.SchemaOf[SyncPackageTask](ajv.New())
+	if err != nil {
+		panic(err)
+	}
+	var fullname string // a string copied out may be kept
+	err = s.ValidateDecodedFunc([]byte(`{"fullname":"  @eggjs/tegg ","tips":"sync it","force":true}`), func(v any) error {
+		fullname = v.(map[string]any)["fullname"].(string)
+		return nil
+	})
+	fmt.Printf("%q %v\n", fullname, err)
+
+	err = s.ValidateDecodedFunc([]byte(`{"fullname":"x","tips":"y","force":true}`), func(any) error {
+		panic("not called for an invalid body")
+	})
+	var ipe *ajv.InvalidParamError
+	fmt.Println(errors.As(err, &ipe), ipe.Errors[0].InstancePath, ipe.Errors[0].Message)
+	// Output:
+	// "@eggjs/tegg" <nil>
+	// true /tips must NOT have fewer than 2 characters
+}

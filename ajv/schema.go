@@ -90,6 +90,35 @@ func (s *Schema) ValidateDecoded(data []byte) (any, error) {
 	return v, nil
 }
 
+// ValidateDecodedFunc is ValidateDecoded for a caller that needs the
+// decoded value only for a moment, as the HTTP layer does to fill a
+// struct: when data is valid, it calls use with the decoded, transformed
+// value and returns use's error. The value's maps, slices and boxed
+// scalars are then reused by later calls, so that a small body costs its
+// decode one allocation: use must not keep the value, nor any map, slice
+// or interface value in it, once it returns. Strings and numbers copied
+// out of it may be kept.
+//
+// When data is not valid, use is not called and the error is
+// ValidateDecoded's: a *SyntaxError or an *InvalidParamError.
+func (s *Schema) ValidateDecodedFunc(data []byte, use func(v any) error) error {
+	sc := getScratch()
+	v, err := decodeJSONWith(data, s.maxDepth, sc)
+	if err != nil {
+		sc.release()
+		return err
+	}
+	v = s.transforms.apply(v, 0)
+	if vs := s.compiled.Validate(v); len(vs) > 0 {
+		// the violations may refer to the value: its memory is not
+		// reused (the scratch is left to the collector)
+		return &InvalidParamError{Data: rawData(data), Errors: vs}
+	}
+	err = use(v)
+	sc.release()
+	return err
+}
+
 // ValidateInstance validates an already decoded JSON value (map[string]any,
 // []any, string, bool, json.Number, float64 or nil). The schema's
 // "transform" keywords are applied to it first, changing maps and slices in

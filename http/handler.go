@@ -119,26 +119,25 @@ func (h *handler[C, In, Out]) bindInput(c echo.Context, in *In) error {
 		if len(data) == 0 {
 			data = emptyObject
 		}
-		tree, verr := p.bodySchema.ValidateDecoded(data)
-		if verr != nil {
-			h.m.putBuf(buf)
-			bv, ok := bodyViolations(verr)
+		// the body as validated, without decoding it again; the types and
+		// values the fast path leaves alone go to encoding/json. The
+		// decoders copy what they keep (strings are never borrowed), so
+		// the validated value's memory can be reused (ValidateDecodedFunc)
+		err = p.bodySchema.ValidateDecodedFunc(data, func(tree any) error {
+			if p.decode != nil && p.decode(unsafe.Pointer(in), tree) {
+				return nil
+			}
+			var zero In
+			*in = zero
+			return json.Unmarshal(data, in)
+		})
+		h.m.putBuf(buf)
+		if err != nil {
+			bv, ok := bodyViolations(err)
 			if !ok {
-				return verr // malformed JSON: 400
+				return err // malformed JSON (400), or encoding/json's error
 			}
 			bodyViols = bv
-		} else {
-			// the body as validated, without decoding it again; the types
-			// and values the fast path leaves alone go to encoding/json
-			if p.decode == nil || !p.decode(unsafe.Pointer(in), tree) {
-				var zero In
-				*in = zero
-				err = json.Unmarshal(data, in)
-			}
-			h.m.putBuf(buf)
-			if err != nil {
-				return err
-			}
 		}
 	}
 	viols := p.bindParams(c, unsafe.Pointer(in))

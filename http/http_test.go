@@ -2,12 +2,18 @@ package http_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
+	"runtime"
 	"slices"
+	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -580,5 +586,89 @@ func TestPathOnlyInput(t *testing.T) {
 	r := do(t, ts, "GET", "/orgs/eggjs/repos/a%20b%2Fc", "")
 	if m := r.json(t); r.status != 200 || m["Org"] != "eggjs" || m["Name"] != "a b/c" {
 		t.Fatalf("%d %s", r.status, r.body)
+	}
+}
+
+type noteOwner struct {
+	Name string `json:"name"`
+}
+
+type noteIn struct {
+	Title string            `json:"title"`
+	Tags  []string          `json:"tags"`
+	Attrs map[string]string `json:"attrs"`
+	Extra any               `json:"extra"`
+	Owner *noteOwner        `json:"owner"`
+	Raw   json.RawMessage   `json:"raw"`
+}
+
+type noteController struct {
+	proto.Singleton
+	mu   sync.Mutex
+	kept []noteIn
+}
+
+func (c *noteController) Keep(ctx context.Context, in noteIn) error {
+	c.mu.Lock()
+	c.kept = append(c.kept, in)
+	c.mu.Unlock()
+	return nil
+}
+
+func noteBody(i int) string {
+	return fmt.Sprintf(`{"title":"t%d","tags":["a%d","b%d"],"attrs":{"k":"v%d"},"extra":{"s":"x%d","l":["y%d"]},"owner":{"name":"o%d"},"raw":{"r":"%d"}}`, i, i, i, i, i, i, i, i)
+}
+
+// A handler may keep its input: the memory of the validated body it was
+// decoded from is reused by later requests (ajv.Schema.ValidateDecodedFunc),
+// and nothing kept may refer to it. Run it with -race.
+func TestKeptInputsOutliveTheRequest(t *testing.T) {
+	c := buildContainer(t,
+		new(noteController),
+		teggohttp.Controller[*noteController]("/notes"),
+		teggohttp.POST("/", teggohttp.NoOut((*noteController).Keep)),
+	)
+	s, err := teggohttp.NewServer(c, teggohttp.Logger(slog.New(slog.DiscardHandler)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := s.Handler()
+	const workers, each = 4, 100
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for r := range each {
+				req := httptest.NewRequest("POST", "/notes", strings.NewReader(noteBody(w*each+r)))
+				req.Header.Set("Content-Type", "application/json")
+				rec := httptest.NewRecorder()
+				h.ServeHTTP(rec, req)
+				if rec.Code != 204 {
+					t.Errorf("%d %s", rec.Code, rec.Body)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	runtime.GC()
+	nc, err := container.Lookup[*noteController](c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(nc.kept) != workers*each {
+		t.Fatalf("%d inputs kept", len(nc.kept))
+	}
+	for _, in := range nc.kept {
+		var want noteIn
+		i, err := strconv.Atoi(strings.TrimPrefix(in.Title, "t"))
+		if err != nil {
+			t.Fatalf("title %q", in.Title)
+		}
+		if err := json.Unmarshal([]byte(noteBody(i)), &want); err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(in, want) {
+			t.Fatalf("input %d changed after its request:\n got %#v\nwant %#v", i, in, want)
+		}
 	}
 }

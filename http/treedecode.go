@@ -458,7 +458,11 @@ func plainValue(v any) (any, bool) {
 			out[i] = pe
 		}
 		return out, true
-	case string, bool, nil:
+	case string:
+		// boxed anew: the value's own box is borrowed memory (see
+		// ajv.Schema.ValidateDecodedFunc), the string itself is not
+		return x, true
+	case bool, nil:
 		return x, true
 	}
 	return nil, false

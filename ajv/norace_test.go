@@ -1,0 +1,5 @@
+//go:build !race
+
+package ajv
+
+const raceEnabled = false
