@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -670,5 +671,38 @@ func TestKeptInputsOutliveTheRequest(t *testing.T) {
 		if !reflect.DeepEqual(in, want) {
 			t.Fatalf("input %d changed after its request:\n got %#v\nwant %#v", i, in, want)
 		}
+	}
+}
+
+// A body without a Content-Length (chunked) is read up to the limit: one
+// byte over is a 413, the limit itself is read whole.
+func TestChunkedBodyLimit(t *testing.T) {
+	ts, _ := newApp(t, teggohttp.BodyLimit(64))
+	post := func(body string) int {
+		req, err := http.NewRequest("POST", ts.URL+"/api/topics", io.MultiReader(strings.NewReader(body)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("X-Tenant", "b")
+		res, err := ts.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		if req.ContentLength != 0 {
+			t.Fatalf("the request has a Content-Length: %d", req.ContentLength)
+		}
+		return res.StatusCode
+	}
+	exact := `{"title":"t","body":"` + strings.Repeat("b", 64-len(`{"title":"t","body":""}`)) + `"}`
+	if len(exact) != 64 {
+		t.Fatalf("%d bytes", len(exact))
+	}
+	if got := post(exact); got != 201 {
+		t.Errorf("64 bytes: %d, want 201", got)
+	}
+	if got := post(exact + " "); got != 413 {
+		t.Errorf("65 bytes: %d, want 413", got)
 	}
 }

@@ -181,7 +181,7 @@ func (m *mount) readJSONBody(req *http.Request) (*bytes.Buffer, error) {
 	b := bufPool.Get().(*bytes.Buffer)
 	b.Reset()
 	if req.Body != nil && req.Body != http.NoBody {
-		n, err := b.ReadFrom(io.LimitReader(req.Body, limit+1))
+		n, err := readAtMost(b, req.Body, limit+1)
 		if err != nil {
 			m.putBuf(b)
 			var mbe *http.MaxBytesError
@@ -200,6 +200,34 @@ func (m *mount) readJSONBody(req *http.Request) (*bytes.Buffer, error) {
 		return nil, errUnsupportedMedia
 	}
 	return b, nil
+}
+
+// readAtMost appends to b what r gives, until r's end or until max bytes
+// were read: b.ReadFrom(io.LimitReader(r, max)) without the LimitReader's
+// allocation. Reads go straight into b's free space (AvailableBuffer).
+func readAtMost(b *bytes.Buffer, r io.Reader, max int64) (int64, error) {
+	const minRead = 512
+	var n int64
+	for n < max {
+		if b.Available() < minRead {
+			b.Grow(minRead)
+		}
+		free := b.AvailableBuffer()
+		free = free[:min(int64(cap(free)), max-n)]
+		m, err := r.Read(free)
+		if m < 0 || m > len(free) {
+			return n, errors.New("teggo: the request body's reader returned an invalid count")
+		}
+		b.Write(free[:m])
+		n += int64(m)
+		if err == io.EOF {
+			return n, nil
+		}
+		if err != nil {
+			return n, err
+		}
+	}
+	return n, nil
 }
 
 // isJSON accepts application/json and application/*+json, with parameters.
