@@ -70,9 +70,11 @@ func (s *Schema) Backend() string { return s.backend }
 // not satisfy the schema is an *InvalidParamError whose Data is the raw
 // input.
 func (s *Schema) Validate(data []byte) error {
-	_, err := s.ValidateDecoded(data)
-	return err
+	return s.ValidateDecodedFunc(data, discard)
 }
+
+// discard is the use of a decoded value that only had to be valid.
+func discard(any) error { return nil }
 
 // ValidateDecoded is Validate that also returns the decoded, transformed
 // value (map[string]any, []any, string, bool, json.Number or nil), so that a
