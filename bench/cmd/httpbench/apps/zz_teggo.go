@@ -23,7 +23,7 @@ func Module() proto.Module {
 				Name:     "count",
 				InitType: proto.InitSingleton,
 				Access:   proto.Private,
-				Pos:      proto.Pos{File: "cmd/httpbench/apps/apps.go", Line: 123},
+				Pos:      proto.Pos{File: "cmd/httpbench/apps/apps.go", Line: 128},
 				New:      func() any { return new(Count) },
 				Fields:   []proto.Field{},
 				Methods: []proto.Method{
@@ -36,7 +36,7 @@ func Module() proto.Module {
 				Name:     "helloController",
 				InitType: proto.InitSingleton,
 				Access:   proto.Private,
-				Pos:      proto.Pos{File: "cmd/httpbench/apps/apps.go", Line: 89},
+				Pos:      proto.Pos{File: "cmd/httpbench/apps/apps.go", Line: 94},
 				New:      func() any { return new(HelloController) },
 				Fields:   []proto.Field{},
 				Methods: []proto.Method{
@@ -49,7 +49,7 @@ func Module() proto.Module {
 				Name:     "topicController",
 				InitType: proto.InitSingleton,
 				Access:   proto.Private,
-				Pos:      proto.Pos{File: "cmd/httpbench/apps/apps.go", Line: 115},
+				Pos:      proto.Pos{File: "cmd/httpbench/apps/apps.go", Line: 120},
 				New:      func() any { return new(TopicController) },
 				Fields:   []proto.Field{},
 				Methods: []proto.Method{
@@ -62,7 +62,7 @@ func Module() proto.Module {
 				Name:     "userController",
 				InitType: proto.InitSingleton,
 				Access:   proto.Private,
-				Pos:      proto.Pos{File: "cmd/httpbench/apps/apps.go", Line: 98},
+				Pos:      proto.Pos{File: "cmd/httpbench/apps/apps.go", Line: 103},
 				New:      func() any { return new(UserController) },
 				Fields: []proto.Field{
 					{
@@ -83,7 +83,7 @@ func Module() proto.Module {
 				Name:     "userRepo",
 				InitType: proto.InitSingleton,
 				Access:   proto.Private,
-				Pos:      proto.Pos{File: "cmd/httpbench/apps/apps.go", Line: 43},
+				Pos:      proto.Pos{File: "cmd/httpbench/apps/apps.go", Line: 48},
 				New:      func() any { return new(UserRepo) },
 				Fields:   []proto.Field{},
 				Methods: []proto.Method{
@@ -96,7 +96,7 @@ func Module() proto.Module {
 				Name:     "userService",
 				InitType: proto.InitContext,
 				Access:   proto.Private,
-				Pos:      proto.Pos{File: "cmd/httpbench/apps/apps.go", Line: 61},
+				Pos:      proto.Pos{File: "cmd/httpbench/apps/apps.go", Line: 66},
 				New:      func() any { return new(UserService) },
 				Fields: []proto.Field{
 					{
