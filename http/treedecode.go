@@ -56,35 +56,7 @@ type treeCompiler map[reflect.Type]*treeDecoder
 // header and cookie fields, by their Go names) from members of those
 // names: a body with such a member is left to it.
 func bodyTreeDecoder(t reflect.Type) treeDecoder {
-	tc := treeCompiler{}
-	var fields []treeField
-	var others []string
-	for i := range t.NumField() {
-		sf := t.Field(i)
-		if sf.Anonymous {
-			return nil
-		}
-		if !sf.IsExported() || sf.Tag.Get("json") == "-" {
-			continue
-		}
-		name, ok := jsonFieldName(sf)
-		if !ok {
-			return nil
-		}
-		if _, body := sf.Tag.Lookup("json"); !body {
-			others = append(others, name)
-			continue
-		}
-		d := tc.compile(sf.Type)
-		if d == nil {
-			return nil
-		}
-		fields = append(fields, treeField{name: name, off: sf.Offset, dec: d})
-	}
-	if dupNames(fields) {
-		return nil
-	}
-	return structDecoder(fields, others)
+	return treeCompiler{}.fieldsOf(t, true)
 }
 
 // jsonFieldName is the name encoding/json decodes an exported field from,
@@ -347,8 +319,16 @@ func (tc treeCompiler) mapDecoder(t reflect.Type) treeDecoder {
 
 // structOf compiles a nested struct: every exported field, by its JSON
 // name, as encoding/json sees it.
-func (tc treeCompiler) structOf(t reflect.Type) treeDecoder {
+func (tc treeCompiler) structOf(t reflect.Type) treeDecoder { return tc.fieldsOf(t, false) }
+
+// fieldsOf compiles the decoder of struct t's fields, nil when t is left to
+// encoding/json (embedding, options it does not handle, two fields of one
+// name). For an input type (body), only json-tagged fields come from the
+// body; the others are noted, so that a member naming one is left to
+// encoding/json.
+func (tc treeCompiler) fieldsOf(t reflect.Type, body bool) treeDecoder {
 	var fields []treeField
+	var others []string
 	for i := range t.NumField() {
 		sf := t.Field(i)
 		if sf.Anonymous {
@@ -361,6 +341,10 @@ func (tc treeCompiler) structOf(t reflect.Type) treeDecoder {
 		if !ok {
 			return nil
 		}
+		if _, tagged := sf.Tag.Lookup("json"); body && !tagged {
+			others = append(others, name)
+			continue
+		}
 		d := tc.compile(sf.Type)
 		if d == nil {
 			return nil
@@ -370,7 +354,7 @@ func (tc treeCompiler) structOf(t reflect.Type) treeDecoder {
 	if dupNames(fields) {
 		return nil
 	}
-	return structDecoder(fields, nil)
+	return structDecoder(fields, others)
 }
 
 // structDecoder fills a struct's fields from an object's members, matched
