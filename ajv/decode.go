@@ -204,7 +204,7 @@ func (p *parser) literal(word string) error {
 
 func (p *parser) object(depth int) (any, error) {
 	if depth > p.maxDepth {
-		return nil, p.fail("nesting depth exceeds the limit of " + strconv.Itoa(p.maxDepth))
+		return nil, p.tooDeep()
 	}
 	p.pos++ // {
 	m := p.newMap()
@@ -234,24 +234,18 @@ func (p *parser) object(depth int) (any, error) {
 		}
 		m[k] = v
 		p.skipSpace()
-		if p.pos >= len(p.data) {
+		switch done, ok := p.afterValue('}'); {
+		case !ok:
 			return nil, p.unexpected()
-		}
-		switch p.data[p.pos] {
-		case ',':
-			p.pos++
-		case '}':
-			p.pos++
+		case done:
 			return m, nil
-		default:
-			return nil, p.unexpected()
 		}
 	}
 }
 
 func (p *parser) array(depth int) (any, error) {
 	if depth > p.maxDepth {
-		return nil, p.fail("nesting depth exceeds the limit of " + strconv.Itoa(p.maxDepth))
+		return nil, p.tooDeep()
 	}
 	p.pos++ // [
 	p.skipSpace()
@@ -272,19 +266,33 @@ func (p *parser) array(depth int) (any, error) {
 		}
 		elems = append(elems, v)
 		p.skipSpace()
-		if p.pos >= len(p.data) {
+		switch done, ok := p.afterValue(']'); {
+		case !ok:
 			return nil, p.unexpected()
-		}
-		switch p.data[p.pos] {
-		case ',':
-			p.pos++
-		case ']':
-			p.pos++
+		case done:
 			return p.newArray(elems), nil
-		default:
-			return nil, p.unexpected()
 		}
 	}
+}
+
+// afterValue reads what follows an object's member or an array's element
+// and the space after it: a comma (more follow) or the closing bracket
+// (done); ok is false for anything else.
+func (p *parser) afterValue(closing byte) (done, ok bool) {
+	if p.pos >= len(p.data) {
+		return false, false
+	}
+	c := p.data[p.pos]
+	if c != ',' && c != closing {
+		return false, false
+	}
+	p.pos++
+	return c == closing, true
+}
+
+// tooDeep is the refusal of an object or array nested past maxDepth.
+func (p *parser) tooDeep() *SyntaxError {
+	return p.fail("nesting depth exceeds the limit of " + strconv.Itoa(p.maxDepth))
 }
 
 // strStop marks the bytes that end the plain run of a string: the closing
