@@ -118,6 +118,20 @@ func withinLimits(v any, maxDepth int) bool {
 	return true
 }
 
+// decodedStd is what encoding/json (with UseNumber) decodes each body into.
+func decodedStd(t *testing.T, bodies [][]byte) []any {
+	t.Helper()
+	wants := make([]any, len(bodies))
+	for i, b := range bodies {
+		w, err := decodeStd(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wants[i] = w
+	}
+	return wants
+}
+
 // decodeChecked decodes data with decodeJSON twice: as it is, and padded
 // with leading spaces past sharedInputMax so that strings are allocated one
 // by one; both must agree, and so must a decode through a scratch. It then overwrites data, which the result must
@@ -323,14 +337,7 @@ func TestDecodeJSONValuesOutliveDecoding(t *testing.T) {
 		[]byte(`["\u00e9t\u00e9",{"k\n":"v\t","":""},-0,1.5E-3,"x"]`),
 		[]byte(`{"big":"` + strings.Repeat("y", sharedInputMax) + `","n":[1,2,3],"s":"small"}`),
 	}
-	wants := make([]any, len(bodies))
-	for i, b := range bodies {
-		w, err := decodeStd(b)
-		if err != nil {
-			t.Fatal(err)
-		}
-		wants[i] = w
-	}
+	wants := decodedStd(t, bodies)
 	const workers, rounds = 4, 200
 	kept := make([][]any, workers)
 	var wg sync.WaitGroup

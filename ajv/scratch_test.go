@@ -84,14 +84,7 @@ func scratchBodies() [][]byte {
 func TestValidateDecodedFuncValues(t *testing.T) {
 	s := compileFor(t, NativeBackend(), `{}`)
 	bodies := scratchBodies()
-	wants := make([]any, len(bodies))
-	for i, b := range bodies {
-		w, err := decodeStd(b)
-		if err != nil {
-			t.Fatal(err)
-		}
-		wants[i] = w
-	}
+	wants := decodedStd(t, bodies)
 	type kept struct {
 		body  int
 		title string
@@ -130,14 +123,7 @@ func TestValidateDecodedFuncValues(t *testing.T) {
 func TestValidateDecodedFuncConcurrent(t *testing.T) {
 	s := compileFor(t, NativeBackend(), `{}`)
 	bodies := scratchBodies()
-	wants := make([]any, len(bodies))
-	for i, b := range bodies {
-		w, err := decodeStd(b)
-		if err != nil {
-			t.Fatal(err)
-		}
-		wants[i] = w
-	}
+	wants := decodedStd(t, bodies)
 	var wg sync.WaitGroup
 	for w := range 4 {
 		wg.Go(func() {
