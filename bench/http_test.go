@@ -78,49 +78,50 @@ func serversFor(tc httpCase, all, native []httpServer) []httpServer {
 	return all
 }
 
-func BenchmarkHTTP(b *testing.B) {
+// eachHTTPCase runs bench for every case on every app that serves it,
+// after checking the app's answer.
+func eachHTTPCase(b *testing.B, bench func(b *testing.B, h http.Handler, tc httpCase)) {
 	all, native := httpServers(b)
 	for _, tc := range httpCases {
 		for _, s := range serversFor(tc, all, native) {
 			b.Run(tc.name+"/"+s.name, func(b *testing.B) {
 				check(b, s.h, tc)
-				// one request, its body rewound each time, and a fresh
-				// recorder: what is measured is the framework
-				req := httptest.NewRequest(tc.method, tc.path, nil)
-				rd := strings.NewReader(tc.body)
-				if tc.body != "" {
-					req.Header.Set("Content-Type", "application/json")
-					req.ContentLength = int64(len(tc.body))
-				}
 				b.ReportAllocs()
-				for b.Loop() {
-					if tc.body != "" {
-						rd.Reset(tc.body)
-						req.Body = io.NopCloser(rd)
-					}
-					s.h.ServeHTTP(httptest.NewRecorder(), req)
-				}
+				bench(b, s.h, tc)
 			})
 		}
 	}
+}
+
+func BenchmarkHTTP(b *testing.B) {
+	eachHTTPCase(b, func(b *testing.B, h http.Handler, tc httpCase) {
+		// one request, its body rewound each time, and a fresh recorder:
+		// what is measured is the framework
+		req := httptest.NewRequest(tc.method, tc.path, nil)
+		rd := strings.NewReader(tc.body)
+		if tc.body != "" {
+			req.Header.Set("Content-Type", "application/json")
+			req.ContentLength = int64(len(tc.body))
+		}
+		for b.Loop() {
+			if tc.body != "" {
+				rd.Reset(tc.body)
+				req.Body = io.NopCloser(rd)
+			}
+			h.ServeHTTP(httptest.NewRecorder(), req)
+		}
+	})
 }
 
 // BenchmarkHTTPRequest is BenchmarkHTTP with a new request parsed for every
 // operation (httptest.NewRequest), as a server parses each request: the
 // cost of a request end to end in process, without the network.
 func BenchmarkHTTPRequest(b *testing.B) {
-	all, native := httpServers(b)
-	for _, tc := range httpCases {
-		for _, s := range serversFor(tc, all, native) {
-			b.Run(tc.name+"/"+s.name, func(b *testing.B) {
-				check(b, s.h, tc)
-				b.ReportAllocs()
-				for b.Loop() {
-					serve(s.h, tc)
-				}
-			})
+	eachHTTPCase(b, func(b *testing.B, h http.Handler, tc httpCase) {
+		for b.Loop() {
+			serve(h, tc)
 		}
-	}
+	})
 }
 
 func serve(h http.Handler, tc httpCase) *httptest.ResponseRecorder {
