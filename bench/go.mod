@@ -3,7 +3,7 @@ module github.com/teggo/teggo/bench
 go 1.26.0
 
 require (
-	github.com/labstack/echo/v4 v4.16.0
+	github.com/labstack/echo/v4 v4.16.5
 	github.com/samber/do/v2 v2.0.0
 	github.com/sarulabs/di/v2 v2.5.0
 	github.com/teggo/teggo v0.0.0
