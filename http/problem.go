@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"syscall"
 
 	"github.com/labstack/echo/v4"
 
@@ -249,9 +250,33 @@ func location(prefix, pointer string) string {
 	return b.String()
 }
 
+// StatusClientClosedRequest is the status recorded (for access logs; the
+// client never sees it) of a request whose client went away before its
+// answer: nginx's 499.
+const StatusClientClosedRequest = 499
+
+// clientGone reports whether err comes from the client going away: the
+// request's context canceled (the connection closed) and err says so, or a
+// write that found the connection broken.
+func clientGone(req *http.Request, err error) bool {
+	if errors.Is(err, context.Canceled) && errors.Is(req.Context().Err(), context.Canceled) {
+		return true
+	}
+	return errors.Is(err, syscall.EPIPE) || errors.Is(err, syscall.ECONNRESET)
+}
+
 // writeProblem sends err as a problem document, unless the response was
-// already committed (then it can only be logged).
+// already committed (then it can only be logged). An error of a client
+// that went away is logged at INFO, and answered 499 if nothing was sent.
 func (m *mount) writeProblem(c echo.Context, err error) {
+	req := c.Request()
+	if clientGone(req, err) {
+		m.log.InfoContext(req.Context(), "teggo: client went away", "method", req.Method, "path", req.URL.Path, "error", err)
+		if res := c.Response(); !res.Committed {
+			res.WriteHeader(StatusClientClosedRequest)
+		}
+		return
+	}
 	p := problemFor(err, m.cfg.prod)
 	if p.Type == "" {
 		p.Type = "about:blank"
@@ -259,7 +284,6 @@ func (m *mount) writeProblem(c echo.Context, err error) {
 	if p.Title == "" {
 		p.Title = http.StatusText(p.Status)
 	}
-	req := c.Request()
 	if p.Instance == "" {
 		p.Instance = req.URL.Path
 	}

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 	"unsafe"
 
 	"github.com/labstack/echo/v4"
@@ -149,11 +150,14 @@ func contentLength(n int) []string {
 }
 
 // stream copies rd to the response (closing it when it is an io.Closer);
-// the request scope closes after the copy ends.
+// the request scope closes after the copy ends. A stream may outlast the
+// server's WriteTimeout, so its write deadline is cleared first (where the
+// writer supports it: a net/http connection does).
 func stream(res *echo.Response, status int, rd io.Reader) error {
 	if cl, ok := rd.(io.Closer); ok {
 		defer cl.Close()
 	}
+	_ = http.NewResponseController(res).SetWriteDeadline(time.Time{})
 	h := res.Header()
 	if h.Get(echo.HeaderContentType) == "" {
 		h.Set(echo.HeaderContentType, echo.MIMEOctetStream)
@@ -173,10 +177,19 @@ func (m *mount) putBuf(b *bytes.Buffer) {
 
 // readJSONBody reads the request body once under the body limit: 413 past
 // it, 415 for a body that is not JSON. An empty body gives an empty buffer.
+// Both refusals come before a byte of the body is read when the headers
+// tell: a declared length over the limit, or a body (declared non-empty,
+// or of unknown length with a Content-Type) whose Content-Type is not JSON.
+// Only a body of unknown length without any Content-Type is read to learn
+// whether it is empty.
 func (m *mount) readJSONBody(req *http.Request) (*bytes.Buffer, error) {
 	limit := m.cfg.bodyLimit
 	if req.ContentLength > limit {
 		return nil, errBodyTooLarge
+	}
+	hasBody := req.Body != nil && req.Body != http.NoBody && req.ContentLength != 0
+	if ct := req.Header.Get(echo.HeaderContentType); hasBody && !isJSON(ct) && (req.ContentLength > 0 || ct != "") {
+		return nil, errUnsupportedMedia
 	}
 	b := bufPool.Get().(*bytes.Buffer)
 	b.Reset()

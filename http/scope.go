@@ -3,6 +3,7 @@ package http
 import (
 	"context"
 	"net/http"
+	"runtime/debug"
 
 	"github.com/labstack/echo/v4"
 
@@ -101,7 +102,8 @@ func (m *mount) begin(c echo.Context) *container.Scope {
 	return sc
 }
 
-// end recovers a panic, flushes the response and closes the scope.
+// end recovers a panic — logged with the panicking goroutine's stack,
+// answered 500 —, flushes the response and closes the scope.
 func (m *mount) end(c echo.Context, sc *container.Scope) {
 	if p := recover(); p != nil {
 		if p == http.ErrAbortHandler { //nolint:errorlint // sentinel panic value
@@ -109,7 +111,8 @@ func (m *mount) end(c echo.Context, sc *container.Scope) {
 			panic(p)
 		}
 		req := c.Request()
-		m.log.ErrorContext(sc, "teggo: panic in handler", "method", req.Method, "path", req.URL.Path, "panic", p)
+		m.log.ErrorContext(sc, "teggo: panic in handler", "method", req.Method, "path", req.URL.Path,
+			"panic", p, "stack", string(debug.Stack()))
 		m.writeProblem(c, &panicError{value: p})
 	}
 	if sc.HasTeardown() {

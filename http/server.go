@@ -13,6 +13,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/teggo/teggo/ajv"
+	teggoconfig "github.com/teggo/teggo/config"
 	"github.com/teggo/teggo/container"
 )
 
@@ -34,12 +35,16 @@ type config struct {
 	log         *slog.Logger
 	ajv         *ajv.Ajv
 	proxy       ProxyConfig
+	limits      Limits
 }
 
 func newConfig(opts []ServerOption) config {
-	env := strings.ToLower(os.Getenv("TEGGO_ENV"))
+	env := os.Getenv(teggoconfig.EnvVar)
+	if env == "" {
+		env = teggoconfig.DefaultEnv
+	}
 	cfg := config{
-		prod:        env == "prod" || env == "production",
+		prod:        !teggoconfig.ShowsErrorDetails(env),
 		bodyLimit:   DefaultBodyLimit,
 		openapiPath: DefaultOpenAPIPath,
 		title:       "teggo",
@@ -52,9 +57,82 @@ func newConfig(opts []ServerOption) config {
 }
 
 // Prod says whether the app runs in production: then 5xx problem
-// documents carry no detail of unexpected errors. The default is true when
-// the environment variable TEGGO_ENV is "prod" or "production".
+// documents carry no detail of unexpected errors. The default follows the
+// env in the environment variable TEGGO_ENV ("local" when unset), as Env
+// says.
 func Prod(prod bool) ServerOption { return func(c *config) { c.prod = prod } }
+
+// Env sets production mode from an env name with config.ShowsErrorDetails:
+// 5xx details reach clients only in "local" and "unittest"; every other
+// env, unknown ones included, is production.
+func Env(env string) ServerOption {
+	return func(c *config) { c.prod = !teggoconfig.ShowsErrorDetails(env) }
+}
+
+// Defaults of Limits: what a connection of NewServer's server may take.
+const (
+	DefaultReadHeaderTimeout = 5 * time.Second
+	DefaultReadTimeout       = 30 * time.Second
+	DefaultWriteTimeout      = 30 * time.Second
+	DefaultIdleTimeout       = 120 * time.Second
+	DefaultMaxHeaderBytes    = 1 << 20
+)
+
+// Limits bounds what one connection may hold of NewServer's server, so
+// that slow or idle clients cannot pile up connections: the fields of
+// http.Server of the same names. A zero field takes its default; a
+// negative duration turns that timeout off.
+type Limits struct {
+	// ReadHeaderTimeout bounds reading a request's headers
+	// (DefaultReadHeaderTimeout, 5s).
+	ReadHeaderTimeout time.Duration
+	// ReadTimeout bounds reading a whole request, body included: a body
+	// trickled slower is cut off (DefaultReadTimeout, 30s).
+	ReadTimeout time.Duration
+	// WriteTimeout bounds the time from the end of a request's headers to
+	// the end of its response (DefaultWriteTimeout, 30s). Streamed
+	// responses (an io.Reader result) clear it before they start.
+	WriteTimeout time.Duration
+	// IdleTimeout closes a keep-alive connection that waits this long for
+	// its next request (DefaultIdleTimeout, 120s).
+	IdleTimeout time.Duration
+	// MaxHeaderBytes bounds a request's header bytes, request line
+	// included (DefaultMaxHeaderBytes, 1 MiB); a bigger one answers 431.
+	// Zero or negative takes the default.
+	MaxHeaderBytes int
+}
+
+// ServerLimits sets the server's timeouts and header limit (see Limits);
+// fields left zero keep their defaults. Mount ignores it: the embedding
+// application owns its http.Server.
+func ServerLimits(l Limits) ServerOption { return func(c *config) { c.limits = l } }
+
+// timeout is d, def when zero, none (0) when negative.
+func timeout(d, def time.Duration) time.Duration {
+	switch {
+	case d == 0:
+		return def
+	case d < 0:
+		return 0
+	}
+	return d
+}
+
+// httpServer makes the http.Server of h with l's limits.
+func (l Limits) httpServer(h http.Handler) *http.Server {
+	mhb := l.MaxHeaderBytes
+	if mhb <= 0 {
+		mhb = DefaultMaxHeaderBytes
+	}
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: timeout(l.ReadHeaderTimeout, DefaultReadHeaderTimeout),
+		ReadTimeout:       timeout(l.ReadTimeout, DefaultReadTimeout),
+		WriteTimeout:      timeout(l.WriteTimeout, DefaultWriteTimeout),
+		IdleTimeout:       timeout(l.IdleTimeout, DefaultIdleTimeout),
+		MaxHeaderBytes:    mhb,
+	}
+}
 
 // BodyLimit sets the largest JSON body read (DefaultBodyLimit, 1 MiB, by
 // default); a larger one answers 413.
@@ -98,7 +176,9 @@ type mount struct {
 // once, inside teggo's scope middleware, and the OpenAPI document at
 // /openapi.json (see OpenAPI). e keeps its own routes, middleware and error
 // handler: teggo's routes write their errors as problem documents
-// themselves. A teggo route that collides with a route e already has is a
+// themselves. Unless e already has an IPExtractor of its own, Mount sets
+// teggo's, so that c.RealIP() agrees with ClientOf and proxy mode (echo's
+// default trusts X-Forwarded-For from any client). A teggo route that collides with a route e already has is a
 // TEGGO_ROUTER_CONFLICT.
 //
 // Every build error is reported at once, joined.
@@ -170,6 +250,9 @@ func mountOn(e *echo.Echo, c *container.Container, cfg config) (*mount, error) {
 	if len(errs) > 0 {
 		return nil, joinErrors(errs)
 	}
+	if e.IPExtractor == nil {
+		e.IPExtractor = cfg.proxy.ipExtractor() // c.RealIP() agrees with ClientOf
+	}
 	for _, k := range order {
 		e.Add(k.method, k.path, byHost(groups[k], handlers, cfg.proxy))
 	}
@@ -232,7 +315,7 @@ type Server struct {
 }
 
 // NewServer makes a standalone server of the built container c; see Mount
-// for what is mounted.
+// for what is mounted, and Limits for the timeouts of its connections.
 func NewServer(c *container.Container, opts ...ServerOption) (*Server, error) {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
@@ -242,9 +325,8 @@ func NewServer(c *container.Container, opts ...ServerOption) (*Server, error) {
 		return nil, err
 	}
 	e.HTTPErrorHandler = func(err error, c echo.Context) { m.writeProblem(c, err) }
-	e.IPExtractor = cfg.proxy.ipExtractor() // c.RealIP() agrees with ClientOf
 	s := &Server{e: e, m: m}
-	s.srv = &http.Server{Handler: e, ReadHeaderTimeout: 10 * time.Second}
+	s.srv = cfg.limits.httpServer(e)
 	return s, nil
 }
 
