@@ -161,7 +161,11 @@ func (a *App) provideConfig(cfg *config.Config, c *container.Container) error {
 
 // startHTTP creates the server and, unless NoListen, listens and serves.
 func (a *App) startHTTP(cfg *config.Config) error {
-	opts := []teggohttp.ServerOption{teggohttp.Prod(cfg.Env() == "prod"), teggohttp.Logger(a.log)}
+	limits, err := httpLimits(cfg)
+	if err != nil {
+		return err
+	}
+	opts := []teggohttp.ServerOption{teggohttp.Env(cfg.Env()), teggohttp.Logger(a.log), teggohttp.ServerLimits(limits)}
 	if cfg.Bool("proxy") { // egg's proxy mode, from egg's config keys
 		opts = append(opts, teggohttp.Proxy(teggohttp.ProxyConfig{
 			Enabled:         true,
@@ -217,6 +221,88 @@ func (a *App) Run(ctx context.Context) error {
 	stop()
 	a.log.Info("teggo: shutting down")
 	return a.Shutdown(context.WithoutCancel(ctx))
+}
+
+// httpLimits reads the server's limits from the http section: timeouts as
+// Go durations ("30s") or egg-style milliseconds (30000), maxHeaderBytes
+// as a number of bytes. An absent key keeps teggo's default; a value that
+// does not fit fails with its file and key.
+func httpLimits(cfg *config.Config) (teggohttp.Limits, error) {
+	var l teggohttp.Limits
+	for _, d := range []struct {
+		key string
+		to  *time.Duration
+	}{
+		{"http.readTimeout", &l.ReadTimeout},
+		{"http.readHeaderTimeout", &l.ReadHeaderTimeout},
+		{"http.writeTimeout", &l.WriteTimeout},
+		{"http.idleTimeout", &l.IdleTimeout},
+	} {
+		v, err := configDuration(cfg, d.key)
+		if err != nil {
+			return l, err
+		}
+		*d.to = v
+	}
+	if cfg.Exists("http.maxHeaderBytes") {
+		n, ok := wholeNumber(cfg.Get("http.maxHeaderBytes"))
+		if !ok || n <= 0 || n > 64<<20 {
+			return l, &config.Error{File: cfg.SourceOf("http.maxHeaderBytes"), Key: "http.maxHeaderBytes",
+				Msg: fmt.Sprintf("must be a number of bytes from 1 to %d, not %v", 64<<20, cfg.Get("http.maxHeaderBytes"))}
+		}
+		l.MaxHeaderBytes = int(n)
+	}
+	return l, nil
+}
+
+// maxConfigDuration bounds a configured timeout: a day is far past any
+// sensible one and keeps millisecond arithmetic far from overflow.
+const maxConfigDuration = 24 * time.Hour
+
+// configDuration reads the duration at key: a Go duration string ("1.5s")
+// or a whole number of milliseconds, as egg writes timeouts; 0 when
+// absent. As in teggohttp.Limits, zero means the default and a negative
+// value turns the timeout off.
+func configDuration(cfg *config.Config, key string) (time.Duration, error) {
+	if !cfg.Exists(key) {
+		return 0, nil
+	}
+	v := cfg.Get(key)
+	var d time.Duration
+	if s, ok := v.(string); ok {
+		var err error
+		if d, err = time.ParseDuration(strings.TrimSpace(s)); err != nil {
+			return 0, &config.Error{File: cfg.SourceOf(key), Key: key, Msg: `must be a duration ("30s") or milliseconds (30000)`, Err: err}
+		}
+	} else if ms, ok := wholeNumber(v); ok && ms >= -maxConfigDuration.Milliseconds() && ms <= maxConfigDuration.Milliseconds() {
+		d = time.Duration(ms) * time.Millisecond
+	} else {
+		return 0, &config.Error{File: cfg.SourceOf(key), Key: key, Msg: fmt.Sprintf(`must be a duration ("30s") or milliseconds (30000), not %v`, v)}
+	}
+	if d > maxConfigDuration || d < -maxConfigDuration {
+		return 0, &config.Error{File: cfg.SourceOf(key), Key: key, Msg: fmt.Sprintf("must be at most %s, not %s", maxConfigDuration, d)}
+	}
+	return d, nil
+}
+
+// wholeNumber returns v as an int64 when it is a whole number as YAML
+// decodes one.
+func wholeNumber(v any) (int64, bool) {
+	switch n := v.(type) {
+	case int:
+		return int64(n), true
+	case int64:
+		return n, true
+	case uint64:
+		if n <= 1<<62 {
+			return int64(n), true
+		}
+	case float64:
+		if n == float64(int64(n)) && n > -1<<53 && n < 1<<53 {
+			return int64(n), true
+		}
+	}
+	return 0, false
 }
 
 // headerList splits egg's comma-separated header lists ("X-Real-Ip,
