@@ -42,6 +42,9 @@ func (gojsBackend) Compile(schemaJSON []byte) (Compiled, error) {
 	if err != nil {
 		return nil, schemaErrorf(err, "not valid JSON")
 	}
+	if err := refuseUnchecked("gojsonschema", doc.root, gojsKeywords); err != nil {
+		return nil, err
+	}
 	guardFormats(second)
 	sl := gojsonschema.NewSchemaLoader()
 	sl.AutoDetect = false

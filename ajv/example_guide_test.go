@@ -104,12 +104,12 @@ func ExampleWithBackend() {
 }
 
 func ExampleFallbackBackend() {
-	backend := ajv.FallbackBackend(ajv.NativeBackend(), ajv.GoJSONSchemaBackend()) // Name(): "native|gojsonschema"
+	backend := ajv.FallbackBackend(ajv.NativeBackend(), ajv.SanthoshBackend()) // Name(): "native|santhosh-tekuri/jsonschema"
 	v := ajv.New(ajv.WithBackend(backend))
 
 	_, err := ajv.New(ajv.WithBackend(ajv.NativeBackend())).Compile([]byte(`{"minContains":1}`))
 	fmt.Println(errors.Is(err, errors.ErrUnsupported)) // the native backend refuses it
-	s, err := v.Compile([]byte(`{"minContains":1}`))   // so gojsonschema compiles it
+	s, err := v.Compile([]byte(`{"minContains":1}`))   // so santhosh compiles it (gojsonschema would refuse it too)
 	fmt.Println(err, s.Validate([]byte(`[]`)))
 	// Output:
 	// true

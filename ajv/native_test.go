@@ -71,6 +71,16 @@ func TestNativeZeroAllocs(t *testing.T) {
 	}
 }
 
+// refusedKeyword is what the refusal of each case of
+// TestNativeRefusesUnsupported names.
+var refusedKeyword = map[string]string{
+	"prefixItems": `"prefixItems" at "#"`, "dependentRequired": `"dependentRequired" at "#"`,
+	"unevaluatedProperties": `"unevaluatedProperties" at "#"`, "minContains": `"minContains" at "#"`,
+	"unknown keyword": `"x-custom" at "#/properties/a"`, "unknown format": "int64",
+	"draft-04": "draft-04", "2020-12 tuple": `"items" at "#"`, "2020-12 ref sibling": `"type" at "#"`,
+	"draft-06 if": `"if" at "#"`, "unknown next to $ref": `"nullable" at "#"`,
+}
+
 func TestNativeRefusesUnsupported(t *testing.T) {
 	cases := map[string]string{
 		"prefixItems":           `{"prefixItems":[{"type":"string"}]}`,
@@ -92,10 +102,18 @@ func TestNativeRefusesUnsupported(t *testing.T) {
 			t.Errorf("%s: want a *SchemaError matching errors.ErrUnsupported, got %v", name, err)
 			continue
 		}
-		// and the fallback compiles it with the next backend
+		// gojsonschema checks none of them either: falling back to it
+		// fails, naming the keyword, rather than ignoring it
 		fb := FallbackBackend(NativeBackend(), GoJSONSchemaBackend())
-		if _, err := fb.Compile([]byte(schema)); err != nil && name != "draft-04" {
-			t.Errorf("%s: fallback: %v", name, err)
+		if _, err := fb.Compile([]byte(schema)); !errors.As(err, &se) || !errors.Is(err, errors.ErrUnsupported) {
+			t.Errorf("%s: fallback to gojsonschema: want an unsupported *SchemaError, got %v", name, err)
+		} else if kw := refusedKeyword[name]; !strings.Contains(err.Error(), kw) {
+			t.Errorf("%s: fallback to gojsonschema: %v does not name %s", name, err, kw)
+		}
+		// santhosh checks every draft's keywords: falling back to it compiles
+		fs := FallbackBackend(NativeBackend(), SanthoshBackend())
+		if _, err := fs.Compile([]byte(schema)); err != nil && name != "draft-04" && name != "unknown format" && name != "2020-12 tuple" {
+			t.Errorf("%s: fallback to santhosh: %v", name, err)
 		}
 	}
 	malformedSchemas := []string{
