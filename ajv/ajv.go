@@ -25,6 +25,7 @@ type Ajv struct {
 	setup    sync.Once
 	backend  Backend
 	maxDepth int
+	maxErrs  int
 
 	types        sync.Map // reflect.Type -> *typeEntry
 	literals     sync.Map // [32]byte -> *Schema
@@ -49,6 +50,11 @@ func WithBackend(b Backend) Option { return func(a *Ajv) { a.backend = b } }
 // default). Deeper input is a *SyntaxError.
 func WithMaxDepth(n int) Option { return func(a *Ajv) { a.maxDepth = n } }
 
+// WithMaxViolations sets how many violations an *InvalidParamError carries
+// at most (DefaultMaxViolations by default); its Omitted field counts the
+// rest.
+func WithMaxViolations(n int) Option { return func(a *Ajv) { a.maxErrs = n } }
+
 // New returns an Ajv configured by opts.
 func New(opts ...Option) *Ajv {
 	a := &Ajv{}
@@ -67,6 +73,9 @@ func (a *Ajv) init() {
 		if a.maxDepth <= 0 {
 			a.maxDepth = DefaultMaxDepth
 		}
+		if a.maxErrs <= 0 {
+			a.maxErrs = DefaultMaxViolations
+		}
 	})
 }
 
@@ -80,7 +89,7 @@ func (a *Ajv) Backend() string {
 // package-level Compile.
 func (a *Ajv) Compile(schemaJSON []byte) (*Schema, error) {
 	a.init()
-	return compileWith(a.backend, schemaJSON, a.maxDepth)
+	return compileLimited(a.backend, schemaJSON, a.maxDepth, a.maxErrs)
 }
 
 // typeEntry is everything cached for one Go type.
@@ -107,7 +116,7 @@ func (a *Ajv) entry(t reflect.Type) (*typeEntry, error) {
 			te.err = err
 			return
 		}
-		if te.schema, err = compileWith(a.backend, raw, a.maxDepth); err != nil {
+		if te.schema, err = compileLimited(a.backend, raw, a.maxDepth, a.maxErrs); err != nil {
 			te.err = fmt.Errorf("ajv: schema of %s: %w", t, err)
 			return
 		}
@@ -160,7 +169,7 @@ func (a *Ajv) Validate(v any) error {
 		return err
 	}
 	if vs := e.schema.compiled.Validate(inst); len(vs) > 0 {
-		return &InvalidParamError{Data: v, Errors: vs}
+		return newInvalidParamError(v, vs, a.maxErrs)
 	}
 	return nil
 }

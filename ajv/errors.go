@@ -3,6 +3,7 @@ package ajv
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -54,8 +55,31 @@ type InvalidParamError struct {
 	// value itself for Go values.
 	Data any `json:"data,omitempty"`
 	// Errors holds every violation, sorted by InstancePath, then Keyword,
-	// then SchemaPath and Message. It is never empty.
+	// then SchemaPath and Message. It is never empty and holds at most the
+	// validator's cap (DefaultMaxViolations unless WithMaxViolations says
+	// otherwise); the first ones in that order are kept.
 	Errors []Violation `json:"errors"`
+	// Omitted is how many more violations there were past the cap; 0 when
+	// Errors is the whole report.
+	Omitted int `json:"omitted,omitempty"`
+}
+
+// DefaultMaxViolations is the default cap on the violations an
+// *InvalidParamError carries, so that a hostile body cannot make the report
+// (and the response) grow with its size.
+const DefaultMaxViolations = 100
+
+// newInvalidParamError builds the error of vs, keeping at most limit
+// violations (limit <= 0 means DefaultMaxViolations).
+func newInvalidParamError(data any, vs []Violation, limit int) *InvalidParamError {
+	if limit <= 0 {
+		limit = DefaultMaxViolations
+	}
+	e := &InvalidParamError{Data: data, Errors: vs}
+	if len(vs) > limit {
+		e.Errors, e.Omitted = slices.Clip(vs[:limit]), len(vs)-limit
+	}
+	return e
 }
 
 // Code returns CodeValidationFailed.
@@ -77,13 +101,16 @@ func (e *InvalidParamError) Error() string {
 	}
 	for i, v := range e.Errors {
 		if i == maxSummarised {
-			fmt.Fprintf(&b, " (and %d more)", len(e.Errors)-i)
-			break
+			fmt.Fprintf(&b, " (and %d more)", len(e.Errors)-i+e.Omitted)
+			return b.String()
 		}
 		if i > 0 {
 			b.WriteString("; ")
 		}
 		b.WriteString(v.String())
+	}
+	if e.Omitted > 0 {
+		fmt.Fprintf(&b, " (and %d more)", e.Omitted)
 	}
 	return b.String()
 }

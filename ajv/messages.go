@@ -71,6 +71,12 @@ func (e *rawError) matcher() func(any) bool {
 // Errors whose schema node cannot be located are failures inside anyOf,
 // oneOf or not (reported by the composite keyword) and are dropped, unless
 // the backend gave its own location.
+//
+// The cost is O(n log n) in the number of raw errors: each gets its sort
+// and identity key once (instance pointer, keyword, schema pointer, then
+// the property and item indexes that tell apart violations of the same
+// keyword at the same place), and only the violations that survive pruning
+// and de-duplication are rendered. Nothing is compared through fmt.
 func (d *schemaDoc) toViolations(raws []rawError, instance any) []Violation {
 	if len(raws) == 0 {
 		return nil
@@ -89,34 +95,61 @@ func (d *schemaDoc) toViolations(raws []rawError, instance any) []Violation {
 			}
 			loc = located{ptr: e.schemaPtr, node: n}
 		}
-		found = append(found, foundViolation{v: d.violation(e, loc, instance), node: loc.ptr, inst: pointerOf(e.inst)})
+		found = append(found, newFoundViolation(e, loc))
 	}
-	out := make([]Violation, 0, len(found))
-	for _, f := range pruneBlocked(found) {
-		out = append(out, f.v)
+	found = pruneBlocked(found)
+	slices.SortFunc(found, compareFound)
+	found = slices.CompactFunc(found, func(a, b foundViolation) bool { return compareFound(a, b) == 0 })
+	out := make([]Violation, len(found))
+	for i := range found {
+		out[i] = d.violation(found[i].raw, found[i].loc, instance)
 	}
-	slices.SortFunc(out, func(a, b Violation) int {
-		return cmp.Or(
-			cmp.Compare(a.InstancePath, b.InstancePath),
-			cmp.Compare(a.Keyword, b.Keyword),
-			cmp.Compare(a.SchemaPath, b.SchemaPath),
-			cmp.Compare(a.Message, b.Message),
-			cmp.Compare(fmt.Sprint(a.Params), fmt.Sprint(b.Params)),
-		)
-	})
-	return slices.CompactFunc(out, func(a, b Violation) bool {
-		return a.InstancePath == b.InstancePath && a.Keyword == b.Keyword &&
-			a.SchemaPath == b.SchemaPath && a.Message == b.Message &&
-			fmt.Sprint(a.Params) == fmt.Sprint(b.Params)
-	})
+	return out
 }
 
-// foundViolation is a violation with the schema node and the instance
-// location it was checked at.
+// foundViolation is a located raw error with the keys it is pruned, sorted
+// and de-duplicated by.
 type foundViolation struct {
-	v    Violation
-	node string
-	inst string
+	raw     *rawError
+	loc     located
+	keyword string
+	node    string // schema pointer of the node
+	inst    string // instance pointer the node was checked at
+	path    string // InstancePath of the violation
+	schema  string // SchemaPath of the violation
+	i, j    int    // uniqueItems indexes, larger first
+}
+
+func newFoundViolation(e *rawError, loc located) foundViolation {
+	f := foundViolation{raw: e, loc: loc, keyword: e.keyword, node: loc.ptr, inst: pointerOf(e.inst)}
+	f.path = f.inst
+	if e.keyword == "required" {
+		f.path = f.inst + "/" + escapePointer(e.prop)
+	}
+	if e.keyword == "false schema" {
+		f.schema = "#" + loc.ptr
+	} else {
+		f.schema = "#" + loc.ptr + "/" + escapePointer(e.keyword)
+	}
+	if e.keyword == "uniqueItems" {
+		f.i, f.j = max(e.i, e.j), min(e.i, e.j)
+	}
+	return f
+}
+
+// compareFound orders violations by InstancePath, Keyword and SchemaPath,
+// then by the property and indexes that distinguish violations of one
+// keyword at one place. Two violations comparing equal render the same
+// Violation: the rendering depends on nothing else.
+func compareFound(a, b foundViolation) int {
+	return cmp.Or(
+		cmp.Compare(a.path, b.path),
+		cmp.Compare(a.keyword, b.keyword),
+		cmp.Compare(a.schema, b.schema),
+		cmp.Compare(a.raw.prop, b.raw.prop),
+		cmp.Compare(a.i, b.i),
+		cmp.Compare(a.j, b.j),
+	)
 }
 
 // blockingRank orders the keywords that end the checks of a schema on a
@@ -126,38 +159,67 @@ type foundViolation struct {
 // applied to every backend so that they report the same violations.
 var blockingRank = map[string]int{"type": 1, "const": 2, "enum": 3, "format": 4}
 
+// pruneBlocked drops the violations a blocking keyword hides. It looks up
+// each violation's own node and every ancestor node in a map of blockers,
+// so it costs O(n·d) for pointers d tokens deep, never O(n²).
 func pruneBlocked(found []foundViolation) []foundViolation {
 	type key struct{ node, inst string }
 	blockers := map[key]string{}
+	blockedInsts := map[string][]string{} // node -> instance pointers with a blocker
 	for _, f := range found {
-		r, ok := blockingRank[f.v.Keyword]
+		r, ok := blockingRank[f.keyword]
 		if !ok {
 			continue
 		}
 		k := key{f.node, f.inst}
-		if cur, ok := blockers[k]; !ok || r < blockingRank[cur] {
-			blockers[k] = f.v.Keyword
+		cur, ok := blockers[k]
+		if !ok {
+			blockedInsts[f.node] = append(blockedInsts[f.node], f.inst)
+		}
+		if !ok || r < blockingRank[cur] {
+			blockers[k] = f.keyword
 		}
 	}
 	if len(blockers) == 0 {
 		return found
 	}
+	blockedBelow := func(f foundViolation) bool {
+		// a blocker on a proper ancestor node, at a proper ancestor instance
+		for i := 0; i < len(f.node); i++ {
+			if f.node[i] != '/' {
+				continue
+			}
+			insts, ok := blockedInsts[f.node[:i]]
+			if !ok {
+				continue
+			}
+			if len(insts) <= strings.Count(f.inst, "/") {
+				for _, in := range insts {
+					if strings.HasPrefix(f.inst, in+"/") {
+						return true
+					}
+				}
+				continue
+			}
+			for j := 0; j < len(f.inst); j++ {
+				if f.inst[j] == '/' {
+					if _, ok := blockers[key{f.node[:i], f.inst[:j]}]; ok {
+						return true
+					}
+				}
+			}
+		}
+		return false
+	}
 	kept := found[:0:0]
 	for _, f := range found {
-		blocked := false
-		for k, kw := range blockers {
-			if f.node == k.node && f.inst == k.inst {
-				blocked = f.v.Keyword != kw
-			} else if strings.HasPrefix(f.node, k.node+"/") && strings.HasPrefix(f.inst, k.inst+"/") {
-				blocked = true
-			}
-			if blocked {
-				break
-			}
+		if kw, ok := blockers[key{f.node, f.inst}]; ok && f.keyword != kw {
+			continue
 		}
-		if !blocked {
-			kept = append(kept, f)
+		if blockedBelow(f) {
+			continue
 		}
+		kept = append(kept, f)
 	}
 	return kept
 }

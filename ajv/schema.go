@@ -20,6 +20,7 @@ type Schema struct {
 	backend    string
 	transforms *schemaTransform
 	maxDepth   int
+	maxErrors  int // cap on reported violations
 }
 
 // Compile compiles a JSON schema literal with the default backend
@@ -35,6 +36,11 @@ func Compile(schemaJSON []byte) (*Schema, error) {
 }
 
 func compileWith(b Backend, schemaJSON []byte, maxDepth int) (*Schema, error) {
+	return compileLimited(b, schemaJSON, maxDepth, DefaultMaxViolations)
+}
+
+// compileLimited is compileWith with the cap on reported violations.
+func compileLimited(b Backend, schemaJSON []byte, maxDepth, maxErrors int) (*Schema, error) {
 	doc, err := parseSchema(schemaJSON)
 	if err != nil {
 		return nil, err
@@ -54,6 +60,7 @@ func compileWith(b Backend, schemaJSON []byte, maxDepth int) (*Schema, error) {
 		backend:    b.Name(),
 		transforms: tx,
 		maxDepth:   maxDepth,
+		maxErrors:  maxErrors,
 	}, nil
 }
 
@@ -87,7 +94,7 @@ func (s *Schema) ValidateDecoded(data []byte) (any, error) {
 	}
 	v = s.transforms.apply(v, 0)
 	if vs := s.compiled.Validate(v); len(vs) > 0 {
-		return v, &InvalidParamError{Data: rawData(data), Errors: vs}
+		return v, newInvalidParamError(rawData(data), vs, s.maxErrors)
 	}
 	return v, nil
 }
@@ -114,7 +121,7 @@ func (s *Schema) ValidateDecodedFunc(data []byte, use func(v any) error) error {
 	if vs := s.compiled.Validate(v); len(vs) > 0 {
 		// the violations may refer to the value: its memory is not
 		// reused (the scratch is left to the collector)
-		return &InvalidParamError{Data: rawData(data), Errors: vs}
+		return newInvalidParamError(rawData(data), vs, s.maxErrors)
 	}
 	err = use(v)
 	sc.release()
@@ -125,13 +132,60 @@ func (s *Schema) ValidateDecodedFunc(data []byte, use func(v any) error) error {
 // []any, string, bool, json.Number, float64 or nil). The schema's
 // "transform" keywords are applied to it first, changing maps and slices in
 // place.
+//
+// A value nested deeper than the schema's depth limit (DefaultMaxDepth
+// unless WithMaxDepth says otherwise) is refused with a *SyntaxError before
+// anything walks it, so that no backend can exhaust the stack on it.
 func (s *Schema) ValidateInstance(v any) error {
+	if err := checkInstanceDepth(v, s.maxDepth); err != nil {
+		return err
+	}
 	v = normalizeNumbers(v, 0)
 	v = s.transforms.apply(v, 0)
 	if vs := s.compiled.Validate(v); len(vs) > 0 {
-		return &InvalidParamError{Data: v, Errors: vs}
+		return newInvalidParamError(v, vs, s.maxErrors)
 	}
 	return nil
+}
+
+// checkInstanceDepth refuses a decoded value whose maps and slices nest
+// deeper than maxDepth, the limit the parser applies to raw JSON. It walks
+// with an explicit stack, so the check itself cannot overflow; a value
+// whose maps or slices contain themselves is refused the same way.
+func checkInstanceDepth(v any, maxDepth int) error {
+	if maxDepth <= 0 {
+		maxDepth = DefaultMaxDepth
+	}
+	type frame struct {
+		v     any
+		depth int
+	}
+	stack := []frame{{v, 0}}
+	for len(stack) > 0 {
+		f := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		switch x := f.v.(type) {
+		case map[string]any:
+			if f.depth+1 > maxDepth {
+				return instanceTooDeep(maxDepth)
+			}
+			for _, e := range x {
+				stack = append(stack, frame{e, f.depth + 1})
+			}
+		case []any:
+			if f.depth+1 > maxDepth {
+				return instanceTooDeep(maxDepth)
+			}
+			for _, e := range x {
+				stack = append(stack, frame{e, f.depth + 1})
+			}
+		}
+	}
+	return nil
+}
+
+func instanceTooDeep(maxDepth int) error {
+	return &SyntaxError{Offset: -1, Reason: fmt.Sprintf("nesting depth exceeds the limit of %d", maxDepth)}
 }
 
 // normalizeNumbers turns the float64 of a plain json.Unmarshal into
