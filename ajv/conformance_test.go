@@ -76,7 +76,7 @@ var conformance = []struct {
 			{"/b", "#/properties/b/maxItems", "maxItems", `{"limit":1}`, "must NOT have more than 1 items"},
 		}},
 	{"uniqueItems", `{"uniqueItems":true}`, `[1,2,1]`,
-		[]want{{"", "#/uniqueItems", "uniqueItems", `{"i":2,"j":0}`, "must NOT have duplicate items (items ## 2 and 0 are identical)"}}},
+		[]want{{"", "#/uniqueItems", "uniqueItems", `{"i":2,"j":0}`, "must NOT have duplicate items (items ## 0 and 2 are identical)"}}},
 	{"tuple additionalItems", `{"type":"array","items":[{"type":"string"}],"additionalItems":false}`, `["a",1]`,
 		[]want{{"", "#/additionalItems", "additionalItems", `{"limit":1}`, "must NOT have more than 1 items"}}},
 	{"min/maxProperties", `{"type":"object","properties":{"a":{"minProperties":1},"b":{"maxProperties":1}}}`, `{"a":{},"b":{"x":1,"y":2}}`,

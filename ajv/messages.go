@@ -297,7 +297,9 @@ func (d *schemaDoc) violation(e *rawError, loc located, instance any) Violation 
 	case "uniqueItems":
 		i, j := max(e.i, e.j), min(e.i, e.j)
 		v.Params = map[string]any{"i": i, "j": j}
-		v.Message = fmt.Sprintf("must NOT have duplicate items (items ## %d and %d are identical)", i, j)
+		// ajv 8 (no typed items): i is the later index, j the earlier
+		// duplicate, and the message names j first
+		v.Message = fmt.Sprintf("must NOT have duplicate items (items ## %d and %d are identical)", j, i)
 	case "required":
 		v.InstancePath = pointerOf(append(slices.Clip(e.inst), e.prop))
 		v.Params = map[string]any{"missingProperty": e.prop}
