@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/teggo/teggo/config"
 	"github.com/teggo/teggo/container"
 	"github.com/teggo/teggo/proto"
 )
@@ -29,6 +30,12 @@ type Config struct {
 	// StopTimeout bounds the drain when the container stops the bus without
 	// an earlier Stop; 0 means DefaultStopTimeout.
 	StopTimeout time.Duration
+	// Workers bounds the goroutines running handlers; 0 means the
+	// eventbus.workers config key, else DefaultWorkers().
+	Workers int
+	// Queue is how many handler calls wait for a worker before Emit
+	// blocks; 0 means the eventbus.queue config key, else DefaultQueue.
+	Queue int
 }
 
 // Bus is the event bus of one container: a public singleton proto,
@@ -49,6 +56,9 @@ type Bus struct {
 	Log *slog.Logger `inject:"" optional:"true"`
 	// Config is optional; see Config.
 	Config *Config `inject:"" optional:"true"`
+	// AppConfig, when the container has one, supplies the eventbus.workers
+	// and eventbus.queue keys that Config leaves at 0.
+	AppConfig *config.Config `inject:"" optional:"true"`
 
 	log       *slog.Logger
 	transport Transport
@@ -85,7 +95,11 @@ func (b *Bus) Init(ctx context.Context) error {
 	if b.Config != nil {
 		b.transport = b.Config.Transport
 	}
-	b.pool = newPool()
+	workers, queue, err := b.poolSize()
+	if err != nil {
+		return err
+	}
+	b.pool = newPool(workers, queue)
 	b.topics = make(map[reflect.Type]anyTopic)
 	b.byKey = make(map[string]anyTopic)
 	var errs []error
@@ -109,6 +123,40 @@ func (b *Bus) Init(ctx context.Context) error {
 		b.decls = append(b.decls, hd)
 	}
 	return errors.Join(errs...)
+}
+
+// maxPoolSize bounds eventbus.workers and eventbus.queue, whose memory is
+// reserved up front.
+const maxPoolSize = 1 << 20
+
+// poolSize resolves the pool's bounds: Config, then the config keys, then
+// the defaults.
+func (b *Bus) poolSize() (workers, queue int, err error) {
+	if b.Config != nil {
+		workers, queue = b.Config.Workers, b.Config.Queue
+	}
+	key := func(name string, v *int, def int) error {
+		if *v == 0 && b.AppConfig != nil && b.AppConfig.Exists(name) {
+			*v = b.AppConfig.Int(name)
+			if *v <= 0 {
+				return fmt.Errorf("eventbus: %s = %v: want a whole number from 1 to %d", name, b.AppConfig.Get(name), maxPoolSize)
+			}
+		}
+		if *v == 0 {
+			*v = def
+		}
+		if *v < 0 || *v > maxPoolSize {
+			return fmt.Errorf("eventbus: %s = %d: want 1 to %d", name, *v, maxPoolSize)
+		}
+		return nil
+	}
+	if err := key("eventbus.workers", &workers, DefaultWorkers()); err != nil {
+		return 0, 0, err
+	}
+	if err := key("eventbus.queue", &queue, DefaultQueue); err != nil {
+		return 0, 0, err
+	}
+	return workers, queue, nil
 }
 
 // Start checks, once, that every handler proto is registered in the built

@@ -31,12 +31,20 @@ func From(ctx context.Context) *Bus {
 	return nil
 }
 
-// Emit emits e on the bus of ctx (see From) and returns at once: true when
-// handlers of E exist, false when none does, when ctx leads to no bus, or
-// when the bus is stopped (both logged). The handlers run later, each event
-// in a fresh scope, concurrently with each other; their errors and panics
-// are logged and never reach the emitter. While ctx's scope is corked, e is
+// Emit emits e on the bus of ctx (see From) and returns once its handlers
+// are queued: true when handlers of E exist and were queued, false when
+// none does, when ctx leads to no bus, when the bus is stopped, or when
+// ctx was done while the queue was full (all but the first logged). The
+// handlers run later on the bus's bounded worker pool, each event in a
+// fresh scope, concurrently with each other; their errors and panics are
+// logged and never reach the emitter. While ctx's scope is corked, e is
 // held until the outermost Uncork.
+//
+// Backpressure: when the pool's queue (Config.Queue) is full, Emit blocks
+// until a worker frees a slot or ctx is done; then the event is dropped,
+// with a warning naming its type. A handler that emits into a full queue
+// runs the new event's handler itself instead of waiting, so the workers
+// can never all wait on each other.
 //
 // The handlers' ctx keeps ctx's values but not its cancellation: an event
 // emitted by a request is handled even when the request is over.
@@ -53,8 +61,7 @@ func Emit[E any](ctx context.Context, e E) bool {
 	}
 	t, open := b.route(typ)
 	if t != nil {
-		t.(*topic[E]).emit(ctx, e)
-		return true
+		return t.(*topic[E]).emit(ctx, e)
 	}
 	if open && b.nwait.Load() > 0 {
 		b.notify(typ, e)
@@ -71,8 +78,7 @@ func (b *Bus) Emit(ctx context.Context, e any) bool {
 	typ := reflect.TypeOf(e)
 	t, open := b.route(typ)
 	if t != nil {
-		t.emitAny(ctx, e)
-		return true
+		return t.emitAny(ctx, e)
 	}
 	if open && b.nwait.Load() > 0 {
 		b.notify(typ, e)

@@ -12,8 +12,9 @@ import (
 // anyTopic is a topic seen without its event type: what the bus's tables
 // hold.
 type anyTopic interface {
-	// emitAny emits e, which is of the topic's type.
-	emitAny(ctx context.Context, e any)
+	// emitAny emits e, which is of the topic's type, and reports whether
+	// it was held, published or queued.
+	emitAny(ctx context.Context, e any) bool
 	// receive decodes and dispatches an event that came through a transport.
 	receive(ctx context.Context, decode func(into any) error) error
 	// info returns the topic's names and counters.
@@ -64,25 +65,28 @@ func topicOf[E any](b *Bus, create bool) *topic[E] {
 
 func (t *topic[E]) info() *topicInfo { return &t.topicInfo }
 
-func (t *topic[E]) emitAny(ctx context.Context, e any) { t.emit(ctx, e.(E)) }
+func (t *topic[E]) emitAny(ctx context.Context, e any) bool { return t.emit(ctx, e.(E)) }
 
-// emit holds e when ctx's scope is corked, else publishes it.
-func (t *topic[E]) emit(ctx context.Context, e E) {
+// emit holds e when ctx's scope is corked, else publishes it; false when
+// e was dropped.
+func (t *topic[E]) emit(ctx context.Context, e E) bool {
 	if t.b.corked.Load() > 0 && t.b.hold(ctx, func() { t.publish(ctx, e) }) {
-		return
+		return true
 	}
-	t.publish(ctx, e)
+	return t.publish(ctx, e)
 }
 
-// publish hands e to the transport, or dispatches it in process.
-func (t *topic[E]) publish(ctx context.Context, e E) {
+// publish hands e to the transport, or dispatches it in process; false
+// when e was dropped.
+func (t *topic[E]) publish(ctx context.Context, e E) bool {
 	if tr := t.b.transport; tr != nil {
 		if err := tr.Publish(ctx, t.key, e); err != nil {
 			t.b.log.Error("eventbus: publish failed", "event", t.label, "error", err)
+			return false
 		}
-		return
+		return true
 	}
-	t.dispatch(ctx, e)
+	return t.dispatch(ctx, e)
 }
 
 func (t *topic[E]) receive(ctx context.Context, decode func(into any) error) error {
@@ -95,38 +99,50 @@ func (t *topic[E]) receive(ctx context.Context, decode func(into any) error) err
 }
 
 // dispatch starts processing e, unless the bus stopped: a fresh scope for
-// the event, and one pooled goroutine per handler, so that the handlers run
+// the event, and one pool job per handler, so that the handlers run
 // concurrently; the last handler to return closes the scope and tells the
-// waiters. Nothing waits parked in between.
-func (t *topic[E]) dispatch(ctx context.Context, e E) {
+// waiters. When the pool's queue is full, dispatch waits for room until
+// ctx is done; the handlers not queued by then do not run (logged). It
+// reports whether every handler was queued.
+func (t *topic[E]) dispatch(ctx context.Context, e E) bool {
 	if !t.b.enter() {
 		t.b.log.Warn("eventbus: event dropped: the bus is stopped", "event", t.label)
-		return
+		return false
 	}
 	t.inflight.Add(1)
 	ev := &event[E]{t: t, e: e}
-	ev.ctx, ev.scope = container.NewScope(context.WithoutCancel(ctx), t.b.C)
-	ev.left.Store(int32(len(t.handlers)))
-	t.b.pool.submit(job{ev, 0}) // handler 0 fans out to the others, off the emitter's goroutine
+	var sctx context.Context
+	sctx, ev.scope = container.NewScope(context.WithoutCancel(ctx), t.b.C)
+	ev.ctx = context.WithValue(sctx, workerKey{}, true)
+	n := len(t.handlers)
+	ev.left.Store(int32(n))
+	for i := range n {
+		if t.b.pool.submit(ctx, job{ev, i}) {
+			continue
+		}
+		t.b.log.Warn("eventbus: event dropped: the queue stayed full until the emitter's ctx was done",
+			"event", t.label, "handlersSkipped", n-i, "handlers", n, "error", context.Cause(ctx))
+		ev.dropped.Store(true)
+		if ev.left.Add(int32(i-n)) == 0 {
+			ev.finish()
+		}
+		return false
+	}
+	return true
 }
 
 // event is one event being processed.
 type event[E any] struct {
-	t     *topic[E]
-	e     E
-	ctx   context.Context // carries the event's scope
-	scope *container.Scope
-	left  atomic.Int32 // handlers still running
+	t       *topic[E]
+	e       E
+	ctx     context.Context // carries the event's scope
+	scope   *container.Scope
+	left    atomic.Int32 // handlers still running
+	dropped atomic.Bool  // some handlers were never queued: the waiters are not told
 }
 
-// runHandler runs handler i — handler 0 first starts the others — and the
-// last handler to finish ends the event.
+// runHandler runs handler i; the last handler to finish ends the event.
 func (ev *event[E]) runHandler(i int) {
-	if i == 0 {
-		for j := 1; j < len(ev.t.handlers); j++ {
-			ev.t.b.pool.submit(job{ev, j})
-		}
-	}
 	ev.t.invoke(ev.ctx, ev.t.handlers[i], ev.e)
 	if ev.left.Add(-1) == 0 {
 		ev.finish()
@@ -141,7 +157,7 @@ func (ev *event[E]) finish() {
 		t.b.log.Error("eventbus: closing the event's scope failed", "event", t.label, "error", err)
 	}
 	t.inflight.Add(-1)
-	if t.b.nwait.Load() > 0 {
+	if !ev.dropped.Load() && t.b.nwait.Load() > 0 {
 		t.b.notify(t.typ, ev.e)
 	}
 }

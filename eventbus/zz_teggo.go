@@ -9,6 +9,7 @@ import (
 	"unsafe"
 
 	"github.com/teggo/teggo/aop"
+	"github.com/teggo/teggo/config"
 	"github.com/teggo/teggo/container"
 	"github.com/teggo/teggo/proto"
 )
@@ -48,6 +49,13 @@ func Module() proto.Module {
 						Offset: unsafe.Offsetof(Bus{}.Config),
 						Tag:    proto.FieldTag{Inject: true, Optional: true},
 						Set:    func(o, v any) { o.(*Bus).Config = v.(*Config) },
+					},
+					{
+						Name:   "AppConfig",
+						Type:   reflect.TypeFor[*config.Config](),
+						Offset: unsafe.Offsetof(Bus{}.AppConfig),
+						Tag:    proto.FieldTag{Inject: true, Optional: true},
+						Set:    func(o, v any) { o.(*Bus).AppConfig = v.(*config.Config) },
 					},
 				},
 				Methods: []proto.Method{
