@@ -272,9 +272,8 @@ func (p *bindPlan) bindPath(c echo.Context, base unsafe.Pointer) {
 // bindParams fills the non-body fields of the input at base from the
 // request, and returns every violation: values that do not parse, and
 // what the locations' schemas reject.
-func (p *bindPlan) bindParams(c echo.Context, base unsafe.Pointer) []Violation {
+func (p *bindPlan) bindParams(c echo.Context, base unsafe.Pointer) (viols []Violation, omitted int) {
 	var (
-		viols []Violation
 		insts [inBody]map[string]any
 		q     url.Values
 	)
@@ -353,12 +352,13 @@ func (p *bindPlan) bindParams(c echo.Context, base unsafe.Pointer) []Violation {
 			var ipe *ajv.InvalidParamError
 			if errors.As(err, &ipe) {
 				viols = append(viols, violations(whereNames[at], ipe)...)
+				omitted += ipe.Omitted
 				continue
 			}
 			viols = append(viols, Violation{Location: whereNames[at], Message: err.Error(), Code: "schema"})
 		}
 	}
-	return viols
+	return viols, omitted
 }
 
 func rawInstance(cv *conv, vals []string) any {

@@ -110,6 +110,7 @@ func own5xx(err error) bool {
 func (h *handler[C, In, Out]) bindInput(c echo.Context, in *In) error {
 	p := h.bind
 	var bodyViols []Violation
+	var omitted int
 	if p.body {
 		buf, err := h.m.readJSONBody(c.Request())
 		if err != nil {
@@ -133,16 +134,17 @@ func (h *handler[C, In, Out]) bindInput(c echo.Context, in *In) error {
 		})
 		h.m.putBuf(buf)
 		if err != nil {
-			bv, ok := bodyViolations(err)
+			bv, n, ok := bodyViolations(err)
 			if !ok {
 				return err // malformed JSON (400), or encoding/json's error
 			}
-			bodyViols = bv
+			bodyViols, omitted = bv, n
 		}
 	}
-	viols := p.bindParams(c, unsafe.Pointer(in))
+	viols, pomitted := p.bindParams(c, unsafe.Pointer(in))
+	omitted += pomitted
 	if len(bodyViols) > 0 || len(viols) > 0 {
-		return &ValidationError{Violations: append(viols, bodyViols...)}
+		return &ValidationError{Violations: append(viols, bodyViols...), Omitted: omitted}
 	}
 	if p.hasTransform {
 		if err := h.m.ajv.Transform(in); err != nil {

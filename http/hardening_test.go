@@ -20,6 +20,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/teggo/teggo/ajv"
 	"github.com/teggo/teggo/container"
 	teggohttp "github.com/teggo/teggo/http"
 	"github.com/teggo/teggo/proto"
@@ -425,5 +426,40 @@ func TestMountInstallsIPExtractor(t *testing.T) {
 		if got := rec.Body.String(); got != tc.want {
 			t.Errorf("RealIP = %q, want %q", got, tc.want)
 		}
+	}
+}
+
+// Trio has three constrained fields, to overflow a small violation cap.
+type Trio struct {
+	A string `json:"a" jsonschema:"minLength=3"`
+	B string `json:"b" jsonschema:"minLength=3"`
+	C string `json:"c" jsonschema:"minLength=3"`
+}
+
+type TrioController struct{ proto.Singleton }
+
+func (*TrioController) Post(ctx context.Context, in Trio) (*Trio, error) { return &in, nil }
+
+// The 422 problem says how many violations the validator's cap left out.
+func TestValidationProblemCountsOmitted(t *testing.T) {
+	c := container.New()
+	c.Register(new(TrioController), teggohttp.Controller[*TrioController]("/trio"), teggohttp.POST("", (*TrioController).Post))
+	if err := c.Build(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	srv, err := teggohttp.NewServer(c, teggohttp.WithAjv(ajv.New(ajv.WithMaxViolations(1))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := httptest.NewRequest("POST", "/trio", strings.NewReader(`{"a":"x","b":"y","c":"z"}`))
+	req.Header.Set("Content-Type", "application/json")
+	rec := httptest.NewRecorder()
+	srv.Handler().ServeHTTP(rec, req)
+	var p teggohttp.Problem
+	if err := json.Unmarshal(rec.Body.Bytes(), &p); err != nil || rec.Code != 422 {
+		t.Fatalf("%d %s", rec.Code, rec.Body)
+	}
+	if len(p.Errors) != 1 || p.Omitted != 2 {
+		t.Fatalf("errors %d, omitted %d: %s", len(p.Errors), p.Omitted, rec.Body)
 	}
 }

@@ -46,8 +46,12 @@ type Problem struct {
 	Instance string `json:"instance,omitempty"`
 	// Code is teggo's stable error code (an extension member).
 	Code string `json:"code,omitempty"`
-	// Errors lists every violation of a 422 (an extension member).
+	// Errors lists the violations of a 422 (an extension member), at most
+	// the validator's cap of them.
 	Errors []Violation `json:"errors,omitempty"`
+	// Omitted counts the violations of a 422 left out of Errors past the
+	// validator's cap (an extension member; absent when none were).
+	Omitted int `json:"omitted,omitempty"`
 }
 
 // Error renders "status title: detail".
@@ -76,10 +80,13 @@ type Violation struct {
 	Params map[string]any `json:"params,omitempty"`
 }
 
-// ValidationError is a request that failed validation: 422, with every
-// violation.
+// ValidationError is a request that failed validation: 422, with its
+// violations.
 type ValidationError struct {
 	Violations []Violation
+	// Omitted counts further violations the validator left out past its
+	// cap (ajv.InvalidParamError's Omitted).
+	Omitted int
 }
 
 // Error lists the violations.
@@ -174,9 +181,9 @@ func problemFor(err error, prod bool) *Problem {
 		}
 		return &cp
 	case errors.As(err, &ve):
-		return &Problem{Status: 422, Detail: "the request is invalid", Code: CodeValidationFailed, Errors: ve.Violations}
+		return &Problem{Status: 422, Detail: "the request is invalid", Code: CodeValidationFailed, Errors: ve.Violations, Omitted: ve.Omitted}
 	case errors.As(err, &ipe):
-		return &Problem{Status: 422, Detail: "the request is invalid", Code: CodeValidationFailed, Errors: violations("", ipe)}
+		return &Problem{Status: 422, Detail: "the request is invalid", Code: CodeValidationFailed, Errors: violations("", ipe), Omitted: ipe.Omitted}
 	case errors.As(err, &se):
 		return &Problem{Status: 400, Detail: "malformed JSON: " + se.Reason, Code: CodeInvalidJSON}
 	case errors.As(err, &te):

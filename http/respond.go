@@ -256,11 +256,12 @@ func isJSON(ct string) bool {
 }
 
 // bodyViolations turns a body validation error into violations located
-// under "body"; ok is false for anything else (malformed JSON).
-func bodyViolations(err error) ([]Violation, bool) {
+// under "body" and the count the validator omitted; ok is false for
+// anything else (malformed JSON).
+func bodyViolations(err error) ([]Violation, int, bool) {
 	var ipe *ajv.InvalidParamError
 	if errors.As(err, &ipe) {
-		return violations("body", ipe), true
+		return violations("body", ipe), ipe.Omitted, true
 	}
-	return nil, false
+	return nil, 0, false
 }
