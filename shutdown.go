@@ -13,8 +13,10 @@ import (
 // (StopTimeout, bounded by ctx): BeforeClose hooks in reverse creation
 // order; the HTTP server stops accepting and finishes in-flight requests
 // (whose scopes close after the response, awaiting their background tasks);
-// the event bus drains; the scheduler stops and waits for running jobs; the
-// singletons are destroyed in reverse dependency order. A step that does not
+// the scheduler stops and waits for running jobs; the event bus drains —
+// after the scheduler, so that events emitted by the last requests and jobs
+// are still delivered; the singletons are destroyed in reverse dependency
+// order. A step that does not
 // finish is logged with what it left, and shutdown goes on. It returns every
 // step's error, joined. Shutdown is idempotent.
 func (a *App) Shutdown(ctx context.Context) error {
@@ -66,11 +68,13 @@ func (a *App) shutdown(ctx context.Context, hooks bool) error {
 			return err
 		})
 	}
-	if a.bus != nil {
-		step("eventbus", a.bus.Stop)
-	}
+	// The scheduler before the bus: a running job may still emit, and the
+	// bus drops what is emitted once it stops.
 	if a.sched != nil {
 		step("schedule", a.sched.Stop)
+	}
+	if a.bus != nil {
+		step("eventbus", a.bus.Stop)
 	}
 	if a.c != nil {
 		step("container", a.c.Stop)
