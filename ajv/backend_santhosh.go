@@ -58,8 +58,8 @@ func (santhoshBackend) Compile(schemaJSON []byte) (Compiled, error) {
 // which accepts "0@!"). "regex" cannot be overridden; both backends check it
 // with regexp.Compile.
 var sharedFormats = func() []*jsonschema.Format {
-	names := []string{"date", "time", "date-time", "hostname", "email", "idn-email", "ipv4", "ipv6",
-		"uri", "uri-reference", "iri", "iri-reference", "uri-template", "uuid", "json-pointer", "relative-json-pointer"}
+	names := []string{"date", "time", "date-time", "duration", "hostname", "email", "idn-email", "ipv4", "ipv6",
+		"uri", "uri-reference", "iri", "iri-reference", "uri-template", "uuid", "json-pointer", "relative-json-pointer", "int32"}
 	out := make([]*jsonschema.Format, 0, len(names))
 	for _, name := range names {
 		out = append(out, &jsonschema.Format{Name: name, Validate: func(v any) error {
