@@ -46,6 +46,9 @@ func walkUnchecked(backend, dialect, ptr string, n any, checked map[string]bool)
 			return refuse(kw, "")
 		}
 	}
+	if e, ok := s["enum"].([]any); ok && len(e) == 0 {
+		return refuse("enum", " (empty: gojsonschema would accept every value)")
+	}
 	if f, ok := s["format"].(string); ok && formatChecker(f) == nil {
 		return refuse("format", " (unknown format "+f+")")
 	}
