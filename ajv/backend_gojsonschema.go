@@ -24,7 +24,13 @@ import (
 //     draft is not auto-detected from $schema (keywords of drafts 4, 6 and 7
 //     are all understood);
 //   - format applies to strings only, as the specification says:
-//     gojsonschema would also fail numbers against "email".
+//     gojsonschema would also fail numbers against "email"; the checkers
+//     are teggo's (see the Formats section of docs/validation.md);
+//   - a keyword gojsonschema does not check (2019-09 and 2020-12 keywords
+//     such as prefixItems or unevaluatedProperties, an unknown keyword or
+//     format, an empty enum, a keyword whose meaning $schema changes) is
+//     refused at Compile with a *SchemaError naming it and its schema path
+//     and matching errors.ErrUnsupported, never ignored.
 func GoJSONSchemaBackend() Backend { return gojsBackend{} }
 
 type gojsBackend struct{}

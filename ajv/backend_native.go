@@ -21,8 +21,8 @@ import (
 // when they use no keyword whose meaning differs there — and these keywords: type (one or a list), enum,
 // const, minimum, maximum, exclusiveMinimum, exclusiveMaximum, multipleOf
 // (all exact on json.Number, 1e400 included), minLength and maxLength (in
-// code points), pattern, format (on strings only, accepting what
-// gojsonschema's format checkers accept), items (one schema or a tuple) with additionalItems,
+// code points), pattern, format (on strings only, with the
+// checkers every backend shares), items (one schema or a tuple) with additionalItems,
 // minItems, maxItems, uniqueItems, contains, properties, patternProperties,
 // additionalProperties (boolean or schema), required, minProperties,
 // maxProperties, propertyNames, dependencies, allOf, anyOf, oneOf, not,
@@ -89,6 +89,9 @@ func (c *nativeCompiled) Validate(instance any) []Violation {
 // FallbackBackend compiles with primary and, when primary refuses a schema
 // as unsupported (its error matches errors.ErrUnsupported, as
 // NativeBackend's does), with fallback. Every other error is returned as is.
+// A fallback that cannot check a keyword of the schema refuses it too (as
+// GoJSONSchemaBackend does for 2020-12 keywords), so the result is a backend
+// that checks every keyword, or that refusal, naming the keyword.
 // For example, to use the native validator wherever it applies and
 // gojsonschema for the rest:
 //

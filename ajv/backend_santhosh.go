@@ -14,8 +14,8 @@ import (
 // github.com/santhosh-tekuri/jsonschema/v6, which passes the whole draft-07
 // and 2020-12 test suites. Select it with WithBackend(SanthoshBackend()).
 // Schemas without $schema are compiled as draft-07 (ajv's default), format is
-// asserted with gojsonschema's format checkers (so that both backends accept
-// the same strings), and its loader refuses every document but the one compiled. It
+// asserted with teggo's format checkers (so that every backend accepts the
+// same strings), and its loader refuses every document but the one compiled. It
 // refuses the same schemas as the default backend, so switching backends
 // never changes which schemas compile.
 func SanthoshBackend() Backend { return santhoshBackend{} }
@@ -52,10 +52,9 @@ func (santhoshBackend) Compile(schemaJSON []byte) (Compiled, error) {
 	return &santhoshCompiled{schema: s, doc: doc}, nil
 }
 
-// sharedFormats replaces santhosh's format checkers by gojsonschema's, so
-// that both backends (and the native one) accept the same strings: they
-// differ at the edges (gojsonschema's email is net/mail's address syntax,
-// which accepts "0@!"). "regex" cannot be overridden; both backends check it
+// sharedFormats replaces santhosh's format checkers by the ones in
+// gojsonschema's registry, where teggo's own (format.go) are installed, so
+// that every backend accepts the same strings. "regex" cannot be overridden; both backends check it
 // with regexp.Compile.
 var sharedFormats = func() []*jsonschema.Format {
 	names := []string{"date", "time", "date-time", "duration", "hostname", "email", "idn-email", "ipv4", "ipv6",
