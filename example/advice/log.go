@@ -34,8 +34,21 @@ import (
 // package. Params (parsed once at Build; anything else fails the Build):
 //
 //   - level=debug|info|warn|error: the level of successful calls;
-//   - args=false: do not log the arguments (for methods that take secrets;
-//     a type can also redact itself by implementing slog.LogValuer).
+//   - args=false: log neither the arguments nor the results.
+//
+// Secrets never reach the line: a struct field tagged `log:"secret"` (in
+// an argument or a result, directly or through a pointer, at any depth the
+// rendering reaches) renders as [redacted]:
+//
+//	type Login struct {
+//		User     string
+//		Password string `log:"secret"`
+//	}
+//
+// A type can also redact itself by implementing slog.LogValuer.
+//
+// A successful call's results but its error are logged as res=(...) when
+// the method returns more than an error.
 //
 // The logger is injected when the container has a *slog.Logger, else
 // slog.Default() at the time of the call. When the logger is enabled at
@@ -121,12 +134,16 @@ func (a *LogAdvice) log(ctx context.Context, l *slog.Logger, c *aop.Call, lp Log
 	if !l.Enabled(ctx, level) {
 		return
 	}
-	var attrs [5]slog.Attr
+	var attrs [6]slog.Attr
 	attrs[0] = slog.String("method", a.methodName(c.TypeName(), c.Method()))
 	n := 1
 	if !lp.NoArgs {
 		attrs[n] = slog.String("args", renderArgs(c))
 		n++
+		if err == nil && c.NumResults() > 1 {
+			attrs[n] = slog.String("res", renderResults(c))
+			n++
+		}
 	}
 	attrs[n] = slog.Duration("dur", d)
 	n++
@@ -208,6 +225,23 @@ func renderArgs(c *aop.Call) string {
 	return s
 }
 
+// renderResults renders a successful call's results but its last one (the
+// nil error) as `("id", {TopicID:x EditToken:[redacted]})`.
+func renderResults(c *aop.Call) string {
+	b := []byte{'('}
+	for i := range c.NumResults() - 1 {
+		if i > 0 {
+			b = append(b, ", "...)
+		}
+		if len(b) >= maxArgsLen {
+			b = append(b, ellipsis...)
+			break
+		}
+		b = appendValue(b, c.Result(i))
+	}
+	return string(append(b, ')'))
+}
+
 // appendValue appends v compactly, capped at maxValueLen bytes.
 func appendValue(b []byte, v any) []byte {
 	switch x := v.(type) {
@@ -258,7 +292,76 @@ func appendValue(b []byte, v any) []byte {
 	if n, kind, ok := bigCollection(v); ok {
 		return fmt.Appendf(b, "%T(%s=%d)", v, kind, n)
 	}
+	if rv, ok := secretStruct(v); ok {
+		return appendCapped(b, appendRedacted(b, rv))
+	}
 	return appendCapped(b, fmt.Appendf(b, "%+v", v))
+}
+
+// Redacted is what a field tagged `log:"secret"` renders as.
+const Redacted = "[redacted]"
+
+// secretFields caches, per struct type, the indexes of its fields tagged
+// `log:"secret"` (an empty slice: none).
+var secretFields sync.Map // reflect.Type → []bool
+
+// secretStruct returns v's struct value (through one pointer) when its type
+// has a field tagged `log:"secret"`.
+func secretStruct(v any) (reflect.Value, bool) {
+	rv := reflect.ValueOf(v)
+	if rv.Kind() == reflect.Pointer {
+		if rv.IsNil() {
+			return rv, false
+		}
+		rv = rv.Elem()
+	}
+	if rv.Kind() != reflect.Struct {
+		return rv, false
+	}
+	return rv, secretMask(rv.Type()) != nil
+}
+
+// secretMask says which fields of struct type t are secret; nil if none.
+func secretMask(t reflect.Type) []bool {
+	if m, ok := secretFields.Load(t); ok {
+		return m.([]bool)
+	}
+	var mask []bool
+	for i := range t.NumField() {
+		if t.Field(i).Tag.Get("log") == "secret" {
+			if mask == nil {
+				mask = make([]bool, t.NumField())
+			}
+			mask[i] = true
+		}
+	}
+	secretFields.Store(t, mask)
+	return mask
+}
+
+// appendRedacted renders a struct as %+v does, {Name:value ...}, with the
+// value of every field tagged `log:"secret"` replaced by Redacted. Nested
+// values go through appendValue, so nested secrets are redacted too.
+func appendRedacted(b []byte, rv reflect.Value) []byte {
+	t := rv.Type()
+	mask := secretMask(t)
+	b = append(b, '{')
+	for i := range t.NumField() {
+		if i > 0 {
+			b = append(b, ' ')
+		}
+		b = append(b, t.Field(i).Name...)
+		b = append(b, ':')
+		switch f := rv.Field(i); {
+		case mask[i]:
+			b = append(b, Redacted...)
+		case !f.CanInterface():
+			b = fmt.Appendf(b, "%+v", f)
+		default:
+			b = appendValue(b, f.Interface())
+		}
+	}
+	return append(b, '}')
 }
 
 // appendQuoted appends s quoted, cut after maxValueLen bytes.

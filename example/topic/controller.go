@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strings"
 
 	"github.com/teggo/teggo/eventbus"
 	teggohttp "github.com/teggo/teggo/http"
@@ -41,27 +42,39 @@ func (c *Controller) Show(ctx context.Context, in ShowTopic) (*Topic, error) {
 //teggo:http POST / status=201
 func (c *Controller) Create(ctx context.Context, in CreateTopic) (*Created, error) {
 	eventbus.Cork(ctx)
-	id, err := c.Topics.Create(ctx, in)
+	created, err := c.Topics.Create(ctx, in)
 	if err != nil {
 		return nil, err
 	}
-	eventbus.Emit(ctx, TopicCreated{ID: id, Title: in.Title})
+	eventbus.Emit(ctx, TopicCreated{ID: created.TopicID, Title: in.Title})
 	if err := eventbus.Uncork(ctx); err != nil {
 		return nil, err
 	}
-	return &Created{TopicID: id}, nil
+	return created, nil
 }
 
-// Update is PUT /api/v2/topics/:id: 204.
+// Update is PUT /api/v2/topics/:id: 204. Only the topic's author may: the
+// request carries the edit token that POST returned, as
+// Authorization: Bearer <token>. No or a malformed header is 401, another
+// topic's token 403, an unknown id 404.
 //
 //teggo:http PUT /:id
 func (c *Controller) Update(ctx context.Context, in UpdateTopic) error {
+	token, ok := strings.CutPrefix(in.Authorization, "Bearer ")
+	token = strings.TrimSpace(token)
+	if !ok || token == "" {
+		return teggohttp.Error(http.StatusUnauthorized, "PUT needs Authorization: Bearer <edit token>")
+	}
+	in.Authorization, in.EditToken = "", token
 	return notFound(c.Topics.Update(ctx, in))
 }
 
 func notFound(err error) error {
-	if errors.Is(err, ErrNotFound) {
+	switch {
+	case errors.Is(err, ErrNotFound):
 		return teggohttp.Error(http.StatusNotFound, err.Error())
+	case errors.Is(err, ErrNotAuthor):
+		return teggohttp.Error(http.StatusForbidden, err.Error())
 	}
 	return err
 }

@@ -23,31 +23,90 @@ CREATE TABLE IF NOT EXISTS topics (
 	top         INTEGER NOT NULL DEFAULT 0,
 	reply_count INTEGER NOT NULL DEFAULT 0,
 	visit_count INTEGER NOT NULL DEFAULT 0,
-	create_at   TEXT NOT NULL
+	create_at   TEXT NOT NULL,
+	edit_hash   BLOB
 );
 CREATE TABLE IF NOT EXISTS audit (
 	id       INTEGER PRIMARY KEY AUTOINCREMENT,
 	action   TEXT NOT NULL,
-	topic_id TEXT NOT NULL,
+	topic_id TEXT NOT NULL REFERENCES topics(id),
 	at       TEXT NOT NULL
 );`
 
+// dsn is the connection string of both pools: WAL (readers never wait for
+// the writer), a 5 s busy timeout (a connection waits for the lock instead
+// of failing with SQLITE_BUSY), foreign keys on, and BEGIN IMMEDIATE for
+// every transaction (a write transaction takes the write lock when it
+// begins, so it never fails half-way on a lock another writer holds).
+const dsn = "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(5000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+
+// ReadDB is the pool of read connections: GET requests run their queries
+// on it, outside any transaction, so a read never takes the write lock.
+type ReadDB struct{ *sql.DB }
+
 // OpenDB opens (creating it on first start) the SQLite database under the
 // app's run directory, file name from the config key db.file, and applies
-// the schema. Provide it to the app: teggo.Provide(topic.OpenDB).
+// the schema. The *sql.DB it returns is the writer pool: one connection,
+// since SQLite has one writer at a time; writers queue in the pool instead
+// of spinning on the busy timeout. Provide it to the app with
+// teggo.Provide(topic.OpenDB), and the read pool with
+// teggo.Provide(topic.OpenReadDB).
 func OpenDB(info *teggo.AppInfo, cfg *config.Config) (*sql.DB, error) {
-	file := cfg.String("db.file")
-	if file == "" {
-		file = "topics.db"
-	}
-	path := filepath.Join(info.RunDir, file)
-	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=journal_mode(WAL)&_pragma=busy_timeout(5000)&_pragma=foreign_keys(1)")
+	path := dbPath(info, cfg)
+	db, err := sql.Open("sqlite", "file:"+path+dsn)
 	if err != nil {
 		return nil, fmt.Errorf("topic: open %s: %w", path, err)
 	}
+	db.SetMaxOpenConns(1)
+	db.SetMaxIdleConns(1)
+	db.SetConnMaxLifetime(0)
 	if _, err := db.ExecContext(context.Background(), schema); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("topic: schema of %s: %w", path, err)
 	}
+	if err := migrate(db); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("topic: migrate %s: %w", path, err)
+	}
 	return db, nil
+}
+
+// OpenReadDB opens the read pool on the database OpenDB created (it takes
+// the writer so that the schema exists first): four connections, read
+// only (query_only), enough for two cores.
+func OpenReadDB(info *teggo.AppInfo, cfg *config.Config, _ *sql.DB) (*ReadDB, error) {
+	path := dbPath(info, cfg)
+	db, err := sql.Open("sqlite", "file:"+path+dsn+"&_pragma=query_only(1)")
+	if err != nil {
+		return nil, fmt.Errorf("topic: open %s: %w", path, err)
+	}
+	db.SetMaxOpenConns(4)
+	db.SetMaxIdleConns(4)
+	if err := db.PingContext(context.Background()); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("topic: open %s: %w", path, err)
+	}
+	return &ReadDB{db}, nil
+}
+
+func dbPath(info *teggo.AppInfo, cfg *config.Config) string {
+	file := cfg.String("db.file")
+	if file == "" {
+		file = "topics.db"
+	}
+	return filepath.Join(info.RunDir, file)
+}
+
+// migrate adds the edit_hash column to a database created before it
+// existed; its topics have no edit token, so nobody can edit them.
+func migrate(db *sql.DB) error {
+	var n int
+	if err := db.QueryRowContext(context.Background(), `SELECT count(*) FROM pragma_table_info('topics') WHERE name = 'edit_hash'`).Scan(&n); err != nil {
+		return err
+	}
+	if n == 0 {
+		_, err := db.ExecContext(context.Background(), `ALTER TABLE topics ADD COLUMN edit_hash BLOB`)
+		return err
+	}
+	return nil
 }

@@ -2,6 +2,8 @@ package topic
 
 import (
 	"context"
+	"crypto/sha256"
+	"crypto/subtle"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -11,18 +13,26 @@ import (
 	"github.com/teggo/teggo/proto"
 )
 
-// Repo reads and writes topics in SQLite. Its queries run in the
-// transaction the call's ctx carries (advice.DBTX), if any.
+// Repo reads and writes topics in SQLite. Its writes run in the
+// transaction the call's ctx carries (advice.DBTX), if any; its reads run
+// on the read pool, never in a write transaction.
 type Repo struct {
 	proto.Singleton `access:"public"`
-	DB              *sql.DB `inject:""`
+	DB              *sql.DB `inject:""` // the writer pool
+	Read            *ReadDB `inject:""` // the read pool
 }
 
-// Destroy closes the database when the app stops: the repo is its owner.
-func (r *Repo) Destroy(context.Context) error { return r.DB.Close() }
+// Destroy closes both pools when the app stops: the repo is their owner.
+func (r *Repo) Destroy(context.Context) error {
+	return errors.Join(r.Read.Close(), r.DB.Close())
+}
 
 // ErrNotFound is what Get and Update return for an unknown id.
 var ErrNotFound = errors.New("topic not found")
+
+// ErrNotAuthor is what Update returns when the edit token is not the
+// topic's.
+var ErrNotAuthor = errors.New("the edit token is not this topic's")
 
 const columns = `id, author_id, tab, title, content, good, top, reply_count, visit_count, create_at`
 
@@ -36,44 +46,50 @@ func scan(row interface{ Scan(...any) error }) (*Topic, error) {
 	return &t, nil
 }
 
-// Insert stores a new topic.
-func (r *Repo) Insert(ctx context.Context, t *Topic) error {
+// Insert stores a new topic with the SHA-256 of its edit token.
+func (r *Repo) Insert(ctx context.Context, t *Topic, editHash []byte) error {
 	_, err := advice.DBTX(ctx, r.DB).ExecContext(ctx,
-		`INSERT INTO topics (id, author_id, tab, title, content, create_at) VALUES (?, ?, ?, ?, ?, ?)`,
-		t.ID, t.AuthorID, t.Tab, t.Title, t.Content, t.CreateAt.UTC().Format(time.RFC3339Nano))
+		`INSERT INTO topics (id, author_id, tab, title, content, create_at, edit_hash) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		t.ID, t.AuthorID, t.Tab, t.Title, t.Content, t.CreateAt.UTC().Format(time.RFC3339Nano), editHash)
 	return err
 }
 
-// Update changes a topic's title, tab and content.
-func (r *Repo) Update(ctx context.Context, in UpdateTopic) error {
-	res, err := advice.DBTX(ctx, r.DB).ExecContext(ctx,
-		`UPDATE topics SET title = ?, tab = COALESCE(NULLIF(?, ''), tab), content = ? WHERE id = ?`,
-		in.Title, in.Tab, in.Content, in.ID)
+// Update changes a topic's title, tab and content when editHash is the
+// SHA-256 of its edit token (compared in constant time): ErrNotFound for an
+// unknown id, ErrNotAuthor for another token. Run it in a transaction, so
+// that the check and the change see the same row.
+func (r *Repo) Update(ctx context.Context, in UpdateTopic, editHash []byte) error {
+	q := advice.DBTX(ctx, r.DB)
+	var stored []byte
+	err := q.QueryRowContext(ctx, `SELECT edit_hash FROM topics WHERE id = ?`, in.ID).Scan(&stored)
+	if errors.Is(err, sql.ErrNoRows) {
+		return ErrNotFound
+	}
 	if err != nil {
 		return err
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return ErrNotFound
+	if len(stored) != sha256.Size || subtle.ConstantTimeCompare(stored, editHash) != 1 {
+		return ErrNotAuthor
 	}
-	return nil
+	_, err = q.ExecContext(ctx,
+		`UPDATE topics SET title = ?, tab = COALESCE(NULLIF(?, ''), tab), content = ? WHERE id = ?`,
+		in.Title, in.Tab, in.Content, in.ID)
+	return err
 }
 
-// Get returns one topic and counts the visit.
+// Get returns one topic, read on the read pool: no write, no transaction.
 func (r *Repo) Get(ctx context.Context, id string) (*Topic, error) {
-	q := advice.DBTX(ctx, r.DB)
-	if _, err := q.ExecContext(ctx, `UPDATE topics SET visit_count = visit_count + 1 WHERE id = ?`, id); err != nil {
-		return nil, err
-	}
-	t, err := scan(q.QueryRowContext(ctx, `SELECT `+columns+` FROM topics WHERE id = ?`, id))
+	t, err := scan(r.Read.QueryRowContext(ctx, `SELECT `+columns+` FROM topics WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}
 	return t, err
 }
 
-// List returns a page of topics, newest first, of one tab or all.
+// List returns a page of topics, newest first, of one tab or all, read on
+// the read pool.
 func (r *Repo) List(ctx context.Context, tab string, page, limit int) ([]Topic, error) {
-	rows, err := advice.DBTX(ctx, r.DB).QueryContext(ctx,
+	rows, err := r.Read.QueryContext(ctx,
 		`SELECT `+columns+` FROM topics WHERE ? = '' OR tab = ? ORDER BY create_at DESC, id LIMIT ? OFFSET ?`,
 		tab, tab, limit, (page-1)*limit)
 	if err != nil {
@@ -91,16 +107,17 @@ func (r *Repo) List(ctx context.Context, tab string, page, limit int) ([]Topic, 
 	return out, rows.Err()
 }
 
-// Audit records an action on a topic.
+// Audit records an action on a topic, in the transaction of ctx when one
+// is open: the audit row commits or rolls back with the write it records.
 func (r *Repo) Audit(ctx context.Context, action, topicID string) error {
-	_, err := r.DB.ExecContext(ctx, `INSERT INTO audit (action, topic_id, at) VALUES (?, ?, ?)`,
+	_, err := advice.DBTX(ctx, r.DB).ExecContext(ctx, `INSERT INTO audit (action, topic_id, at) VALUES (?, ?, ?)`,
 		action, topicID, time.Now().UTC().Format(time.RFC3339Nano))
 	return err
 }
 
 // AuditTrail returns the actions recorded for a topic, oldest first.
 func (r *Repo) AuditTrail(ctx context.Context, topicID string) ([]string, error) {
-	rows, err := r.DB.QueryContext(ctx, `SELECT action FROM audit WHERE topic_id = ? ORDER BY id`, topicID)
+	rows, err := r.Read.QueryContext(ctx, `SELECT action FROM audit WHERE topic_id = ? ORDER BY id`, topicID)
 	if err != nil {
 		return nil, err
 	}

@@ -11,7 +11,6 @@ import (
 	"unsafe"
 
 	"github.com/teggo/teggo/aop"
-	"github.com/teggo/teggo/background"
 	"github.com/teggo/teggo/config"
 	"github.com/teggo/teggo/eventbus"
 	"github.com/teggo/teggo/example/advice"
@@ -67,7 +66,7 @@ func Module() proto.Module {
 				Name:     "controller",
 				InitType: proto.InitSingleton,
 				Access:   proto.Private,
-				Pos:      proto.Pos{File: "example/topic/controller.go", Line: 16},
+				Pos:      proto.Pos{File: "example/topic/controller.go", Line: 17},
 				New:      func() any { return new(Controller) },
 				Fields: []proto.Field{
 					{
@@ -113,7 +112,7 @@ func Module() proto.Module {
 				Name:     "repo",
 				InitType: proto.InitSingleton,
 				Access:   proto.Public,
-				Pos:      proto.Pos{File: "example/topic/repo.go", Line: 16},
+				Pos:      proto.Pos{File: "example/topic/repo.go", Line: 19},
 				New:      func() any { return new(Repo) },
 				Fields: []proto.Field{
 					{
@@ -122,6 +121,13 @@ func Module() proto.Module {
 						Offset: unsafe.Offsetof(Repo{}.DB),
 						Tag:    proto.FieldTag{Inject: true},
 						Set:    func(o, v any) { o.(*Repo).DB = v.(*sql.DB) },
+					},
+					{
+						Name:   "Read",
+						Type:   reflect.TypeFor[*ReadDB](),
+						Offset: unsafe.Offsetof(Repo{}.Read),
+						Tag:    proto.FieldTag{Inject: true},
+						Set:    func(o, v any) { o.(*Repo).Read = v.(*ReadDB) },
 					},
 				},
 				Methods: []proto.Method{
@@ -141,7 +147,7 @@ func Module() proto.Module {
 				Name:     "service",
 				InitType: proto.InitSingleton,
 				Access:   proto.Public,
-				Pos:      proto.Pos{File: "example/topic/service.go", Line: 29},
+				Pos:      proto.Pos{File: "example/topic/service.go", Line: 31},
 				New:      func() any { return new(Service) },
 				Fields: []proto.Field{
 					{
@@ -150,13 +156,6 @@ func Module() proto.Module {
 						Offset: unsafe.Offsetof(Service{}.Repo),
 						Tag:    proto.FieldTag{Inject: true},
 						Set:    func(o, v any) { o.(*Service).Repo = v.(*Repo) },
-					},
-					{
-						Name:   "Tasks",
-						Type:   reflect.TypeFor[background.Runner](),
-						Offset: unsafe.Offsetof(Service{}.Tasks),
-						Tag:    proto.FieldTag{Inject: true},
-						Set:    func(o, v any) { o.(*Service).Tasks = v.(background.Runner) },
 					},
 				},
 				Methods: []proto.Method{
@@ -170,15 +169,14 @@ func Module() proto.Module {
 		},
 		Decls: []any{
 			schedule.Job[*Cleanup](schedule.Spec{Type: "worker", Cron: "0 0 3 * * *"}),
-			teggohttp.Controller[*Controller]("/api/v2/topics", teggohttp.At("example/topic/controller.go", 15)),
-			teggohttp.Route("GET", "/", (*Controller).List, teggohttp.At("example/topic/controller.go", 23)),
-			teggohttp.Route("GET", "/:id", (*Controller).Show, teggohttp.At("example/topic/controller.go", 30)),
-			teggohttp.Route("POST", "/", (*Controller).Create, teggohttp.Status(201), teggohttp.At("example/topic/controller.go", 41)),
-			teggohttp.Route("PUT", "/:id", teggohttp.NoOut((*Controller).Update), teggohttp.At("example/topic/controller.go", 57)),
+			teggohttp.Controller[*Controller]("/api/v2/topics", teggohttp.At("example/topic/controller.go", 16)),
+			teggohttp.Route("GET", "/", (*Controller).List, teggohttp.At("example/topic/controller.go", 24)),
+			teggohttp.Route("GET", "/:id", (*Controller).Show, teggohttp.At("example/topic/controller.go", 31)),
+			teggohttp.Route("POST", "/", (*Controller).Create, teggohttp.Status(201), teggohttp.At("example/topic/controller.go", 42)),
+			teggohttp.Route("PUT", "/:id", teggohttp.NoOut((*Controller).Update), teggohttp.At("example/topic/controller.go", 61)),
 			eventbus.On((*Feed).OnCreated),
-			aop.Pointcut((*Service).Get, new(advice.TxAdvice), aop.At("example/topic/service.go", 46)),
-			aop.Pointcut((*Service).Create, new(advice.TxAdvice), aop.At("example/topic/service.go", 53)),
-			aop.Pointcut((*Service).Update, new(advice.TxAdvice), aop.At("example/topic/service.go", 68)),
+			aop.Pointcut((*Service).Create, new(advice.TxAdvice), aop.At("example/topic/service.go", 54)),
+			aop.Pointcut((*Service).Update, new(advice.TxAdvice), aop.At("example/topic/service.go", 76)),
 		},
 	}
 }
@@ -1410,15 +1408,15 @@ func (f *repoGetFrame) Invoke() error {
 }
 
 // Insert calls Repo.Insert, through its advice chain if it has one.
-func (p *RepoProxy) Insert(ctx context.Context, a1 *Topic) error {
+func (p *RepoProxy) Insert(ctx context.Context, a1 *Topic, editHash []byte) error {
 	if t := p.target; t != nil && p.chains[4] == nil {
-		return t.Insert(ctx, a1)
+		return t.Insert(ctx, a1, editHash)
 	}
-	return p.insertAdvised(ctx, a1)
+	return p.insertAdvised(ctx, a1, editHash)
 }
 
 // insertAdvised is Insert's path with a context target or advice.
-func (p *RepoProxy) insertAdvised(ctx context.Context, a1 *Topic) error {
+func (p *RepoProxy) insertAdvised(ctx context.Context, a1 *Topic, editHash []byte) error {
 	t := p.target
 	if t == nil {
 		o, err := p.resolve(ctx)
@@ -1429,12 +1427,12 @@ func (p *RepoProxy) insertAdvised(ctx context.Context, a1 *Topic) error {
 	}
 	ch := p.chains[4]
 	if ch == nil {
-		return t.Insert(ctx, a1)
+		return t.Insert(ctx, a1, editHash)
 	}
 	f := ch.Acquire(newRepoInsertFrame).(*repoInsertFrame)
-	f.t, f.a0, f.a1 = t, ctx, a1
+	f.t, f.a0, f.a1, f.a2 = t, ctx, a1, editHash
 	err := ch.Run(&f.Call)
-	f.t, f.a0, f.a1, f.r0 = nil, nil, nil, nil
+	f.t, f.a0, f.a1, f.a2, f.r0 = nil, nil, nil, nil, nil
 	ch.Release(&f.Call)
 	return err
 }
@@ -1446,6 +1444,7 @@ type repoInsertFrame struct {
 	t  *Repo
 	a0 context.Context
 	a1 *Topic
+	a2 []byte
 	r0 error
 }
 
@@ -1459,7 +1458,7 @@ func (f *repoInsertFrame) Target() any { return f.t }
 
 func (f *repoInsertFrame) Context() context.Context { return f.a0 }
 
-func (f *repoInsertFrame) NumArgs() int { return 2 }
+func (f *repoInsertFrame) NumArgs() int { return 3 }
 
 func (f *repoInsertFrame) Arg(i int) any {
 	switch i {
@@ -1467,8 +1466,10 @@ func (f *repoInsertFrame) Arg(i int) any {
 		return f.a0
 	case 1:
 		return f.a1
+	case 2:
+		return f.a2
 	}
-	panic(aop.IndexError("argument", i, 2))
+	panic(aop.IndexError("argument", i, 3))
 }
 
 func (f *repoInsertFrame) SetArg(i int, v any) error {
@@ -1487,8 +1488,15 @@ func (f *repoInsertFrame) SetArg(i int, v any) error {
 		}
 		f.a1 = x
 		return nil
+	case 2:
+		x, ok := v.([]byte)
+		if !ok && v != nil {
+			return aop.ArgTypeError("argument", i, "[]byte", v)
+		}
+		f.a2 = x
+		return nil
 	}
-	return aop.IndexError("argument", i, 2)
+	return aop.IndexError("argument", i, 3)
 }
 
 func (f *repoInsertFrame) NumResults() int { return 0 }
@@ -1502,7 +1510,7 @@ func (f *repoInsertFrame) SetResult(i int, v any) error {
 }
 
 func (f *repoInsertFrame) Invoke() error {
-	f.r0 = f.t.Insert(f.a0, f.a1)
+	f.r0 = f.t.Insert(f.a0, f.a1, f.a2)
 	return f.r0
 }
 
@@ -1753,15 +1761,15 @@ func (f *repoPruneAuditFrame) Invoke() error {
 }
 
 // Update calls Repo.Update, through its advice chain if it has one.
-func (p *RepoProxy) Update(ctx context.Context, in UpdateTopic) error {
+func (p *RepoProxy) Update(ctx context.Context, in UpdateTopic, editHash []byte) error {
 	if t := p.target; t != nil && p.chains[7] == nil {
-		return t.Update(ctx, in)
+		return t.Update(ctx, in, editHash)
 	}
-	return p.updateAdvised(ctx, in)
+	return p.updateAdvised(ctx, in, editHash)
 }
 
 // updateAdvised is Update's path with a context target or advice.
-func (p *RepoProxy) updateAdvised(ctx context.Context, in UpdateTopic) error {
+func (p *RepoProxy) updateAdvised(ctx context.Context, in UpdateTopic, editHash []byte) error {
 	t := p.target
 	if t == nil {
 		o, err := p.resolve(ctx)
@@ -1772,12 +1780,12 @@ func (p *RepoProxy) updateAdvised(ctx context.Context, in UpdateTopic) error {
 	}
 	ch := p.chains[7]
 	if ch == nil {
-		return t.Update(ctx, in)
+		return t.Update(ctx, in, editHash)
 	}
 	f := ch.Acquire(newRepoUpdateFrame).(*repoUpdateFrame)
-	f.t, f.a0, f.a1 = t, ctx, in
+	f.t, f.a0, f.a1, f.a2 = t, ctx, in, editHash
 	err := ch.Run(&f.Call)
-	f.t, f.a0, f.a1, f.r0 = nil, nil, UpdateTopic{}, nil
+	f.t, f.a0, f.a1, f.a2, f.r0 = nil, nil, UpdateTopic{}, nil, nil
 	ch.Release(&f.Call)
 	return err
 }
@@ -1789,6 +1797,7 @@ type repoUpdateFrame struct {
 	t  *Repo
 	a0 context.Context
 	a1 UpdateTopic
+	a2 []byte
 	r0 error
 }
 
@@ -1802,7 +1811,7 @@ func (f *repoUpdateFrame) Target() any { return f.t }
 
 func (f *repoUpdateFrame) Context() context.Context { return f.a0 }
 
-func (f *repoUpdateFrame) NumArgs() int { return 2 }
+func (f *repoUpdateFrame) NumArgs() int { return 3 }
 
 func (f *repoUpdateFrame) Arg(i int) any {
 	switch i {
@@ -1810,8 +1819,10 @@ func (f *repoUpdateFrame) Arg(i int) any {
 		return f.a0
 	case 1:
 		return f.a1
+	case 2:
+		return f.a2
 	}
-	panic(aop.IndexError("argument", i, 2))
+	panic(aop.IndexError("argument", i, 3))
 }
 
 func (f *repoUpdateFrame) SetArg(i int, v any) error {
@@ -1830,8 +1841,15 @@ func (f *repoUpdateFrame) SetArg(i int, v any) error {
 		}
 		f.a1 = x
 		return nil
+	case 2:
+		x, ok := v.([]byte)
+		if !ok && v != nil {
+			return aop.ArgTypeError("argument", i, "[]byte", v)
+		}
+		f.a2 = x
+		return nil
 	}
-	return aop.IndexError("argument", i, 2)
+	return aop.IndexError("argument", i, 3)
 }
 
 func (f *repoUpdateFrame) NumResults() int { return 0 }
@@ -1845,7 +1863,7 @@ func (f *repoUpdateFrame) SetResult(i int, v any) error {
 }
 
 func (f *repoUpdateFrame) Invoke() error {
-	f.r0 = f.t.Update(f.a0, f.a1)
+	f.r0 = f.t.Update(f.a0, f.a1, f.a2)
 	return f.r0
 }
 
@@ -1875,7 +1893,7 @@ func newServiceProxy(t aop.Target, chains []*aop.Chain) any {
 }
 
 // Create calls Service.Create, through its advice chain if it has one.
-func (p *ServiceProxy) Create(ctx context.Context, in CreateTopic) (string, error) {
+func (p *ServiceProxy) Create(ctx context.Context, in CreateTopic) (*Created, error) {
 	if t := p.target; t != nil && p.chains[0] == nil {
 		return t.Create(ctx, in)
 	}
@@ -1883,12 +1901,12 @@ func (p *ServiceProxy) Create(ctx context.Context, in CreateTopic) (string, erro
 }
 
 // createAdvised is Create's path with a context target or advice.
-func (p *ServiceProxy) createAdvised(ctx context.Context, in CreateTopic) (string, error) {
+func (p *ServiceProxy) createAdvised(ctx context.Context, in CreateTopic) (*Created, error) {
 	t := p.target
 	if t == nil {
 		o, err := p.resolve(ctx)
 		if err != nil {
-			var r0 string
+			var r0 *Created
 			return r0, err
 		}
 		t = o.(*Service)
@@ -1901,7 +1919,7 @@ func (p *ServiceProxy) createAdvised(ctx context.Context, in CreateTopic) (strin
 	f.t, f.a0, f.a1 = t, ctx, in
 	err := ch.Run(&f.Call)
 	r0 := f.r0
-	f.t, f.a0, f.a1, f.r0, f.r1 = nil, nil, CreateTopic{}, "", nil
+	f.t, f.a0, f.a1, f.r0, f.r1 = nil, nil, CreateTopic{}, nil, nil
 	ch.Release(&f.Call)
 	return r0, err
 }
@@ -1913,7 +1931,7 @@ type serviceCreateFrame struct {
 	t  *Service
 	a0 context.Context
 	a1 CreateTopic
-	r0 string
+	r0 *Created
 	r1 error
 }
 
@@ -1972,9 +1990,9 @@ func (f *serviceCreateFrame) Result(i int) any {
 func (f *serviceCreateFrame) SetResult(i int, v any) error {
 	switch i {
 	case 0:
-		x, ok := v.(string)
-		if !ok {
-			return aop.ArgTypeError("result", i, "string", v)
+		x, ok := v.(*Created)
+		if !ok && v != nil {
+			return aop.ArgTypeError("result", i, "*topic.Created", v)
 		}
 		f.r0 = x
 		return nil

@@ -1,0 +1,140 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/teggo/teggo"
+	"github.com/teggo/teggo/container"
+	"github.com/teggo/teggo/example/topic"
+	"github.com/teggo/teggo/teggotest"
+)
+
+// TestConcurrentCreates: 200 concurrent POSTs over loopback all answer
+// 201, and every topic has its audit row, with no audit row left without
+// its topic.
+func TestConcurrentCreates(t *testing.T) {
+	app := startApp(t)
+	// Connections the client dialled but never used would otherwise keep
+	// the server's shutdown waiting: close them before it (cleanups run
+	// last registered first).
+	t.Cleanup(app.Client.CloseIdleConnections)
+	const n = 200
+	var wg sync.WaitGroup
+	codes := make([]int, n)
+	for i := range n {
+		wg.Go(func() {
+			res := app.POST("/api/v2/topics", map[string]string{"accesstoken": "tok", "title": "t", "content": "c"})
+			codes[i] = res.StatusCode
+		})
+	}
+	wg.Wait()
+	for i, c := range codes {
+		if c != http.StatusCreated {
+			t.Fatalf("POST %d: status %d", i, c)
+		}
+	}
+	db, _ := container.Lookup[*sql.DB](app.Container())
+	var topics, audited, orphans int
+	db.QueryRow(`SELECT count(*) FROM topics`).Scan(&topics)
+	db.QueryRow(`SELECT count(*) FROM topics WHERE id IN (SELECT topic_id FROM audit WHERE action = 'create')`).Scan(&audited)
+	db.QueryRow(`SELECT count(*) FROM audit WHERE topic_id NOT IN (SELECT id FROM topics)`).Scan(&orphans)
+	if topics != n || audited != n || orphans != 0 {
+		t.Fatalf("topics %d, with audit row %d, orphan audit rows %d", topics, audited, orphans)
+	}
+}
+
+// TestReadsTakeNoWriteLock: while another connection holds SQLite's write
+// lock, GET of an existing and of a missing id still answer 200 and 404: a
+// read that opened a write transaction would wait out the busy timeout and
+// fail with SQLITE_BUSY.
+func TestReadsTakeNoWriteLock(t *testing.T) {
+	app := startApp(t)
+	var c topic.Created
+	app.POST("/api/v2/topics", map[string]string{"accesstoken": "tok", "title": "t", "content": "c"}).ExpectStatus(t, http.StatusCreated).JSON(&c)
+
+	db, _ := container.Lookup[*sql.DB](app.Container())
+	var seq int
+	var name, file string
+	if err := db.QueryRow(`PRAGMA database_list`).Scan(&seq, &name, &file); err != nil {
+		t.Fatal(err)
+	}
+	locker, err := sql.Open("sqlite", "file:"+file+"?_pragma=busy_timeout(100)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer locker.Close()
+	conn, err := locker.Conn(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(context.Background(), `BEGIN IMMEDIATE`); err != nil {
+		t.Fatal(err)
+	}
+	defer conn.ExecContext(context.Background(), `ROLLBACK`)
+
+	app.GET("/api/v2/topics/nope").ExpectStatus(t, http.StatusNotFound)
+	app.GET("/api/v2/topics/"+c.TopicID).ExpectStatus(t, http.StatusOK)
+	app.GET("/api/v2/topics").ExpectStatus(t, http.StatusOK)
+}
+
+// TestSecretsNotLogged: the access token (argument) and the edit token
+// (result) never reach the LogAdvice's lines.
+func TestSecretsNotLogged(t *testing.T) {
+	var buf syncBuffer
+	log := slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	app := teggotest.Start(t, append(options(), teggo.Logger(log))...)
+	var c topic.Created
+	app.POST("/api/v2/topics", map[string]string{"accesstoken": "s3cr3t-access", "title": "t", "content": "c"}).ExpectStatus(t, http.StatusCreated).JSON(&c)
+	app.PUT("/api/v2/topics/"+c.TopicID, map[string]string{"title": "u", "content": "c"}, "Authorization", "Bearer "+c.EditToken).ExpectStatus(t, http.StatusNoContent)
+	out := buf.String()
+	if !strings.Contains(out, "method=Service.Create") || !strings.Contains(out, "[redacted]") {
+		t.Fatalf("no redacted call line in:\n%s", out)
+	}
+	if strings.Contains(out, "s3cr3t-access") || strings.Contains(out, c.EditToken) {
+		t.Fatalf("a secret reached the log:\n%s", out)
+	}
+}
+
+// TestOnlyAuthorUpdates: PUT without the edit token is 401, with another
+// topic's token 403, and the topic is unchanged.
+func TestOnlyAuthorUpdates(t *testing.T) {
+	app := startApp(t)
+	var a, b topic.Created
+	app.POST("/api/v2/topics", map[string]string{"accesstoken": "alice", "title": "a", "content": "c"}).ExpectStatus(t, http.StatusCreated).JSON(&a)
+	app.POST("/api/v2/topics", map[string]string{"accesstoken": "bob", "title": "b", "content": "c"}).ExpectStatus(t, http.StatusCreated).JSON(&b)
+	body := map[string]string{"title": "hijacked", "content": "x"}
+	app.PUT("/api/v2/topics/"+a.TopicID, body).ExpectStatus(t, http.StatusUnauthorized)
+	app.PUT("/api/v2/topics/"+a.TopicID, body, "Authorization", "Basic "+a.EditToken).ExpectStatus(t, http.StatusUnauthorized)
+	app.PUT("/api/v2/topics/"+a.TopicID, body, "Authorization", "Bearer "+b.EditToken).ExpectStatus(t, http.StatusForbidden)
+	app.PUT("/api/v2/topics/"+a.TopicID, body, "Authorization", "Bearer "+a.TopicID).ExpectStatus(t, http.StatusForbidden)
+	var got topic.Topic
+	app.GET("/api/v2/topics/"+a.TopicID).ExpectStatus(t, http.StatusOK).JSON(&got)
+	if got.Title != "a" {
+		t.Fatalf("a non-author changed the topic: %+v", got)
+	}
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
