@@ -31,7 +31,9 @@ CREATE TABLE IF NOT EXISTS audit (
 	action   TEXT NOT NULL,
 	topic_id TEXT NOT NULL REFERENCES topics(id),
 	at       TEXT NOT NULL
-);`
+);
+CREATE INDEX IF NOT EXISTS topics_by_time ON topics (create_at DESC, id);
+CREATE INDEX IF NOT EXISTS audit_by_topic ON audit (topic_id);`
 
 // dsn is the connection string of both pools: WAL (readers never wait for
 // the writer), a 5 s busy timeout (a connection waits for the lock instead
