@@ -28,7 +28,8 @@ type Container struct {
 	decls  []any
 	dig    *dig.Container
 	ctors  []*ctorInfo
-	errs   []error // registration errors, reported by Build
+	errs   []error           // registration errors, reported by Build
+	mods   map[string]string // installed module path -> where it was first installed
 	digOut map[digKey]*ctorInfo
 	groups map[digKey][]*ctorInfo
 
@@ -106,14 +107,40 @@ func (c *Container) Register(items ...any) {
 	}
 }
 
-// Install registers a module: its protos and its declarations.
+// Install registers a module: its protos and its declarations. A module
+// with a Path may be installed once; a second install of the same path is
+// reported by Build as TEGGO_DUPLICATE_MODULE ("module X installed twice")
+// instead of one TEGGO_DUPLICATE_PROTO per proto.
 func (c *Container) Install(mods ...proto.Module) {
-	for _, m := range mods {
-		for _, d := range m.Protos {
-			c.regs = append(c.regs, registration{desc: d})
-		}
-		c.decls = append(c.decls, m.Decls...)
+	at := ""
+	if _, file, line, ok := runtime.Caller(1); ok {
+		at = fmt.Sprintf("%s:%d", file, line)
 	}
+	for _, m := range mods {
+		c.install(m, at)
+	}
+}
+
+func (c *Container) install(m proto.Module, at string) {
+	if m.Path != "" {
+		if c.mods == nil {
+			c.mods = map[string]string{}
+		}
+		if first, dup := c.mods[m.Path]; dup {
+			hint := "remove the second Install"
+			if first != "" {
+				hint = "first installed at " + first + "; remove the second Install (an App installs its built-in modules itself)"
+			}
+			c.errs = append(c.errs, &Error{Code: CodeDuplicateModule, Pos: at,
+				Msg: "module " + m.Path + " installed twice", Hint: hint})
+			return
+		}
+		c.mods[m.Path] = at
+	}
+	for _, d := range m.Protos {
+		c.regs = append(c.regs, registration{desc: d})
+	}
+	c.decls = append(c.decls, m.Decls...)
 }
 
 func (c *Container) register(it any, at string) {
@@ -125,9 +152,9 @@ func (c *Container) register(it any, at string) {
 	case nil:
 		c.errs = append(c.errs, &Error{Code: CodeBadProto, Pos: at, Msg: "Register(nil)"})
 	case proto.Module:
-		c.Install(v)
+		c.install(v, at)
 	case *proto.Module:
-		c.Install(*v)
+		c.install(*v, at)
 	case proto.Descriptor:
 		c.regs = append(c.regs, registration{desc: v, at: at})
 	default:

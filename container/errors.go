@@ -35,6 +35,7 @@ const (
 	CodeAdviceBypassed     Code = "TEGGO_ADVICE_BYPASSED"       // a concrete-type inject site bypasses advice (strict mode)
 	CodeBadDecl            Code = "TEGGO_BAD_DECL"              // a declaration (pointcut, crosscut, ...) is invalid
 	CodeContextAdviceNoCtx Code = "TEGGO_CONTEXT_ADVICE_NO_CTX" // context advice on a method without a ctx first parameter
+	CodeDuplicateModule    Code = "TEGGO_DUPLICATE_MODULE"      // the same module (package path) installed twice
 )
 
 // Error is a container error: a stable Code, the proto and field concerned,
@@ -120,6 +121,7 @@ var (
 	ErrAdviceBypassed     = &Error{Code: CodeAdviceBypassed}
 	ErrBadDecl            = &Error{Code: CodeBadDecl}
 	ErrContextAdviceNoCtx = &Error{Code: CodeContextAdviceNoCtx}
+	ErrDuplicateModule    = &Error{Code: CodeDuplicateModule}
 )
 
 // CodeOf returns the code of the first *Error in err's tree, or "".

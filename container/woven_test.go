@@ -5,6 +5,7 @@ import (
 	"errors"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/teggo/teggo/aop"
@@ -185,4 +186,17 @@ func TestGeneratedBuildErrors(t *testing.T) {
 	c.Install(woven.Module())
 	c.Register(aop.Pointcut((*woven.Greeter).Greet, new(woven.Wrap)))
 	wantCode(t, c.Build(context.Background()), container.ErrBadAdvice, "refused its params", "wrap needs tag=")
+}
+
+// TestInstallTwice: a module installed twice is one clear error naming the
+// module and both places, not a duplicate-proto error per proto.
+func TestInstallTwice(t *testing.T) {
+	c := container.New()
+	c.Install(woven.Module())
+	c.Install(woven.Module())
+	err := c.Build(context.Background())
+	wantCode(t, err, container.ErrDuplicateModule, "module "+woven.Module().Path+" installed twice", "first installed at", "woven_test.go")
+	if strings.Contains(err.Error(), "TEGGO_DUPLICATE_PROTO") {
+		t.Errorf("error also reports duplicate protos: %v", err)
+	}
 }
