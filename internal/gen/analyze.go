@@ -1,6 +1,7 @@
 package gen
 
 import (
+	"fmt"
 	"go/ast"
 	"go/token"
 	"go/types"
@@ -157,7 +158,14 @@ func (a *analyzer) directives(doc *ast.CommentGroup, where placement) []*Directi
 func (a *analyzer) misplaced(f *ast.File) {
 	for _, cg := range f.Comments {
 		for _, c := range cg.List {
-			if !isDirective(c) || a.consumed[c] {
+			if !isDirective(c) {
+				if rest, ok := nearDirective(c.Text); ok {
+					a.errs = append(a.errs, &Error{Pos: a.pos(c.Pos()),
+						Msg: fmt.Sprintf("%q is not read as a directive (did you mean //teggo:%s? no space after //)", c.Text, rest)})
+				}
+				continue
+			}
+			if a.consumed[c] {
 				continue
 			}
 			d, err := parseDirective(c.Text, a.pos(c.Pos()))
@@ -364,4 +372,16 @@ func (a *analyzer) names() {
 func upperFirst(s string) string {
 	r, n := utf8.DecodeRuneInString(s)
 	return string(unicode.ToUpper(r)) + s[n:]
+}
+
+// nearDirective reports whether a comment looks like a directive written
+// with a space after "//" (`// teggo:http GET /`), which Go's directive
+// convention and the generator do not read; rest is the text after "teggo:".
+func nearDirective(text string) (rest string, ok bool) {
+	t, found := strings.CutPrefix(text, "//")
+	if !found || !strings.HasPrefix(t, " ") && !strings.HasPrefix(t, "\t") {
+		return "", false
+	}
+	rest, ok = strings.CutPrefix(strings.TrimLeft(t, " \t"), "teggo:")
+	return rest, ok
 }
