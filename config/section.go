@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"reflect"
 	"strings"
+	"time"
 
 	"github.com/go-viper/mapstructure/v2"
 	"github.com/knadh/koanf/v2"
@@ -17,14 +18,16 @@ import (
 const TagSecret = "secret"
 
 // Section decodes the config under key into a T, a struct whose fields are
-// named by `yaml` tags. Durations may be written "2s"; numbers and booleans
+// named by `yaml` tags. Durations may be written as Go durations ("2s",
+// "1m30s") or, as egg writes them, as a number of milliseconds (5000 is 5s);
+// 0 means no limit where a key documents a limit. Other numbers and booleans
 // must be of the field's type: a wrong type fails with the file and the key
 // that set it. An absent key gives T's zero value.
 func Section[T any](c *Config, key string) (T, error) {
 	var v T
 	dc := &mapstructure.DecoderConfig{
 		TagName:    "yaml",
-		DecodeHook: mapstructure.ComposeDecodeHookFunc(mapstructure.StringToTimeDurationHookFunc(), mapstructure.TextUnmarshallerHookFunc()),
+		DecodeHook: mapstructure.ComposeDecodeHookFunc(millisToDuration, mapstructure.StringToTimeDurationHookFunc(), mapstructure.TextUnmarshallerHookFunc()),
 	}
 	if err := c.k.UnmarshalWithConf(key, &v, koanf.UnmarshalConf{Tag: "yaml", DecoderConfig: dc}); err != nil {
 		full := key
@@ -76,4 +79,24 @@ func secretKeys(t reflect.Type, prefix string) []string {
 		out = append(out, secretKeys(f.Type, k)...)
 	}
 	return out
+}
+
+// millisToDuration decodes a number into a time.Duration as milliseconds,
+// the unit egg's config uses (backgroundTask.timeout: 5000), instead of the
+// nanoseconds a plain conversion would give.
+func millisToDuration(from, to reflect.Type, data any) (any, error) {
+	if to != reflect.TypeFor[time.Duration]() {
+		return data, nil
+	}
+	switch n := data.(type) {
+	case int:
+		return time.Duration(n) * time.Millisecond, nil
+	case int64:
+		return time.Duration(n) * time.Millisecond, nil
+	case uint64:
+		return time.Duration(n) * time.Millisecond, nil
+	case float64:
+		return time.Duration(n * float64(time.Millisecond)), nil
+	}
+	return data, nil
 }
