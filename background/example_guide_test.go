@@ -35,7 +35,7 @@ func (s *TriggerService) report(ctx context.Context) error {
 func ExampleRunner() {
 	ctx := context.Background()
 	c := container.New()
-	c.Install(background.Module()) // registers the helper (a context proto)
+	c.Install(background.Module()) // bare container only: an App already installs it
 	c.Register(new(TriggerService))
 	if err := c.Build(ctx); err != nil {
 		fmt.Println(err)

@@ -13,7 +13,7 @@ import (
 // TestTopics is the example of docs/testing.md: the example's topics
 // service, started by the kit.
 func TestTopics(t *testing.T) {
-	app := teggotest.Start(t, teggo.Modules(topic.Module(), advice.Module()), teggo.Provide(topic.OpenDB))
+	app := teggotest.Start(t, teggo.Modules(topic.Module(), advice.Module()), teggo.Provide(topic.OpenDB), teggo.Provide(topic.OpenReadDB))
 
 	created := teggotest.ExpectEvent[topic.TopicCreated](app) // before what emits it
 	var c topic.Created
