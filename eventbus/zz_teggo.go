@@ -26,7 +26,7 @@ func Module() proto.Module {
 				Name:     "eventBus",
 				InitType: proto.InitSingleton,
 				Access:   proto.Public,
-				Pos:      proto.Pos{File: "eventbus/bus.go", Line: 42},
+				Pos:      proto.Pos{File: "eventbus/bus.go", Line: 49},
 				New:      func() any { return new(Bus) },
 				Fields: []proto.Field{
 					{

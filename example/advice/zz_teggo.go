@@ -25,7 +25,7 @@ func Module() proto.Module {
 				Name:     "logAdvice",
 				InitType: proto.InitSingleton,
 				Access:   proto.Public,
-				Pos:      proto.Pos{File: "example/advice/log.go", Line: 45},
+				Pos:      proto.Pos{File: "example/advice/log.go", Line: 58},
 				New:      func() any { return new(LogAdvice) },
 				Fields: []proto.Field{
 					{
