@@ -2,6 +2,7 @@ package ajv
 
 import (
 	"encoding/json"
+	"slices"
 	"strconv"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -96,6 +97,44 @@ type parser struct {
 	slab   []string
 	// sc, when set (shared inputs only), lends the value's memory
 	sc *scratch
+	// intern, for inputs larger than sharedInputMax, holds the short
+	// strings and numbers last seen, boxed, so that a body repeating the
+	// same few values allocates them once; see interned.
+	intern *internCache
+}
+
+// internMax is the longest string or number literal interned, and
+// internSlots the size of the direct-mapped cache: a long body made of the
+// same short values ("1,1,1,..." or 50,000 "x") costs a handful of
+// allocations for them instead of two per value, and a value kept from the
+// body keeps only its own few bytes alive.
+const (
+	internMax   = 16
+	internSlots = 256
+)
+
+type internEntry struct {
+	s        string
+	num, str any // s boxed as json.Number and as string, once needed
+}
+
+type internCache [internSlots]internEntry
+
+// interned returns the cache entry of the literal b (at most internMax
+// bytes), replacing what the slot held when it was another literal.
+func (p *parser) interned(b []byte) *internEntry {
+	if p.intern == nil {
+		p.intern = new(internCache)
+	}
+	h := uint32(len(b))
+	for _, c := range b {
+		h = h*31 + uint32(c)
+	}
+	e := &p.intern[uint8(h^h>>8^h>>16)]
+	if e.s != string(b) {
+		*e = internEntry{s: string(b)}
+	}
+	return e
 }
 
 // slabLen is the number of values boxed from one slab allocation.
@@ -173,8 +212,15 @@ func (p *parser) value(depth int) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		if p.shared && s != "" {
+		switch {
+		case p.shared && s != "":
 			return p.box(stringType, s), nil
+		case !p.shared && len(s) <= internMax:
+			e := p.interned(unsafe.Slice(unsafe.StringData(s), len(s)))
+			if e.str == nil {
+				e.str = e.s
+			}
+			return e.str, nil
 		}
 		return s, nil
 	case c == '-' || (c >= '0' && c <= '9'):
@@ -253,23 +299,43 @@ func (p *parser) array(depth int) (any, error) {
 		p.pos++
 		return []any{}, nil
 	}
-	// The elements are collected on the stack, or on the heap past eight,
-	// and copied into a slice of the final length: one allocation for a
-	// short array, fewer than append's doublings for a long one.
+	// The elements are collected on the stack and copied into a slice of
+	// the final length: one allocation for a short array. Past eight they
+	// go to a heap slice doubled as needed and kept as is, so that a long
+	// array costs its elements about twice their final size, not append's
+	// 1.25-fold growth copied once more.
 	var buf [8]any
 	elems := buf[:0]
+	var long []any
 	for {
 		p.skipSpace()
 		v, err := p.value(depth)
 		if err != nil {
 			return nil, err
 		}
-		elems = append(elems, v)
+		switch {
+		case long != nil:
+			if len(long) == cap(long) {
+				long = append(make([]any, 0, 2*cap(long)), long...)
+			}
+			long = append(long, v)
+		case len(elems) == len(buf):
+			long = make([]any, 0, 4*len(buf))
+			long = append(append(long, elems...), v)
+		default:
+			elems = append(elems, v)
+		}
 		p.skipSpace()
 		switch done, ok := p.afterValue(']'); {
 		case !ok:
 			return nil, p.unexpected()
 		case done:
+			if long != nil && p.sc == nil {
+				return slices.Clip(long), nil
+			}
+			if long != nil {
+				elems = long
+			}
 			return p.newArray(elems), nil
 		}
 	}
@@ -323,8 +389,11 @@ func (p *parser) str() (string, error) {
 		return "", p.fail("invalid control character in string")
 	}
 	p.pos++
-	if p.shared {
+	switch {
+	case p.shared:
 		return p.src[start:i], nil
+	case i-start <= internMax:
+		return p.interned(d[start:i]).s, nil
 	}
 	return string(d[start:i]), nil
 }
@@ -469,8 +538,15 @@ func (p *parser) number() (any, error) {
 		p.pos = start
 		return nil, p.fail("number literal too long")
 	}
-	if p.shared {
+	switch {
+	case p.shared:
 		return p.box(numberType, p.src[start:p.pos]), nil
+	case p.pos-start <= internMax:
+		e := p.interned(d[start:p.pos])
+		if e.num == nil {
+			e.num = json.Number(e.s)
+		}
+		return e.num, nil
 	}
 	return json.Number(d[start:p.pos]), nil
 }
