@@ -168,8 +168,8 @@ func (a *Ajv) Validate(v any) error {
 	if err != nil {
 		return err
 	}
-	if vs := e.schema.compiled.Validate(inst); len(vs) > 0 {
-		return newInvalidParamError(v, vs, a.maxErrs)
+	if vs, omitted := validateWith(e.schema.compiled, inst, a.maxErrs); len(vs) > 0 {
+		return newInvalidParamError(v, vs, omitted)
 	}
 	return nil
 }

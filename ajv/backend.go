@@ -1,5 +1,7 @@
 package ajv
 
+import "slices"
+
 // Backend compiles JSON schemas for one validator implementation. Three are
 // provided: GoJSONSchemaBackend (the default), SanthoshBackend and
 // NativeBackend; FallbackBackend chains two. A backend
@@ -19,6 +21,32 @@ type Compiled interface {
 	// string, bool, json.Number or nil, as produced by decoding with
 	// UseNumber), and returns every violation, sorted; nil when it is valid.
 	Validate(instance any) []Violation
+}
+
+// boundedCompiled is a Compiled that stops rendering violations past a
+// cap: validateBounded returns the first limit violations in Validate's
+// order (all of them for limit <= 0) and counts the others in omitted,
+// without building their messages or paths where it can avoid it. Every
+// built-in backend implements it; Schema falls back to Validate for
+// others.
+type boundedCompiled interface {
+	validateBounded(instance any, limit int) (vs []Violation, omitted int)
+}
+
+// validateWith validates instance with c, keeping at most limit
+// violations (limit <= 0: DefaultMaxViolations) and counting the rest.
+func validateWith(c Compiled, instance any, limit int) (vs []Violation, omitted int) {
+	if limit <= 0 {
+		limit = DefaultMaxViolations
+	}
+	if b, ok := c.(boundedCompiled); ok {
+		return b.validateBounded(instance, limit)
+	}
+	vs = c.Validate(instance)
+	if len(vs) > limit {
+		return slices.Clip(vs[:limit]), len(vs) - limit
+	}
+	return vs, 0
 }
 
 // parseSchema decodes and guards a schema document; every backend and

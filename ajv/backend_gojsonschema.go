@@ -64,7 +64,10 @@ func (gojsBackend) Compile(schemaJSON []byte) (Compiled, error) {
 	// gojsonschema panics (a nil float) when a number beyond float64 meets
 	// enum, const or uniqueItems; the native validator compares numbers
 	// exactly, and answers for those instances when it supports the schema.
-	c.exact, _ = nativeBackend{}.Compile(schemaJSON)
+	// It also answers every instance it finds invalid (see Validate).
+	if exact, err := (nativeBackend{}).Compile(schemaJSON); err == nil {
+		c.exact = exact.(*nativeCompiled)
+	}
 	return c, nil
 }
 
@@ -146,29 +149,42 @@ func numbersReach(t any) bool {
 type gojsCompiled struct {
 	schema *gojsonschema.Schema
 	doc    *schemaDoc
-	exact  Compiled // the native validator of the same schema, or nil
+	exact  *nativeCompiled // the native validator of the same schema, or nil
 }
 
-// Validate runs gojsonschema; a panic inside it (out-of-range numbers) is
+// Validate runs gojsonschema. When the native validator compiles the same
+// schema, it checks the instance first (without allocating): an instance it
+// finds invalid is reported by it, with the violations gojsonschema would
+// report but at most the cap of them built, and gojsonschema, which builds
+// every failure with its message, only sees the instances the native
+// validator accepts. A panic inside gojsonschema (out-of-range numbers) is
 // answered by the native validator, or reported as a violation: bad input
 // never crashes the caller.
-func (c *gojsCompiled) Validate(instance any) (vs []Violation) {
+func (c *gojsCompiled) Validate(instance any) []Violation {
+	vs, _ := c.validateBounded(instance, 0)
+	return vs
+}
+
+func (c *gojsCompiled) validateBounded(instance any, limit int) (vs []Violation, omitted int) {
+	if c.exact != nil && !c.exact.root.check(instance, nil) {
+		return c.exact.report(instance, limit)
+	}
 	defer func() {
 		if r := recover(); r != nil {
 			if c.exact != nil {
-				vs = c.exact.Validate(instance)
+				vs, omitted = c.exact.validateBounded(instance, limit)
 				return
 			}
-			vs = []Violation{{Keyword: "$internal", SchemaPath: "#", Params: map[string]any{},
-				Message: fmt.Sprintf("must be checkable: the validator failed on this value (%v)", r)}}
+			vs, omitted = []Violation{{Keyword: "$internal", SchemaPath: "#", Params: map[string]any{},
+				Message: fmt.Sprintf("must be checkable: the validator failed on this value (%v)", r)}}, 0
 		}
 	}()
 	res, err := c.schema.Validate(gojsonschema.NewRawLoader(instance))
 	if err != nil {
-		return []Violation{{Keyword: "$internal", SchemaPath: "#", Params: map[string]any{}, Message: "validator failed: " + err.Error()}}
+		return []Violation{{Keyword: "$internal", SchemaPath: "#", Params: map[string]any{}, Message: "validator failed: " + err.Error()}}, 0
 	}
 	if res.Valid() {
-		return nil
+		return nil, 0
 	}
 	errs := res.Errors()
 	raws := make([]rawError, 0, len(errs))
@@ -191,7 +207,7 @@ func (c *gojsCompiled) Validate(instance any) (vs []Violation) {
 		}
 		raws = append(raws, r)
 	}
-	return c.doc.toViolations(raws, instance)
+	return c.doc.toViolations(raws, instance, limit)
 }
 
 // contextTokens splits a gojsonschema context ("(root).a.0") into instance

@@ -68,10 +68,21 @@ type nativeCompiled struct {
 }
 
 func (c *nativeCompiled) Validate(instance any) []Violation {
+	vs, _ := c.validateBounded(instance, 0)
+	return vs
+}
+
+func (c *nativeCompiled) validateBounded(instance any, limit int) ([]Violation, int) {
 	if c.root.check(instance, nil) {
-		return nil
+		return nil, 0
 	}
-	st := &nState{}
+	return c.report(instance, limit)
+}
+
+// report re-runs the validation of an invalid instance to collect and
+// report its failures, the first limit of them (all for limit <= 0).
+func (c *nativeCompiled) report(instance any, limit int) ([]Violation, int) {
+	st := &nState{limit: limit}
 	c.root.check(instance, st)
 	for i := range st.raws {
 		r := &st.raws[i]
@@ -79,11 +90,11 @@ func (c *nativeCompiled) Validate(instance any) []Violation {
 			r.prop = triggeringProperty(c.doc, r.inst, instance, r.prop)
 		}
 	}
-	vs := c.doc.toViolations(st.raws, instance)
+	vs, omitted := c.doc.toViolations(st.raws, instance, limit)
 	if len(vs) == 0 { // cannot happen: the second pass reports what the first found
-		return []Violation{{Keyword: "$internal", SchemaPath: "#", Params: map[string]any{}, Message: "validator failed: invalid, but no violation was located"}}
+		return []Violation{{Keyword: "$internal", SchemaPath: "#", Params: map[string]any{}, Message: "validator failed: invalid, but no violation was located"}}, 0
 	}
-	return vs
+	return vs, omitted
 }
 
 // FallbackBackend compiles with primary and, when primary refuses a schema

@@ -84,17 +84,22 @@ type santhoshCompiled struct {
 }
 
 func (c *santhoshCompiled) Validate(instance any) []Violation {
+	vs, _ := c.validateBounded(instance, 0)
+	return vs
+}
+
+func (c *santhoshCompiled) validateBounded(instance any, limit int) ([]Violation, int) {
 	err := c.schema.Validate(instance)
 	if err == nil {
-		return nil
+		return nil, 0
 	}
 	var ve *jsonschema.ValidationError
 	if !errors.As(err, &ve) {
-		return []Violation{{Keyword: "$internal", SchemaPath: "#", Params: map[string]any{}, Message: "validator failed: " + err.Error()}}
+		return []Violation{{Keyword: "$internal", SchemaPath: "#", Params: map[string]any{}, Message: "validator failed: " + err.Error()}}, 0
 	}
 	var raws []rawError
 	collectSanthosh(ve, &raws)
-	return c.doc.toViolations(raws, instance)
+	return c.doc.toViolations(raws, instance, limit)
 }
 
 // collectSanthosh flattens santhosh's error tree. Wrappers (the schema,

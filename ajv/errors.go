@@ -3,7 +3,6 @@ package ajv
 import (
 	"encoding/json"
 	"fmt"
-	"slices"
 	"strings"
 )
 
@@ -69,17 +68,10 @@ type InvalidParamError struct {
 // (and the response) grow with its size.
 const DefaultMaxViolations = 100
 
-// newInvalidParamError builds the error of vs, keeping at most limit
-// violations (limit <= 0 means DefaultMaxViolations).
-func newInvalidParamError(data any, vs []Violation, limit int) *InvalidParamError {
-	if limit <= 0 {
-		limit = DefaultMaxViolations
-	}
-	e := &InvalidParamError{Data: data, Errors: vs}
-	if len(vs) > limit {
-		e.Errors, e.Omitted = slices.Clip(vs[:limit]), len(vs)-limit
-	}
-	return e
+// newInvalidParamError builds the error of the violations vs kept under
+// the cap and the omitted others (see validateWith).
+func newInvalidParamError(data any, vs []Violation, omitted int) *InvalidParamError {
+	return &InvalidParamError{Data: data, Errors: vs, Omitted: omitted}
 }
 
 // Code returns CodeValidationFailed.

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"encoding/json"
 	"fmt"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -19,6 +18,10 @@ type rawError struct {
 	keyword string
 	prop    string // missing, additional or invalid property name
 	i, j    int    // uniqueItems: the duplicate indexes
+	// more counts further violations of the same keyword at the same
+	// place that the backend did not materialise, all ordered after this
+	// one (uniqueItems pairs past the cap); they are counted as omitted.
+	more int
 	// schemaPtr is the pointer of the schema node the backend reports, used
 	// when locate finds none; hasPtr says whether it is known.
 	schemaPtr string
@@ -26,7 +29,7 @@ type rawError struct {
 }
 
 // matcher returns the predicate that recognises the schema node behind e.
-func (e *rawError) matcher() func(any) bool {
+func (e *rawError) matcher(d *schemaDoc) func(any) bool {
 	switch e.keyword {
 	case "false schema":
 		return func(n any) bool { b, ok := n.(bool); return ok && !b }
@@ -49,7 +52,7 @@ func (e *rawError) matcher() func(any) bool {
 			}
 			if pp, ok := node["patternProperties"].(map[string]any); ok {
 				for p := range pp {
-					if re, err := regexp.Compile(p); err == nil && re.MatchString(e.prop) {
+					if re := d.pattern(p); re != nil && re.MatchString(e.prop) {
 						return false
 					}
 				}
@@ -72,39 +75,42 @@ func (e *rawError) matcher() func(any) bool {
 // oneOf or not (reported by the composite keyword) and are dropped, unless
 // the backend gave its own location.
 //
-// The cost is O(n log n) in the number of raw errors: each gets its sort
-// and identity key once (instance pointer, keyword, schema pointer, then
-// the property and item indexes that tell apart violations of the same
-// keyword at the same place), and only the violations that survive pruning
-// and de-duplication are rendered. Nothing is compared through fmt.
-func (d *schemaDoc) toViolations(raws []rawError, instance any) []Violation {
+// With limit > 0 only the first limit violations in that order are
+// rendered (message text, params) and returned; omitted counts the others,
+// including the ones a raw error's more stands for. With limit <= 0 every
+// violation is returned.
+//
+// The cost is O(n) in the number of raw errors, apart from the final sort
+// of at most limit violations: each raw error is located through a cache
+// shared by the errors of one run (see locator), gets its identity key
+// once (instance pointer, keyword, schema pointer, then the property and
+// item indexes that tell apart violations of the same keyword at the same
+// place), is de-duplicated by a hash of that key, and the first limit are
+// selected with a bounded heap. Nothing is compared through fmt.
+func (d *schemaDoc) toViolations(raws []rawError, instance any, limit int) (vs []Violation, omitted int) {
 	if len(raws) == 0 {
-		return nil
+		return nil, 0
 	}
+	lc := newLocator(d)
 	found := make([]foundViolation, 0, len(raws))
 	for i := range raws {
 		e := &raws[i]
-		loc, ok := d.locate(e.inst, e.matcher())
+		loc, ok := lc.locate(e)
 		if !ok {
-			if !e.hasPtr {
-				continue
-			}
-			n, found := d.resolvePointer(e.schemaPtr)
-			if !found {
-				continue
-			}
-			loc = located{ptr: e.schemaPtr, node: n}
+			continue
 		}
 		found = append(found, newFoundViolation(e, loc))
 	}
 	found = pruneBlocked(found)
-	slices.SortFunc(found, compareFound)
-	found = slices.CompactFunc(found, func(a, b foundViolation) bool { return compareFound(a, b) == 0 })
+	found, omitted = selectFirst(found, limit)
+	if len(found) == 0 {
+		return nil, 0
+	}
 	out := make([]Violation, len(found))
 	for i := range found {
 		out[i] = d.violation(found[i].raw, found[i].loc, instance)
 	}
-	return out
+	return out, omitted
 }
 
 // foundViolation is a located raw error with the keys it is pruned, sorted
@@ -163,6 +169,9 @@ var blockingRank = map[string]int{"type": 1, "const": 2, "enum": 3, "format": 4}
 // each violation's own node and every ancestor node in a map of blockers,
 // so it costs O(n·d) for pointers d tokens deep, never O(n²).
 func pruneBlocked(found []foundViolation) []foundViolation {
+	if !mayBlock(found) {
+		return found
+	}
 	type key struct{ node, inst string }
 	blockers := map[key]string{}
 	blockedInsts := map[string][]string{} // node -> instance pointers with a blocker
@@ -222,6 +231,49 @@ func pruneBlocked(found []foundViolation) []foundViolation {
 		kept = append(kept, f)
 	}
 	return kept
+}
+
+// mayBlock reports whether pruneBlocked can drop anything from found: only
+// when a node with a blocking keyword also has another keyword, or is a
+// proper ancestor of another violation's node. It costs one map look-up per
+// violation and a few per distinct node, so that 60,000 "type" failures of
+// one items schema are not keyed one by one.
+func mayBlock(found []foundViolation) bool {
+	type nodeInfo struct {
+		keyword        string
+		mixed, blocker bool
+	}
+	nodes := map[string]*nodeInfo{}
+	blockers := false
+	for i := range found {
+		f := &found[i]
+		ni := nodes[f.node]
+		if ni == nil {
+			ni = &nodeInfo{keyword: f.keyword}
+			nodes[f.node] = ni
+		} else if ni.keyword != f.keyword {
+			ni.mixed = true
+		}
+		if _, ok := blockingRank[f.keyword]; ok {
+			ni.blocker, blockers = true, true
+		}
+	}
+	if !blockers {
+		return false
+	}
+	for node, ni := range nodes {
+		if ni.blocker && ni.mixed {
+			return true
+		}
+		for i := 0; i < len(node); i++ {
+			if node[i] == '/' {
+				if a := nodes[node[:i]]; a != nil && a.blocker {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 func (d *schemaDoc) violation(e *rawError, loc located, instance any) Violation {

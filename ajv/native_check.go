@@ -13,11 +13,34 @@ import (
 type nState struct {
 	path []string
 	raws []rawError
+	// limit, when positive, is the cap on reported violations: repeated
+	// failures of one keyword at one place (uniqueItems pairs) past it are
+	// counted, not recorded.
+	limit int
 }
 
 func (st *nState) add(n *nNode, keyword string) *rawError {
 	st.raws = append(st.raws, rawError{inst: slices.Clone(st.path), keyword: keyword, schemaPtr: n.ptr, hasPtr: true})
 	return &st.raws[len(st.raws)-1]
+}
+
+// uniqueItems records the duplicate pairs of a. Past the cap only their
+// number is kept, on the last recorded pair: they all sort after it.
+func (st *nState) uniqueItems(n *nNode, a []any) bool {
+	recorded, last := 0, -1
+	total := duplicateItems(a, func(i, j int) bool {
+		if st.limit > 0 && recorded == st.limit {
+			return false
+		}
+		r := st.add(n, "uniqueItems")
+		r.i, r.j = i, j
+		recorded, last = recorded+1, len(st.raws)-1
+		return true
+	})
+	if total > recorded {
+		st.raws[last].more = total - recorded
+	}
+	return total == 0
 }
 
 func (st *nState) push(tok string) { st.path = append(st.path, tok) }
@@ -333,15 +356,11 @@ func (n *nNode) checkArray(a []any, st *nState) bool {
 	}
 	if n.uniqueItems && len(a) > 1 {
 		if st == nil {
-			if !duplicatePairs(a, nil) {
+			if duplicateItems(a, nil) > 0 {
 				return false
 			}
-		} else {
-			duplicatePairs(a, func(i, j int) {
-				r := st.add(n, "uniqueItems")
-				r.i, r.j = i, j
-				ok = false
-			})
+		} else if !st.uniqueItems(n, a) {
+			ok = false
 		}
 	}
 	if n.contains != nil {

@@ -1,6 +1,7 @@
 package ajv
 
 import (
+	"encoding/json"
 	"hash/maphash"
 	"strconv"
 )
@@ -110,48 +111,136 @@ func jsonHash(h *maphash.Hash, v any) {
 }
 
 // smallUnique is the array length up to which uniqueItems compares every
-// pair (no allocation); longer arrays are bucketed by hash.
+// pair (no allocation); longer arrays are grouped by value.
 const smallUnique = 16
 
-// duplicatePairs calls report(i, j) for every j that equals an earlier
-// item, i being the last such earlier index: the pairs gojsonschema reports.
-// It stops and returns false at the first pair when report is nil.
-func duplicatePairs(arr []any, report func(i, j int)) bool {
-	unique := true
+// duplicateItems counts the items of arr equal to an earlier item and calls
+// report(i, j) for each such j in increasing order, i being the last earlier
+// index equal to it: the pairs gojsonschema reports. Once report returns
+// false it is not called again, but the count goes on. With a nil report it
+// stops at the first duplicate and returns 1.
+//
+// A long array is grouped by value in one pass: strings by their text,
+// numbers and the rest by a hash consistent with jsonEqual, and an item
+// whose literal is the previous item's joins its group without any look-up,
+// so that 512k equal numbers cost a comparison each, not a pair each.
+func duplicateItems(arr []any, report func(i, j int) bool) int {
+	dups := 0
+	reporting := report != nil
 	if len(arr) <= smallUnique {
 		for j := 1; j < len(arr); j++ {
 			for i := j - 1; i >= 0; i-- {
 				if jsonEqual(arr[i], arr[j]) {
+					dups++
 					if report == nil {
-						return false
+						return dups
 					}
-					unique = false
-					report(i, j)
+					if reporting {
+						reporting = report(i, j)
+					}
 					break
 				}
 			}
 		}
-		return unique
+		return dups
 	}
-	buckets := make(map[uint64][]int, len(arr))
-	var h maphash.Hash
-	h.SetSeed(uniqueSeed)
+	g := itemGroups{arr: arr}
+	g.h.SetSeed(uniqueSeed)
 	for j, item := range arr {
-		h.Reset()
-		jsonHash(&h, item)
-		sum := h.Sum64()
-		idx := buckets[sum]
-		for k := len(idx) - 1; k >= 0; k-- {
-			if jsonEqual(arr[idx[k]], item) {
-				if report == nil {
-					return false
-				}
-				unique = false
-				report(idx[k], j)
-				break
-			}
+		i, dup := g.add(j, item)
+		if !dup {
+			continue
 		}
-		buckets[sum] = append(idx, j)
+		dups++
+		if report == nil {
+			return dups
+		}
+		if reporting {
+			reporting = report(i, j)
+		}
 	}
-	return unique
+	return dups
+}
+
+// itemGroups assigns the items of an array to groups of equal values.
+type itemGroups struct {
+	arr     []any
+	strs    map[string]int32   // string item -> group
+	hashed  map[uint64][]int32 // jsonHash -> groups
+	first   []int32            // per group: its first index
+	last    []int32            // per group: its last index so far
+	h       maphash.Hash
+	prev    string // the previous item's literal, when prevOK
+	prevNum bool   // ... and whether it was a number
+	prevOK  bool
+	prevGrp int32
+}
+
+// add puts item j in its group; for a duplicate it returns the group's
+// previous last index.
+func (g *itemGroups) add(j int, item any) (int, bool) {
+	var (
+		gid int32
+		lit string
+		num bool
+		ok  = true
+	)
+	switch x := item.(type) {
+	case string:
+		lit = x
+		if g.prevOK && !g.prevNum && g.prev == x {
+			gid = g.prevGrp
+			break
+		}
+		if g.strs == nil {
+			g.strs = make(map[string]int32, 64)
+		}
+		var found bool
+		if gid, found = g.strs[x]; !found {
+			gid = g.newGroup(j)
+			g.strs[x] = gid
+		}
+	case json.Number:
+		lit, num = string(x), true
+		if g.prevOK && g.prevNum && g.prev == lit {
+			gid = g.prevGrp
+			break
+		}
+		gid = g.hashedGroup(j, item)
+	default:
+		ok = false
+		gid = g.hashedGroup(j, item)
+	}
+	g.prev, g.prevNum, g.prevOK, g.prevGrp = lit, num, ok, gid
+	if int(g.first[gid]) == j {
+		return 0, false
+	}
+	i := g.last[gid]
+	g.last[gid] = int32(j)
+	return int(i), true
+}
+
+func (g *itemGroups) newGroup(j int) int32 {
+	g.first = append(g.first, int32(j))
+	g.last = append(g.last, int32(j))
+	return int32(len(g.first) - 1)
+}
+
+// hashedGroup finds the group of item by its jsonHash, or opens one.
+func (g *itemGroups) hashedGroup(j int, item any) int32 {
+	if g.hashed == nil {
+		g.hashed = make(map[uint64][]int32, 64)
+	}
+	g.h.Reset()
+	jsonHash(&g.h, item)
+	sum := g.h.Sum64()
+	ids := g.hashed[sum]
+	for _, gid := range ids {
+		if jsonEqual(g.arr[g.first[gid]], item) {
+			return gid
+		}
+	}
+	gid := g.newGroup(j)
+	g.hashed[sum] = append(ids, gid)
+	return gid
 }

@@ -93,8 +93,8 @@ func (s *Schema) ValidateDecoded(data []byte) (any, error) {
 		return nil, err
 	}
 	v = s.transforms.apply(v, 0)
-	if vs := s.compiled.Validate(v); len(vs) > 0 {
-		return v, newInvalidParamError(rawData(data), vs, s.maxErrors)
+	if vs, omitted := validateWith(s.compiled, v, s.maxErrors); len(vs) > 0 {
+		return v, newInvalidParamError(rawData(data), vs, omitted)
 	}
 	return v, nil
 }
@@ -118,10 +118,10 @@ func (s *Schema) ValidateDecodedFunc(data []byte, use func(v any) error) error {
 		return err
 	}
 	v = s.transforms.apply(v, 0)
-	if vs := s.compiled.Validate(v); len(vs) > 0 {
+	if vs, omitted := validateWith(s.compiled, v, s.maxErrors); len(vs) > 0 {
 		// the violations may refer to the value: its memory is not
 		// reused (the scratch is left to the collector)
-		return newInvalidParamError(rawData(data), vs, s.maxErrors)
+		return newInvalidParamError(rawData(data), vs, omitted)
 	}
 	err = use(v)
 	sc.release()
@@ -142,8 +142,8 @@ func (s *Schema) ValidateInstance(v any) error {
 	}
 	v = normalizeNumbers(v, 0)
 	v = s.transforms.apply(v, 0)
-	if vs := s.compiled.Validate(v); len(vs) > 0 {
-		return newInvalidParamError(v, vs, s.maxErrors)
+	if vs, omitted := validateWith(s.compiled, v, s.maxErrors); len(vs) > 0 {
+		return newInvalidParamError(v, vs, omitted)
 	}
 	return nil
 }

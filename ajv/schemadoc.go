@@ -13,6 +13,22 @@ import (
 // an instance path.
 type schemaDoc struct {
 	root any
+	// patterns holds the compiled patternProperties regexps of the
+	// document, filled by guard; read-only afterwards.
+	patterns map[string]*regexp.Regexp
+}
+
+// pattern returns the compiled patternProperties regexp p, or nil when it
+// does not compile.
+func (d *schemaDoc) pattern(p string) *regexp.Regexp {
+	if re, ok := d.patterns[p]; ok {
+		return re
+	}
+	re, err := regexp.Compile(p)
+	if err != nil {
+		return nil
+	}
+	return re
 }
 
 // Keywords whose value is one subschema.
@@ -119,9 +135,14 @@ func (d *schemaDoc) guardNode(n any, ptr string, isRoot bool) error {
 	}
 	if pp, ok := node["patternProperties"].(map[string]any); ok {
 		for p := range pp {
-			if _, err := regexp.Compile(p); err != nil {
+			re, err := regexp.Compile(p)
+			if err != nil {
 				return schemaErrorf(err, "patternProperties at %q", "#"+ptr)
 			}
+			if d.patterns == nil {
+				d.patterns = map[string]*regexp.Regexp{}
+			}
+			d.patterns[p] = re
 		}
 	}
 	var err error
@@ -337,7 +358,7 @@ func (d *schemaDoc) expandInPlace(c located, set []located, seen map[string]bool
 
 // childNodes returns the subschemas that apply to the member seg of an
 // instance validated by node.
-func childNodes(c located, seg string, out []located) []located {
+func (d *schemaDoc) childNodes(c located, seg string, out []located) []located {
 	node, ok := c.node.(map[string]any)
 	if !ok {
 		return out
@@ -351,7 +372,7 @@ func childNodes(c located, seg string, out []located) []located {
 	}
 	if pp, ok := node["patternProperties"].(map[string]any); ok {
 		for p, sub := range pp {
-			if re, err := regexp.Compile(p); err == nil && re.MatchString(seg) {
+			if re := d.pattern(p); re != nil && re.MatchString(seg) {
 				out = append(out, located{c.ptr + "/patternProperties/" + escapePointer(p), sub})
 				matchedProp = true
 			}
@@ -400,7 +421,7 @@ func (d *schemaDoc) locate(instancePath []string, match func(node any) bool) (lo
 	for _, seg := range instancePath {
 		var next []located
 		for _, c := range cur {
-			next = childNodes(c, seg, next)
+			next = d.childNodes(c, seg, next)
 		}
 		seen := map[string]bool{}
 		cur = cur[:0:0]
