@@ -99,7 +99,7 @@ func (d *schemaDoc) toViolations(raws []rawError, instance any, limit int) (vs [
 		if !ok {
 			continue
 		}
-		found = append(found, newFoundViolation(e, loc))
+		found = append(found, lc.newFound(e, loc))
 	}
 	found = pruneBlocked(found)
 	found, omitted = selectFirst(found, limit)
@@ -126,17 +126,21 @@ type foundViolation struct {
 	i, j    int    // uniqueItems indexes, larger first
 }
 
-func newFoundViolation(e *rawError, loc located) foundViolation {
-	f := foundViolation{raw: e, loc: loc, keyword: e.keyword, node: loc.ptr, inst: pointerOf(e.inst)}
+func (lc *locator) newFound(e *rawError, loc located) foundViolation {
+	f := foundViolation{raw: e, loc: loc, keyword: e.keyword, node: loc.ptr, inst: lc.pointer(e.inst)}
 	f.path = f.inst
 	if e.keyword == "required" {
 		f.path = f.inst + "/" + escapePointer(e.prop)
 	}
-	if e.keyword == "false schema" {
-		f.schema = "#" + loc.ptr
-	} else {
-		f.schema = "#" + loc.ptr + "/" + escapePointer(e.keyword)
+	if lc.lastPtr != loc.ptr || lc.lastKeyword != e.keyword || lc.lastSchema == "" {
+		lc.lastPtr, lc.lastKeyword = loc.ptr, e.keyword
+		if e.keyword == "false schema" {
+			lc.lastSchema = "#" + loc.ptr
+		} else {
+			lc.lastSchema = "#" + loc.ptr + "/" + escapePointer(e.keyword)
+		}
 	}
+	f.schema = lc.lastSchema
 	if e.keyword == "uniqueItems" {
 		f.i, f.j = max(e.i, e.j), min(e.i, e.j)
 	}

@@ -2,9 +2,9 @@ package ajv
 
 import (
 	"encoding/json"
-	"slices"
 	"strconv"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // nState collects failures when a validation is re-run to report them.
@@ -13,6 +13,8 @@ import (
 type nState struct {
 	path []string
 	raws []rawError
+	toks   []string // arena of the recorded instance paths
+	digits []byte   // arena of index tokens
 	// limit, when positive, is the cap on reported violations: repeated
 	// failures of one keyword at one place (uniqueItems pairs) past it are
 	// counted, not recorded.
@@ -20,9 +22,43 @@ type nState struct {
 }
 
 func (st *nState) add(n *nNode, keyword string) *rawError {
-	st.raws = append(st.raws, rawError{inst: slices.Clone(st.path), keyword: keyword, schemaPtr: n.ptr, hasPtr: true})
+	// the instance paths are copied into a shared arena: 60,000
+	// failures cost a few allocations, not one each
+	if cap(st.toks)-len(st.toks) < len(st.path) {
+		st.toks = make([]string, 0, max(arenaLen, len(st.path)))
+	}
+	start := len(st.toks)
+	st.toks = append(st.toks, st.path...)
+	inst := st.toks[start:len(st.toks):len(st.toks)]
+	st.raws = append(st.raws, rawError{inst: inst, keyword: keyword, schemaPtr: n.ptr, hasPtr: true})
 	return &st.raws[len(st.raws)-1]
 }
+
+// arenaLen is the size of the chunks the reporting pass takes instance
+// tokens and index digits from.
+const arenaLen = 4096
+
+// index returns the instance token of array index i. Its digits live in
+// an arena that is only ever appended to, so the strings never change.
+func (st *nState) index(i int) string {
+	if i < len(smallIndexes) {
+		return smallIndexes[i]
+	}
+	if cap(st.digits)-len(st.digits) < 20 {
+		st.digits = make([]byte, 0, arenaLen)
+	}
+	start := len(st.digits)
+	st.digits = strconv.AppendInt(st.digits, int64(i), 10)
+	return unsafe.String(&st.digits[start], len(st.digits)-start)
+}
+
+// smallIndexes are the tokens of the first array indexes.
+var smallIndexes = func() (t [64]string) {
+	for i := range t {
+		t[i] = strconv.Itoa(i)
+	}
+	return t
+}()
 
 // uniqueItems records the duplicate pairs of a. Past the cap only their
 // number is kept, on the last recorded pair: they all sort after it.
@@ -325,7 +361,7 @@ func (n *nNode) checkArray(a []any, st *nState) bool {
 				if !n.items.check(e, nil) {
 					return false
 				}
-			} else if !st.at(n.items, e, strconv.Itoa(i)) {
+			} else if !st.at(n.items, e, st.index(i)) {
 				ok = false
 			}
 		}
@@ -342,7 +378,7 @@ func (n *nNode) checkArray(a []any, st *nState) bool {
 				if !sub.check(e, nil) {
 					return false
 				}
-			} else if !st.at(sub, e, strconv.Itoa(i)) {
+			} else if !st.at(sub, e, st.index(i)) {
 				ok = false
 			}
 		}

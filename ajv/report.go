@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
+	"strings"
+	"unsafe"
 )
 
 // locator finds the schema nodes of the raw errors of one validation run,
@@ -23,6 +25,32 @@ type locator struct {
 	hits  map[matchKey]located
 	miss  map[matchKey]bool
 	ptrs  map[string]*located // backend-given schema pointers; nil: not found
+
+	// the schema path of the last violation keyed, for the next one of
+	// the same node and keyword
+	lastPtr, lastKeyword, lastSchema string
+	bytes                            []byte // arena of instance pointers
+}
+
+// pointer is pointerOf(tokens), its bytes taken from an arena that is only
+// ever appended to, so that the strings never change.
+func (lc *locator) pointer(tokens []string) string {
+	if len(tokens) == 0 {
+		return ""
+	}
+	n := 0
+	for _, t := range tokens {
+		n += 1 + len(t) + strings.Count(t, "~") + strings.Count(t, "/")
+	}
+	if cap(lc.bytes)-len(lc.bytes) < n {
+		lc.bytes = make([]byte, 0, max(arenaLen*4, n))
+	}
+	start := len(lc.bytes)
+	for _, t := range tokens {
+		lc.bytes = append(lc.bytes, '/')
+		lc.bytes = append(lc.bytes, escapePointer(t)...)
+	}
+	return unsafe.String(&lc.bytes[start], len(lc.bytes)-start)
 }
 
 // stepKey is a set and a segment, or the class of the segments no node of
@@ -258,25 +286,15 @@ func distinctFound(found []foundViolation) []int32 {
 	first := make(map[uint64]int32, len(found))
 	var collided []int32 // distinct violations whose hash another one has
 	out := make([]int32, 0, len(found))
-	var h maphash.Hash
-	h.SetSeed(foundSeed)
-	var num [16]byte
 next:
 	for i := range found {
 		f := &found[i]
-		h.Reset()
-		h.WriteString(f.path)
-		h.WriteByte(0)
-		h.WriteString(f.keyword)
-		h.WriteByte(0)
-		h.WriteString(f.schema)
-		h.WriteByte(0)
-		h.WriteString(f.raw.prop)
-		h.WriteByte(0)
-		h.Write(strconv.AppendInt(num[:0], int64(f.i), 10))
-		h.WriteByte(',')
-		h.Write(strconv.AppendInt(num[:0], int64(f.j), 10))
-		sum := h.Sum64()
+		sum := maphash.String(foundSeed, f.path)
+		sum = sum*31 ^ maphash.String(foundSeed, f.schema)
+		if f.raw.prop != "" {
+			sum = sum*31 ^ maphash.String(foundSeed, f.raw.prop)
+		}
+		sum = sum*31 ^ uint64(f.i)<<32 ^ uint64(f.j)
 		j, seen := first[sum]
 		if !seen {
 			first[sum] = int32(i)
