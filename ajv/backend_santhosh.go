@@ -49,7 +49,11 @@ func (santhoshBackend) Compile(schemaJSON []byte) (Compiled, error) {
 	if err != nil {
 		return nil, schemaErrorf(err, "santhosh")
 	}
-	return &santhoshCompiled{schema: s, doc: doc}, nil
+	sc := &santhoshCompiled{schema: s, doc: doc}
+	if exact, err := (nativeBackend{}).Compile(schemaJSON); err == nil {
+		sc.exact = exact.(*nativeCompiled)
+	}
+	return sc, nil
 }
 
 // sharedFormats replaces santhosh's format checkers by the ones in
@@ -81,6 +85,7 @@ func (refusingURLLoader) Load(u string) (any, error) {
 type santhoshCompiled struct {
 	schema *jsonschema.Schema
 	doc    *schemaDoc
+	exact  *nativeCompiled // the native validator of the same schema, or nil
 }
 
 func (c *santhoshCompiled) Validate(instance any) []Violation {
@@ -88,7 +93,14 @@ func (c *santhoshCompiled) Validate(instance any) []Violation {
 	return vs
 }
 
+// validateBounded reports an instance that the native validator of the
+// same schema (when it compiles) finds invalid with it, as
+// gojsCompiled.validateBounded does; santhosh, which builds an error
+// object per failure, decides the others.
 func (c *santhoshCompiled) validateBounded(instance any, limit int) ([]Violation, int) {
+	if c.exact != nil && !c.exact.root.check(instance, nil) {
+		return c.exact.report(instance, limit)
+	}
 	err := c.schema.Validate(instance)
 	if err == nil {
 		return nil, 0
@@ -97,38 +109,57 @@ func (c *santhoshCompiled) validateBounded(instance any, limit int) ([]Violation
 	if !errors.As(err, &ve) {
 		return []Violation{{Keyword: "$internal", SchemaPath: "#", Params: map[string]any{}, Message: "validator failed: " + err.Error()}}, 0
 	}
-	var raws []rawError
-	collectSanthosh(ve, &raws)
-	return c.doc.toViolations(raws, instance, limit)
+	col := santhoshCollector{}
+	col.collect(ve)
+	return c.doc.toViolations(col.raws, instance, limit)
 }
 
-// collectSanthosh flattens santhosh's error tree. Wrappers (the schema,
+// santhoshCollector gathers the raw errors of one santhosh error tree.
+type santhoshCollector struct {
+	raws             []rawError
+	lastURL, lastPtr string
+	lastOK           bool
+}
+
+func (col *santhoshCollector) add(r rawError) {
+	if len(col.raws) == cap(col.raws) { // doubled: append grows long slices by a quarter
+		col.raws = append(make([]rawError, 0, max(16, 2*cap(col.raws))), col.raws...)
+	}
+	col.raws = append(col.raws, r)
+}
+
+// collect flattens santhosh's error tree. Wrappers (the schema,
 // groups, allOf and $ref) are looked through; anyOf, oneOf, not,
 // propertyNames and contains are reported themselves, without their causes,
 // as the default backend does.
-func collectSanthosh(e *jsonschema.ValidationError, out *[]rawError) {
+//
+// The schema location of consecutive errors is usually the same (60,000
+// failures of one items schema): its pointer is decoded once for them.
+func (col *santhoshCollector) collect(e *jsonschema.ValidationError) {
 	switch e.ErrorKind.(type) {
 	case *kind.Schema, *kind.Group, *kind.AllOf, *kind.Reference:
 		for _, c := range e.Causes {
-			collectSanthosh(c, out)
+			col.collect(c)
 		}
 		return
 	}
 	r := rawError{inst: e.InstanceLocation}
-	if ptr, ok := fragment(e.SchemaURL); ok {
-		r.schemaPtr, r.hasPtr = ptr, true
+	if e.SchemaURL != col.lastURL || !col.lastOK {
+		col.lastURL = e.SchemaURL
+		col.lastPtr, col.lastOK = fragment(e.SchemaURL)
 	}
+	r.schemaPtr, r.hasPtr = col.lastPtr, col.lastOK
 	switch k := e.ErrorKind.(type) {
 	case *kind.Required:
 		for _, m := range k.Missing {
 			r.keyword, r.prop = "required", m
-			*out = append(*out, r)
+			col.add(r)
 		}
 		return
 	case *kind.AdditionalProperties:
 		for _, p := range k.Properties {
 			r.keyword, r.prop = "additionalProperties", p
-			*out = append(*out, r)
+			col.add(r)
 		}
 		return
 	case *kind.Dependency:
@@ -149,6 +180,8 @@ func collectSanthosh(e *jsonschema.ValidationError, out *[]rawError) {
 		r.keyword = "oneOf"
 	case *kind.MinContains, *kind.MaxContains:
 		r.keyword = "contains"
+	case *kind.Type:
+		r.keyword = "type"
 	default:
 		kp := e.ErrorKind.KeywordPath()
 		if len(kp) == 0 {
@@ -161,7 +194,7 @@ func collectSanthosh(e *jsonschema.ValidationError, out *[]rawError) {
 			}
 		}
 	}
-	*out = append(*out, r)
+	col.add(r)
 }
 
 // fragment returns the JSON pointer of a santhosh schema location.

@@ -11,8 +11,8 @@ import (
 // check runs with a nil *nState first: it then stops at the first failure,
 // tracks no path and allocates nothing.
 type nState struct {
-	path []string
-	raws []rawError
+	path   []string
+	raws   []rawError
 	toks   []string // arena of the recorded instance paths
 	digits []byte   // arena of index tokens
 	// limit, when positive, is the cap on reported violations: repeated
@@ -30,6 +30,9 @@ func (st *nState) add(n *nNode, keyword string) *rawError {
 	start := len(st.toks)
 	st.toks = append(st.toks, st.path...)
 	inst := st.toks[start:len(st.toks):len(st.toks)]
+	if len(st.raws) == cap(st.raws) { // doubled: append grows long slices by a quarter
+		st.raws = append(make([]rawError, 0, max(16, 2*cap(st.raws))), st.raws...)
+	}
 	st.raws = append(st.raws, rawError{inst: inst, keyword: keyword, schemaPtr: n.ptr, hasPtr: true})
 	return &st.raws[len(st.raws)-1]
 }
