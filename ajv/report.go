@@ -26,6 +26,14 @@ type locator struct {
 	miss  map[matchKey]bool
 	ptrs  map[string]*located // backend-given schema pointers; nil: not found
 
+	// the previous error's instance path and the sets along it, and its
+	// last match
+	prevInst  []string
+	prevSets  []int32
+	lastHit   matchKey
+	lastLoc   located
+	lastHitOK bool
+
 	// the schema path of the last violation keyed, for the next one of
 	// the same node and keyword
 	lastPtr, lastKeyword, lastSchema string
@@ -89,15 +97,28 @@ func newLocator(d *schemaDoc) *locator {
 // locate returns the node of e as schemaDoc.locate(e.inst, e.matcher(d))
 // would, or the node at the backend's own pointer when there is none.
 func (lc *locator) locate(e *rawError) (located, bool) {
-	set := int32(0)
 	if len(lc.sets[0]) == 0 {
 		return lc.fallback(e)
 	}
-	for _, seg := range e.inst {
+	// consecutive errors mostly share all but their last token: the sets
+	// of the previous error's path are reused as far as the paths agree
+	k := 0
+	for k < len(e.inst) && k < len(lc.prevSets) && e.inst[k] == lc.prevInst[k] {
+		k++
+	}
+	lc.prevSets = lc.prevSets[:k]
+	set := int32(0)
+	if k > 0 {
+		set = lc.prevSets[k-1]
+	}
+	for _, seg := range e.inst[k:] {
 		if set = lc.step(set, seg); set < 0 {
+			lc.prevInst = e.inst[:len(lc.prevSets)]
 			return lc.fallback(e)
 		}
+		lc.prevSets = append(lc.prevSets, set)
 	}
+	lc.prevInst = e.inst
 	switch e.keyword {
 	case "required", "additionalProperties", "dependencies", "dependentRequired":
 		// the matcher depends on the property: not memoized
@@ -109,19 +130,23 @@ func (lc *locator) locate(e *rawError) (located, bool) {
 		}
 		return lc.fallback(e)
 	}
-	k := matchKey{set, e.keyword}
-	if c, ok := lc.hits[k]; ok {
+	mk := matchKey{set, e.keyword}
+	if lc.lastHitOK && lc.lastHit == mk {
+		return lc.lastLoc, true
+	}
+	if c, ok := lc.hits[mk]; ok {
+		lc.lastHit, lc.lastLoc, lc.lastHitOK = mk, c, true
 		return c, true
 	}
-	if !lc.miss[k] {
+	if !lc.miss[mk] {
 		m := e.matcher(lc.d)
 		for _, c := range lc.sets[set] {
 			if m(c.node) {
-				lc.hits[k] = c
+				lc.hits[mk] = c
 				return c, true
 			}
 		}
-		lc.miss[k] = true
+		lc.miss[mk] = true
 	}
 	return lc.fallback(e)
 }
@@ -149,8 +174,14 @@ func (lc *locator) fallback(e *rawError) (located, bool) {
 // step returns the set reached from set through seg, or -1 for none.
 func (lc *locator) step(set int32, seg string) int32 {
 	info := lc.info(set)
-	idx, err := strconv.Atoi(seg)
-	isIndex := err == nil && idx >= 0
+	idx, isIndex := -1, false
+	if seg != "" && (seg[0] >= '0' && seg[0] <= '9' || seg[0] == '+' || seg[0] == '-') {
+		// as childNodes reads it; a name is rejected first without
+		// building strconv's error
+		var err error
+		idx, err = strconv.Atoi(seg)
+		isIndex = err == nil && idx >= 0
+	}
 	special := info.names[seg] || (isIndex && idx < info.tuple)
 	for _, re := range info.patterns {
 		if special {
