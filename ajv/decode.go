@@ -101,6 +101,7 @@ type parser struct {
 	// strings and numbers last seen, boxed, so that a body repeating the
 	// same few values allocates them once; see interned.
 	intern *internCache
+	last   *internEntry // the entry last returned by interned
 }
 
 // internMax is the longest string or number literal interned, and
@@ -126,6 +127,9 @@ func (p *parser) interned(b []byte) *internEntry {
 	if p.intern == nil {
 		p.intern = new(internCache)
 	}
+	if p.last != nil && p.last.s == string(b) { // a run of one value
+		return p.last
+	}
 	h := uint32(len(b))
 	for _, c := range b {
 		h = h*31 + uint32(c)
@@ -134,6 +138,7 @@ func (p *parser) interned(b []byte) *internEntry {
 	if e.s != string(b) {
 		*e = internEntry{s: string(b)}
 	}
+	p.last = e
 	return e
 }
 

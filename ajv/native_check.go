@@ -85,12 +85,51 @@ func (st *nState) uniqueItems(n *nNode, a []any) bool {
 func (st *nState) push(tok string) { st.path = append(st.path, tok) }
 func (st *nState) pop()            { st.path = st.path[:len(st.path)-1] }
 
-// at validates v against sub under the instance token tok.
+// at validates v against sub under the instance token tok. A valid v is
+// recognised by the first, allocation-free check and not walked again.
 func (st *nState) at(sub *nNode, v any, tok string) bool {
+	if sub.check(v, nil) {
+		return true
+	}
 	st.push(tok)
-	ok := sub.check(v, st)
+	sub.check(v, st)
 	st.pop()
-	return ok
+	return false
+}
+
+// atIndex is at for the array item i; the token is only made for an
+// invalid item.
+func (st *nState) atIndex(sub *nNode, v any, i int) bool {
+	if sub.check(v, nil) {
+		return true
+	}
+	st.push(st.index(i))
+	sub.check(v, st)
+	st.pop()
+	return false
+}
+
+// onlyInteger reports whether n needs a number's value for its type alone:
+// no bound or multipleOf.
+func (n *nNode) onlyInteger() bool {
+	return n.minimum == nil && n.maximum == nil && n.exclMin == nil && n.exclMax == nil && n.multipleOf == nil
+}
+
+// plainInteger reports whether s is an integer literal without fraction or
+// exponent (-?(0|[1-9][0-9]*)): an integer, without parsing its value.
+func plainInteger(s string) bool {
+	if s != "" && s[0] == '-' {
+		s = s[1:]
+	}
+	if s == "" || (s[0] == '0' && len(s) > 1) {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // check reports whether v is valid against n. With st == nil it returns at
@@ -130,7 +169,9 @@ func (n *nNode) check(v any, st *nState) bool {
 	case json.Number, float64:
 		kind = tNumber
 		if n.needsNum {
-			if num, numOK = numberOf(v); numOK && num.isInt() {
+			if lit, ok := v.(json.Number); ok && n.onlyInteger() && plainInteger(string(lit)) {
+				kind |= tInteger // nothing but the type needs the value
+			} else if num, numOK = numberOf(v); numOK && num.isInt() {
 				kind |= tInteger
 			}
 		}
@@ -364,7 +405,7 @@ func (n *nNode) checkArray(a []any, st *nState) bool {
 				if !n.items.check(e, nil) {
 					return false
 				}
-			} else if !st.at(n.items, e, st.index(i)) {
+			} else if !st.atIndex(n.items, e, i) {
 				ok = false
 			}
 		}
@@ -381,7 +422,7 @@ func (n *nNode) checkArray(a []any, st *nState) bool {
 				if !sub.check(e, nil) {
 					return false
 				}
-			} else if !st.at(sub, e, st.index(i)) {
+			} else if !st.atIndex(sub, e, i) {
 				ok = false
 			}
 		}
