@@ -35,6 +35,7 @@ function done(summary, latency, requests)
     for k, v in pairs(c) do total[k] = (total[k] or 0) + v end
   end
   for k, v in pairs(total) do io.write(string.format("status %d %d\n", k, v)) end
+  io.write(string.format("p50_ms %.2f\n", latency:percentile(50) / 1000))
   io.write(string.format("p99_ms %.2f\n", latency:percentile(99) / 1000))
   io.write(string.format("rps %.0f\n", summary.requests / (summary.duration / 1e6)))
 end

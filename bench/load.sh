@@ -7,6 +7,7 @@
 #
 #   bench/load.sh                  # 10 s per run
 #   DURATION=5s bench/load.sh
+#   BIN=/tmp/example bench/load.sh # load a server built beforehand
 #
 # Loopback only, bounded by DURATION per run. Installs wrk and sqlite3 from
 # Debian's packages when they are missing.
@@ -22,7 +23,7 @@ for tool in wrk sqlite3; do
 done
 
 tmp=$(mktemp -d)
-go build -o "$tmp/example" ./example
+if [ -n "${BIN:-}" ]; then cp "$BIN" "$tmp/example"; else go build -o "$tmp/example" ./example; fi
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 addr=127.0.0.1:$port
 "$tmp/example" -addr "$addr" -run "$tmp/run" >"$tmp/server.log" 2>&1 &
@@ -33,17 +34,22 @@ for _ in $(seq 100); do
 	sleep 0.1
 done
 
+# The figures depend on what else the machine runs: say what it is, and
+# the load average before each run (wrk and the server share the cores).
+echo "$(date -u +%FT%TZ) $(nproc) cores, $(go version | cut -d' ' -f3), commit $(git rev-parse --short HEAD 2>/dev/null || echo -), DURATION=$DURATION"
 fail=0
 created=0
 p99_64=
 for conns in 8 64 512; do
+	load=$(cut -d' ' -f1 /proc/loadavg)
 	out=$(timeout 120 wrk -t2 -c"$conns" -d"$DURATION" --latency -s bench/load.lua "http://$addr")
 	rps=$(awk '/^rps /{print $2}' <<<"$out")
 	p99=$(awk '/^p99_ms /{print $2}' <<<"$out")
 	c201=$(awk '/^status 201 /{print $3}' <<<"$out"); c201=${c201:-0}
 	c5xx=$(awk '/^status 5[0-9][0-9] /{s+=$3} END{print s+0}' <<<"$out")
 	errs=$(grep -E "Socket errors|Non-2xx" <<<"$out" | tr -s ' ' || true)
-	echo "conns=$conns rps=$rps p99=${p99}ms 201=$c201 5xx=$c5xx $errs"
+	p50=$(awk '/^p50_ms /{print $2}' <<<"$out")
+	echo "conns=$conns rps=$rps p50=${p50}ms p99=${p99}ms 201=$c201 5xx=$c5xx load1=$load $errs"
 	created=$((created + c201))
 	[ "$c5xx" = 0 ] || fail=1
 	[ "$conns" = 64 ] && p99_64=$p99

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/teggo/teggo"
 	"github.com/teggo/teggo/container"
@@ -83,6 +84,63 @@ func TestReadsTakeNoWriteLock(t *testing.T) {
 	app.GET("/api/v2/topics/nope").ExpectStatus(t, http.StatusNotFound)
 	app.GET("/api/v2/topics/"+c.TopicID).ExpectStatus(t, http.StatusOK)
 	app.GET("/api/v2/topics").ExpectStatus(t, http.StatusOK)
+}
+
+// TestCreateCommitsOnceBegun: a create whose transaction has begun
+// commits even when its client hangs up before the answer (TxAdvice's
+// detach=true): another connection holds SQLite's write lock, the POST's
+// BEGIN IMMEDIATE waits for it, the client gives up after 300 ms, and
+// once the lock is released the topic and its audit row are written
+// together. Without detach the hang-up interrupts the BEGIN and nothing
+// is written.
+func TestCreateCommitsOnceBegun(t *testing.T) {
+	app := startApp(t)
+	t.Cleanup(app.Client.CloseIdleConnections)
+	db, _ := container.Lookup[*sql.DB](app.Container())
+	var seq int
+	var name, file string
+	if err := db.QueryRow(`PRAGMA database_list`).Scan(&seq, &name, &file); err != nil {
+		t.Fatal(err)
+	}
+	locker, err := sql.Open("sqlite", "file:"+file+"?_pragma=busy_timeout(100)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer locker.Close()
+	conn, err := locker.Conn(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(context.Background(), `BEGIN IMMEDIATE`); err != nil {
+		t.Fatal(err)
+	}
+
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, app.URL("/api/v2/topics"),
+		strings.NewReader(`{"accesstoken":"tok","title":"hung up","content":"c"}`))
+	req.Header.Set("Content-Type", "application/json")
+	if res, err := app.Client.Do(req); err == nil {
+		res.Body.Close()
+		t.Fatalf("POST answered %d while the write lock was held", res.StatusCode)
+	}
+	time.Sleep(200 * time.Millisecond) // the server sees the hang-up
+	if _, err := conn.ExecContext(context.Background(), `ROLLBACK`); err != nil {
+		t.Fatal(err)
+	}
+
+	count := func(q string) int {
+		var n int
+		if err := db.QueryRow(q).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	eventually(t, func() bool { return count(`SELECT count(*) FROM topics WHERE title = 'hung up'`) == 1 })
+	if n := count(`SELECT count(*) FROM audit WHERE topic_id IN (SELECT id FROM topics WHERE title = 'hung up')`); n != 1 {
+		t.Fatalf("%d audit rows for the topic, want 1", n)
+	}
 }
 
 // TestSecretsNotLogged: the access token (argument) and the edit token

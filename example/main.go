@@ -6,6 +6,15 @@
 //	# → {"topic_id":"…","edit_token":"…"}: keep the edit token, it is shown once
 //	curl -s -XPUT localhost:7001/api/v2/topics/<id> -H 'authorization: Bearer <edit token>' -d '{"title":"hi","content":"second"}' -H 'content-type: application/json'
 //	curl -s localhost:7001/api/v2/topics
+//
+// Flags: -addr (listen address), -run (run directory) and -pprof: an
+// address such as 127.0.0.1:6060 where net/http/pprof serves profiles of
+// the running server (CPU, heap, goroutines, and block and mutex
+// profiles, which the flag also turns on). It is off by default: without
+// the flag no profile is collected and no profiling port is opened.
+//
+//	go run ./example -pprof 127.0.0.1:6060 &
+//	go tool pprof http://127.0.0.1:6060/debug/pprof/profile?seconds=5
 package main
 
 import (
@@ -13,7 +22,10 @@ import (
 	"embed"
 	"flag"
 	"log/slog"
+	"net/http"
+	"net/http/pprof"
 	"os"
+	"runtime"
 
 	"github.com/teggo/teggo"
 	"github.com/teggo/teggo/aop"
@@ -32,6 +44,7 @@ func options() []teggo.Option {
 		teggo.Modules(topic.Module(), advice.Module()),
 		teggo.Provide(topic.OpenDB),
 		teggo.Provide(topic.OpenReadDB),
+		teggo.Provide(topic.NewWriteGate), // creates begin FIFO, not in database/sql's random order
 		// Log every call of the topic service.
 		teggo.Register(aop.Crosscut(new(advice.LogAdvice), aop.ForRegexp("^Service$", ".*"))),
 	}
@@ -40,8 +53,12 @@ func options() []teggo.Option {
 func main() {
 	addr := flag.String("addr", "", "listen address (default: the config's http.addr)")
 	run := flag.String("run", "", "run directory, where the database lives (default: ./run)")
+	pprofAddr := flag.String("pprof", "", "serve net/http/pprof on this address, with block and mutex profiling on (default: off)")
 	flag.Parse()
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	if *pprofAddr != "" {
+		servePprof(*pprofAddr, log)
+	}
 	opts := append(options(), teggo.Logger(log))
 	if *addr != "" {
 		opts = append(opts, teggo.Addr(*addr))
@@ -54,4 +71,24 @@ func main() {
 		log.Error("example: stopped with an error", "err", err)
 		os.Exit(1)
 	}
+}
+
+// servePprof serves net/http/pprof on addr, on a mux of its own (the
+// app's routes stay apart), and turns on the block profile (every
+// blocking event of 10 µs or more is sampled) and the mutex profile (1
+// contention event in 10).
+func servePprof(addr string, log *slog.Logger) {
+	runtime.SetBlockProfileRate(10_000)
+	runtime.SetMutexProfileFraction(10)
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	go func() {
+		if err := http.ListenAndServe(addr, mux); err != nil {
+			log.Error("example: pprof server stopped", "addr", addr, "err", err)
+		}
+	}()
 }

@@ -91,6 +91,7 @@ type appOpt struct {
 	level    slog.Level
 	extra    []any     // declarations registered instead of ledger.LogCalls when set
 	logTo    io.Writer // where the logger writes instead of the app's logBuf
+	gate     *advice.TxGate
 }
 
 // newApp builds a container with advice.Module(), ledger.Module(), the
@@ -127,6 +128,11 @@ func build(a *app, o appOpt) (*container.Container, error) {
 		}
 		logger := slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: o.level}))
 		if err := c.Provide(func() *slog.Logger { return logger }); err != nil {
+			return nil, err
+		}
+	}
+	if o.gate != nil {
+		if err := c.Provide(func() *advice.TxGate { return o.gate }); err != nil {
 			return nil, err
 		}
 	}

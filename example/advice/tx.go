@@ -41,6 +41,9 @@ func (p Propagation) String() string {
 type TxParams struct {
 	// Propagation is the propagation param; Required when absent.
 	Propagation Propagation
+	// Detach is the detach param (false when absent): the transaction, once
+	// begun, runs on context.WithoutCancel of the call's ctx.
+	Detach bool
 }
 
 // ErrNoContext is returned by a call advised by TxAdvice whose method does
@@ -74,8 +77,8 @@ var ErrOuterWriter = errors.New("advice: requires_new could not write: an outer 
 // the generated proxy (an interface-typed inject site) are advised: a
 // method calling another method of its own object bypasses the advice.
 //
-// Propagation (the `propagation` param, parsed once at Build; any other
-// value, or any other param, fails the Build):
+// Params are parsed once at Build; any other value, or any other param,
+// fails the Build. Propagation (the `propagation` param):
 //
 //   - required (the default): join the transaction the call's ctx carries
 //     for the same *sql.DB, else begin one. A joined call neither commits
@@ -85,6 +88,18 @@ var ErrOuterWriter = errors.New("advice: requires_new could not write: an outer 
 //     of its own; the method's ctx carries it (and hides the outer one)
 //     for the duration of the call, and it commits or rolls back when the
 //     call ends, independently of the outer transaction.
+//
+// Detach (the `detach` param, true or false; false by default): with
+// detach=true the call waits for its turn (the gate, the connection) on
+// its own ctx, so a caller that gave up before the transaction began
+// takes nothing; once the transaction has begun, it and the method run on
+// context.WithoutCancel(ctx) (the values stay, the cancellation and the
+// deadline go): the outcome is the method's result alone, never a client
+// that hung up half-way, and the method must not rely on ctx to stop. It
+// is for short writes on a single writer: database/sql and the SQLite
+// driver then start no goroutine to watch ctx, one per transaction and
+// one per statement, which under load is time the writer spends waiting
+// to be scheduled again while every other writer waits for it.
 //
 // SQLite has one writer at a time, and transactions begin deferred (they
 // take the write lock at their first write, not at BEGIN). So a
@@ -106,11 +121,21 @@ var ErrOuterWriter = errors.New("advice: requires_new could not write: an outer 
 // The *sql.DB is injected (provide it with container.Provide). It is
 // optional so that the advice package can be installed for LogAdvice alone;
 // a TxAdvice applied anywhere without a *sql.DB fails the Build.
+//
+// When the container also has a *TxGate (optional), every transaction the
+// advice begins waits for a slot of the gate first, in arrival order, and
+// gives it back once it committed or rolled back: callers are served
+// first come first served instead of in database/sql's random order. A
+// requires_new call inside a transaction of its own call stack does not
+// wait for the gate (that call stack holds the slot already); it needs a
+// second connection, as above.
 type TxAdvice struct {
 	proto.Singleton `access:"public"`
 
 	// DB is the database the transactions are opened on.
 	DB *sql.DB `inject:"" optional:"true"`
+	// Gate, when set, queues the transactions FIFO in front of DB.
+	Gate *TxGate `inject:"" optional:"true"`
 }
 
 // ParseParams types the params of one pointcut, once, at Build.
@@ -131,8 +156,17 @@ func (t *TxAdvice) ParseParams(p aop.Params) (any, error) {
 			default:
 				return nil, fmt.Errorf("advice: TxAdvice: propagation=%q: want required or requires_new", v)
 			}
+		case "detach":
+			switch v {
+			case "", "false":
+				tp.Detach = false
+			case "true":
+				tp.Detach = true
+			default:
+				return nil, fmt.Errorf("advice: TxAdvice: detach=%q: want true or false", v)
+			}
 		default:
-			return nil, fmt.Errorf("advice: TxAdvice: unknown param %q (known: propagation)", k)
+			return nil, fmt.Errorf("advice: TxAdvice: unknown param %q (known: propagation, detach)", k)
 		}
 	}
 	return tp, nil
@@ -159,7 +193,20 @@ func (t *TxAdvice) Around(c *aop.Call, next aop.Next) error {
 		return fmt.Errorf("%w: %s.%s: the *sql.DB allows one open connection and the outer transaction has it", ErrOuterWriter, c.TypeName(), c.Method())
 	}
 
-	tx, err := t.DB.BeginTx(ctx, nil)
+	if t.Gate != nil && outer == nil {
+		if err := t.Gate.Acquire(ctx); err != nil {
+			return fmt.Errorf("advice: %s.%s: %w", c.TypeName(), c.Method(), err)
+		}
+		defer t.Gate.Release() // after the commit or rollback below
+	}
+	txCtx := ctx // what the transaction and the method run on
+	if tp.Detach {
+		if err := ctx.Err(); err != nil { // the caller gave up while it waited
+			return fmt.Errorf("advice: %s.%s: begin: %w", c.TypeName(), c.Method(), err)
+		}
+		txCtx = context.WithoutCancel(ctx)
+	}
+	tx, err := t.DB.BeginTx(txCtx, nil)
 	if err != nil {
 		return fmt.Errorf("advice: %s.%s: begin: %w", c.TypeName(), c.Method(), err)
 	}
@@ -169,7 +216,7 @@ func (t *TxAdvice) Around(c *aop.Call, next aop.Next) error {
 			_ = tx.Rollback()
 		}
 	}()
-	if err := c.SetArg(0, context.WithValue(ctx, txKey{}, &txState{db: t.DB, tx: tx})); err != nil {
+	if err := c.SetArg(0, context.WithValue(txCtx, txKey{}, &txState{db: t.DB, tx: tx})); err != nil {
 		done = true
 		_ = tx.Rollback()
 		return err

@@ -221,6 +221,7 @@ func TestTxParamsFailBuild(t *testing.T) {
 	}{
 		{aop.Params{"propagation": "nested"}, `propagation="nested": want required or requires_new`},
 		{aop.Params{"propagaton": "required"}, `unknown param "propagaton"`},
+		{aop.Params{"detach": "yes"}, `detach="yes": want true or false`},
 	} {
 		t.Run(fmt.Sprint(tc.params), func(t *testing.T) {
 			a := &app{db: openDB(t, 5000), log: &logBuf{}}
@@ -247,6 +248,12 @@ func TestTxParseParams(t *testing.T) {
 		p, err := tx.ParseParams(aop.Params{"propagation": in})
 		if err != nil || p.(advice.TxParams).Propagation != want {
 			t.Fatalf("ParseParams(%q) = %v, %v; want %v", in, p, err, want)
+		}
+	}
+	for in, want := range map[string]bool{"": false, "false": false, "true": true} {
+		p, err := tx.ParseParams(aop.Params{"detach": in})
+		if err != nil || p.(advice.TxParams).Detach != want {
+			t.Fatalf("ParseParams(detach=%q) = %v, %v; want %v", in, p, err, want)
 		}
 	}
 	if s := advice.RequiresNew.String(); s != "requires_new" {

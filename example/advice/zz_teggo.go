@@ -47,7 +47,7 @@ func Module() proto.Module {
 				Name:     "txAdvice",
 				InitType: proto.InitSingleton,
 				Access:   proto.Public,
-				Pos:      proto.Pos{File: "example/advice/tx.go", Line: 109},
+				Pos:      proto.Pos{File: "example/advice/tx.go", Line: 132},
 				New:      func() any { return new(TxAdvice) },
 				Fields: []proto.Field{
 					{
@@ -56,6 +56,13 @@ func Module() proto.Module {
 						Offset: unsafe.Offsetof(TxAdvice{}.DB),
 						Tag:    proto.FieldTag{Inject: true, Optional: true},
 						Set:    func(o, v any) { o.(*TxAdvice).DB = v.(*sql.DB) },
+					},
+					{
+						Name:   "Gate",
+						Type:   reflect.TypeFor[*TxGate](),
+						Offset: unsafe.Offsetof(TxAdvice{}.Gate),
+						Tag:    proto.FieldTag{Inject: true, Optional: true},
+						Set:    func(o, v any) { o.(*TxAdvice).Gate = v.(*TxGate) },
 					},
 				},
 				Methods: []proto.Method{

@@ -10,6 +10,7 @@ import (
 
 	"github.com/teggo/teggo"
 	"github.com/teggo/teggo/config"
+	"github.com/teggo/teggo/example/advice"
 )
 
 const schema = `
@@ -89,6 +90,17 @@ func OpenReadDB(info *teggo.AppInfo, cfg *config.Config, _ *sql.DB) (*ReadDB, er
 		return nil, fmt.Errorf("topic: open %s: %w", path, err)
 	}
 	return &ReadDB{db}, nil
+}
+
+// NewWriteGate returns the queue in front of the writer pool, one slot
+// per writer connection: TxAdvice begins each transaction once its turn
+// came, in arrival order. Without it database/sql hands the freed writer
+// connection to a waiter taken at random, and under load a few creates
+// wait many times longer than the rest (a p99 of several hundred ms at 64
+// connections where the median is a few ms). Provide it with
+// teggo.Provide(topic.NewWriteGate).
+func NewWriteGate(db *sql.DB) *advice.TxGate {
+	return advice.NewTxGate(db.Stats().MaxOpenConnections)
 }
 
 func dbPath(info *teggo.AppInfo, cfg *config.Config) string {

@@ -51,7 +51,7 @@ func (s *Service) Get(ctx context.Context, id string) (*Topic, error) {
 // its id and its edit token: 32 random bytes, hex, of which only the
 // SHA-256 is stored. The token is shown to the caller once, here.
 //
-//teggo:pointcut Tx
+//teggo:pointcut Tx detach=true
 func (s *Service) Create(ctx context.Context, in CreateTopic) (*Created, error) {
 	token, hash, err := newEditToken()
 	if err != nil {
@@ -73,7 +73,7 @@ func (s *Service) Create(ctx context.Context, in CreateTopic) (*Created, error) 
 // Update changes a topic and records its audit row in one transaction,
 // when in.EditToken is the topic's (ErrNotAuthor otherwise).
 //
-//teggo:pointcut Tx
+//teggo:pointcut Tx detach=true
 func (s *Service) Update(ctx context.Context, in UpdateTopic) error {
 	h := sha256.Sum256([]byte(in.EditToken))
 	if err := s.Repo.Update(ctx, in, h[:]); err != nil {

@@ -175,8 +175,8 @@ func Module() proto.Module {
 			teggohttp.Route("POST", "/", (*Controller).Create, teggohttp.Status(201), teggohttp.At("example/topic/controller.go", 42)),
 			teggohttp.Route("PUT", "/:id", teggohttp.NoOut((*Controller).Update), teggohttp.At("example/topic/controller.go", 61)),
 			eventbus.On((*Feed).OnCreated),
-			aop.Pointcut((*Service).Create, new(advice.TxAdvice), aop.At("example/topic/service.go", 54)),
-			aop.Pointcut((*Service).Update, new(advice.TxAdvice), aop.At("example/topic/service.go", 76)),
+			aop.Pointcut((*Service).Create, new(advice.TxAdvice), aop.WithParams(aop.Params{"detach": "true"}), aop.At("example/topic/service.go", 54)),
+			aop.Pointcut((*Service).Update, new(advice.TxAdvice), aop.WithParams(aop.Params{"detach": "true"}), aop.At("example/topic/service.go", 76)),
 		},
 	}
 }
