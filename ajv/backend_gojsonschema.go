@@ -207,7 +207,7 @@ func (c *gojsCompiled) validateBounded(instance any, limit int) (vs []Violation,
 		}
 		raws = append(raws, r)
 	}
-	return c.doc.toViolations(raws, instance, limit)
+	return c.doc.toViolations(rawChunks{raws}, instance, limit)
 }
 
 // contextTokens splits a gojsonschema context ("(root).a.0") into instance

@@ -84,10 +84,11 @@ func (c *nativeCompiled) validateBounded(instance any, limit int) ([]Violation, 
 func (c *nativeCompiled) report(instance any, limit int) ([]Violation, int) {
 	st := &nState{limit: limit}
 	c.root.check(instance, st)
-	for i := range st.raws {
-		r := &st.raws[i]
-		if r.keyword == "dependencies" {
-			r.prop = triggeringProperty(c.doc, r.inst, instance, r.prop)
+	for _, chunk := range st.raws {
+		for i := range chunk {
+			if r := &chunk[i]; r.keyword == "dependencies" {
+				r.prop = triggeringProperty(c.doc, r.inst, instance, r.prop)
+			}
 		}
 	}
 	vs, omitted := c.doc.toViolations(st.raws, instance, limit)

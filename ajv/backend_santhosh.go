@@ -116,16 +116,13 @@ func (c *santhoshCompiled) validateBounded(instance any, limit int) ([]Violation
 
 // santhoshCollector gathers the raw errors of one santhosh error tree.
 type santhoshCollector struct {
-	raws             []rawError
+	raws             rawChunks
 	lastURL, lastPtr string
 	lastOK           bool
 }
 
 func (col *santhoshCollector) add(r rawError) {
-	if len(col.raws) == cap(col.raws) { // doubled: append grows long slices by a quarter
-		col.raws = append(make([]rawError, 0, max(16, 2*cap(col.raws))), col.raws...)
-	}
-	col.raws = append(col.raws, r)
+	col.raws.add(r)
 }
 
 // collect flattens santhosh's error tree. Wrappers (the schema,

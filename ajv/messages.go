@@ -87,19 +87,22 @@ func (e *rawError) matcher(d *schemaDoc) func(any) bool {
 // item indexes that tell apart violations of the same keyword at the same
 // place), is de-duplicated by a hash of that key, and the first limit are
 // selected with a bounded heap. Nothing is compared through fmt.
-func (d *schemaDoc) toViolations(raws []rawError, instance any, limit int) (vs []Violation, omitted int) {
-	if len(raws) == 0 {
+func (d *schemaDoc) toViolations(raws rawChunks, instance any, limit int) (vs []Violation, omitted int) {
+	n := raws.len()
+	if n == 0 {
 		return nil, 0
 	}
 	lc := newLocator(d)
-	found := make([]foundViolation, 0, len(raws))
-	for i := range raws {
-		e := &raws[i]
-		loc, ok := lc.locate(e)
-		if !ok {
-			continue
+	found := make([]foundViolation, 0, n)
+	for _, chunk := range raws {
+		for i := range chunk {
+			e := &chunk[i]
+			loc, ok := lc.locate(e)
+			if !ok {
+				continue
+			}
+			found = append(found, lc.newFound(e, loc))
 		}
-		found = append(found, lc.newFound(e, loc))
 	}
 	found = pruneBlocked(found)
 	found, omitted = selectFirst(found, limit)
@@ -113,21 +116,50 @@ func (d *schemaDoc) toViolations(raws []rawError, instance any, limit int) (vs [
 	return out, omitted
 }
 
+// rawChunks holds raw errors in chunks that are never moved once filled,
+// so that collecting 60,000 of them copies none and pointers to them stay
+// valid.
+type rawChunks [][]rawError
+
+// add appends r and returns where it is kept.
+func (c *rawChunks) add(r rawError) *rawError {
+	last := len(*c) - 1
+	if last < 0 || len((*c)[last]) == cap((*c)[last]) {
+		size := 16
+		if last >= 0 {
+			size = min(2*cap((*c)[last]), rawChunkMax)
+		}
+		*c = append(*c, make([]rawError, 0, size))
+		last++
+	}
+	(*c)[last] = append((*c)[last], r)
+	return &(*c)[last][len((*c)[last])-1]
+}
+
+// rawChunkMax is the largest chunk of rawChunks.
+const rawChunkMax = 4096
+
+func (c rawChunks) len() int {
+	n := 0
+	for _, chunk := range c {
+		n += len(chunk)
+	}
+	return n
+}
+
 // foundViolation is a located raw error with the keys it is pruned, sorted
 // and de-duplicated by.
 type foundViolation struct {
-	raw     *rawError
-	loc     located
-	keyword string
-	node    string // schema pointer of the node
-	inst    string // instance pointer the node was checked at
-	path    string // InstancePath of the violation
-	schema  string // SchemaPath of the violation
-	i, j    int    // uniqueItems indexes, larger first
+	raw    *rawError // its keyword is the violation's
+	loc    located   // its ptr is the schema pointer of the node
+	inst   string    // instance pointer the node was checked at
+	path   string    // InstancePath of the violation
+	schema string    // SchemaPath of the violation
+	i, j   int       // uniqueItems indexes, larger first
 }
 
 func (lc *locator) newFound(e *rawError, loc located) foundViolation {
-	f := foundViolation{raw: e, loc: loc, keyword: e.keyword, node: loc.ptr, inst: lc.pointer(e.inst)}
+	f := foundViolation{raw: e, loc: loc, inst: lc.pointer(e.inst)}
 	f.path = f.inst
 	if e.keyword == "required" {
 		f.path = f.inst + "/" + escapePointer(e.prop)
@@ -154,7 +186,7 @@ func (lc *locator) newFound(e *rawError, loc located) foundViolation {
 func compareFound(a, b foundViolation) int {
 	return cmp.Or(
 		cmp.Compare(a.path, b.path),
-		cmp.Compare(a.keyword, b.keyword),
+		cmp.Compare(a.raw.keyword, b.raw.keyword),
 		cmp.Compare(a.schema, b.schema),
 		cmp.Compare(a.raw.prop, b.raw.prop),
 		cmp.Compare(a.i, b.i),
@@ -180,17 +212,17 @@ func pruneBlocked(found []foundViolation) []foundViolation {
 	blockers := map[key]string{}
 	blockedInsts := map[string][]string{} // node -> instance pointers with a blocker
 	for _, f := range found {
-		r, ok := blockingRank[f.keyword]
+		r, ok := blockingRank[f.raw.keyword]
 		if !ok {
 			continue
 		}
-		k := key{f.node, f.inst}
+		k := key{f.loc.ptr, f.inst}
 		cur, ok := blockers[k]
 		if !ok {
-			blockedInsts[f.node] = append(blockedInsts[f.node], f.inst)
+			blockedInsts[f.loc.ptr] = append(blockedInsts[f.loc.ptr], f.inst)
 		}
 		if !ok || r < blockingRank[cur] {
-			blockers[k] = f.keyword
+			blockers[k] = f.raw.keyword
 		}
 	}
 	if len(blockers) == 0 {
@@ -198,11 +230,11 @@ func pruneBlocked(found []foundViolation) []foundViolation {
 	}
 	blockedBelow := func(f foundViolation) bool {
 		// a blocker on a proper ancestor node, at a proper ancestor instance
-		for i := 0; i < len(f.node); i++ {
-			if f.node[i] != '/' {
+		for i := 0; i < len(f.loc.ptr); i++ {
+			if f.loc.ptr[i] != '/' {
 				continue
 			}
-			insts, ok := blockedInsts[f.node[:i]]
+			insts, ok := blockedInsts[f.loc.ptr[:i]]
 			if !ok {
 				continue
 			}
@@ -216,7 +248,7 @@ func pruneBlocked(found []foundViolation) []foundViolation {
 			}
 			for j := 0; j < len(f.inst); j++ {
 				if f.inst[j] == '/' {
-					if _, ok := blockers[key{f.node[:i], f.inst[:j]}]; ok {
+					if _, ok := blockers[key{f.loc.ptr[:i], f.inst[:j]}]; ok {
 						return true
 					}
 				}
@@ -226,7 +258,7 @@ func pruneBlocked(found []foundViolation) []foundViolation {
 	}
 	kept := found[:0:0]
 	for _, f := range found {
-		if kw, ok := blockers[key{f.node, f.inst}]; ok && f.keyword != kw {
+		if kw, ok := blockers[key{f.loc.ptr, f.inst}]; ok && f.raw.keyword != kw {
 			continue
 		}
 		if blockedBelow(f) {
@@ -251,14 +283,14 @@ func mayBlock(found []foundViolation) bool {
 	blockers := false
 	for i := range found {
 		f := &found[i]
-		ni := nodes[f.node]
+		ni := nodes[f.loc.ptr]
 		if ni == nil {
-			ni = &nodeInfo{keyword: f.keyword}
-			nodes[f.node] = ni
-		} else if ni.keyword != f.keyword {
+			ni = &nodeInfo{keyword: f.raw.keyword}
+			nodes[f.loc.ptr] = ni
+		} else if ni.keyword != f.raw.keyword {
 			ni.mixed = true
 		}
-		if _, ok := blockingRank[f.keyword]; ok {
+		if _, ok := blockingRank[f.raw.keyword]; ok {
 			ni.blocker, blockers = true, true
 		}
 	}

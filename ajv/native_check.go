@@ -12,7 +12,7 @@ import (
 // tracks no path and allocates nothing.
 type nState struct {
 	path   []string
-	raws   []rawError
+	raws   rawChunks
 	toks   []string // arena of the recorded instance paths
 	digits []byte   // arena of index tokens
 	// limit, when positive, is the cap on reported violations: repeated
@@ -30,11 +30,7 @@ func (st *nState) add(n *nNode, keyword string) *rawError {
 	start := len(st.toks)
 	st.toks = append(st.toks, st.path...)
 	inst := st.toks[start:len(st.toks):len(st.toks)]
-	if len(st.raws) == cap(st.raws) { // doubled: append grows long slices by a quarter
-		st.raws = append(make([]rawError, 0, max(16, 2*cap(st.raws))), st.raws...)
-	}
-	st.raws = append(st.raws, rawError{inst: inst, keyword: keyword, schemaPtr: n.ptr, hasPtr: true})
-	return &st.raws[len(st.raws)-1]
+	return st.raws.add(rawError{inst: inst, keyword: keyword, schemaPtr: n.ptr, hasPtr: true})
 }
 
 // arenaLen is the size of the chunks the reporting pass takes instance
@@ -66,18 +62,19 @@ var smallIndexes = func() (t [64]string) {
 // uniqueItems records the duplicate pairs of a. Past the cap only their
 // number is kept, on the last recorded pair: they all sort after it.
 func (st *nState) uniqueItems(n *nNode, a []any) bool {
-	recorded, last := 0, -1
+	recorded := 0
+	var last *rawError
 	total := duplicateItems(a, func(i, j int) bool {
 		if st.limit > 0 && recorded == st.limit {
 			return false
 		}
 		r := st.add(n, "uniqueItems")
 		r.i, r.j = i, j
-		recorded, last = recorded+1, len(st.raws)-1
+		recorded, last = recorded+1, r
 		return true
 	})
 	if total > recorded {
-		st.raws[last].more = total - recorded
+		last.more = total - recorded
 	}
 	return total == 0
 }

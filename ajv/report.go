@@ -357,7 +357,7 @@ func unmaterialised(found []foundViolation) int {
 		if f.raw.more == 0 {
 			continue
 		}
-		k := [3]string{f.path, f.keyword, f.schema}
+		k := [3]string{f.path, f.raw.keyword, f.schema}
 		if seen[k] {
 			continue
 		}
