@@ -29,8 +29,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
-	"encoding/base64"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"slices"
@@ -58,7 +56,7 @@ type Session struct {
 	err       error  // the load error, returned by every method
 	id        string // "" for a new session until it needs one
 	stored    bool   // the id is in the store (cookie store: the cookie was valid)
-	values    map[string]json.RawMessage
+	values    map[string][]byte
 	changed   map[string]struct{}
 	deleted   map[string]struct{}
 	dirty     bool
@@ -99,7 +97,7 @@ func (s *Session) Get(key string, dst any) (bool, error) {
 	if !ok {
 		return false, nil
 	}
-	if err := json.Unmarshal(raw, dst); err != nil {
+	if err := unmarshal(raw, dst); err != nil {
 		return true, fmt.Errorf("session: value of %q: %w", key, err)
 	}
 	return true, nil
@@ -136,7 +134,7 @@ func (s *Session) Put(key string, v any) error {
 	if key == "" || strings.HasPrefix(key, ReservedPrefix) {
 		return &container.Error{Code: CodeBadKey, Msg: fmt.Sprintf("session: key %q is empty or starts with the reserved %q", key, ReservedPrefix)}
 	}
-	b, err := json.Marshal(v)
+	b, err := marshal(v)
 	if err != nil {
 		return fmt.Errorf("session: value of %q: %w", key, err)
 	}
@@ -149,11 +147,13 @@ func (s *Session) Put(key string, v any) error {
 		return nil
 	}
 	s.values[key] = b
-	if s.changed == nil {
-		s.changed = map[string]struct{}{}
+	if s.m.store != nil { // the cookie store writes the whole session
+		if s.changed == nil {
+			s.changed = map[string]struct{}{}
+		}
+		s.changed[key] = struct{}{}
+		delete(s.deleted, key)
 	}
-	s.changed[key] = struct{}{}
-	delete(s.deleted, key)
 	s.dirty = true
 	return nil
 }
@@ -172,11 +172,13 @@ func (s *Session) Delete(key string) error {
 		return nil
 	}
 	delete(s.values, key)
-	delete(s.changed, key)
-	if s.deleted == nil {
-		s.deleted = map[string]struct{}{}
+	if s.m.store != nil {
+		delete(s.changed, key)
+		if s.deleted == nil {
+			s.deleted = map[string]struct{}{}
+		}
+		s.deleted[key] = struct{}{}
 	}
-	s.deleted[key] = struct{}{}
 	s.dirty = true
 	return nil
 }
@@ -232,7 +234,7 @@ func (s *Session) Destroy() error {
 		s.previous = s.id
 	}
 	s.id, s.stored, s.destroyed = "", false, true
-	s.values = map[string]json.RawMessage{}
+	s.values = map[string][]byte{}
 	s.changed, s.deleted = nil, nil
 	s.maxAge, s.maxAgeSet = 0, false
 	s.expires = time.Time{}
@@ -309,10 +311,17 @@ func (s *Session) load() error {
 		return s.err
 	}
 	s.loaded = true
-	s.values = map[string]json.RawMessage{}
+	s.err = s.read()
+	if s.values == nil {
+		s.values = map[string][]byte{}
+	}
+	return s.err
+}
+
+// read fills the session from the cookie and the store.
+func (s *Session) read() error {
 	if s.jar == nil {
-		s.err = &container.Error{Code: CodeNoMiddleware, Msg: "session: no cookie jar in the request's context", Hint: "install cookies.Middleware before Manager.Middleware"}
-		return s.err
+		return &container.Error{Code: CodeNoMiddleware, Msg: "session: no cookie jar in the request's context", Hint: "install cookies.Middleware before Manager.Middleware"}
 	}
 	s.jar.BeforeHeaders(s.commitHook)
 	m := s.m
@@ -331,9 +340,7 @@ func (s *Session) load() error {
 			return nil // foreign, corrupt or expired: a new, empty session
 		}
 		s.id, s.stored, s.maxAge, s.expires = p.ID, true, millisMaxAge(p.MaxAge), time.UnixMilli(p.Exp)
-		if p.Values != nil {
-			s.values = p.Values
-		}
+		s.values = p.Values
 		return nil
 	}
 	if !validID(raw) {
@@ -341,16 +348,12 @@ func (s *Session) load() error {
 	}
 	rec, err := m.store.Get(context.WithoutCancel(s.ctx), raw)
 	if err != nil {
-		s.err = storeError("get", err)
-		return s.err
+		return storeError("get", err)
 	}
 	if rec == nil {
 		return nil // expired or destroyed: a new session, with a new id
 	}
-	s.id, s.stored, s.maxAge, s.expires = raw, true, rec.MaxAge, rec.Expires
-	for k, v := range rec.Values {
-		s.values[k] = v
-	}
+	s.id, s.stored, s.maxAge, s.expires, s.values = raw, true, rec.MaxAge, rec.Expires, rec.Values
 	return nil
 }
 
@@ -378,7 +381,6 @@ func (s *Session) commit() error {
 // save writes what changed; s.mu is held.
 func (s *Session) save() error {
 	m := s.m
-	ctx := context.WithoutCancel(s.ctx)
 	now := m.now()
 	own := s.maxAge
 	if own == 0 {
@@ -391,7 +393,7 @@ func (s *Session) save() error {
 	if !s.stored && len(s.values) == 0 {
 		// Nothing to keep: a new session left empty, or a destroyed one.
 		if s.previous != "" {
-			if err := m.store.Destroy(ctx, s.previous); err != nil {
+			if err := m.store.Destroy(context.WithoutCancel(s.ctx), s.previous); err != nil {
 				return storeError("destroy", err)
 			}
 		}
@@ -419,10 +421,7 @@ func (s *Session) save() error {
 			d.Previous = s.previous
 			if !s.stored {
 				d.Replace = true
-				d.Changed = make(map[string][]byte, len(s.values))
-				for k, v := range s.values {
-					d.Changed[k] = v
-				}
+				d.Changed = s.values
 			} else {
 				d.Changed = make(map[string][]byte, len(s.changed))
 				for k := range s.changed {
@@ -436,7 +435,7 @@ func (s *Session) save() error {
 				d.MaxAge = s.maxAge
 			}
 		}
-		if err := m.store.Set(ctx, s.id, d, ttl); err != nil {
+		if err := m.store.Set(context.WithoutCancel(s.ctx), s.id, d, ttl); err != nil {
 			return storeError("set", err)
 		}
 		value = s.id
@@ -458,38 +457,4 @@ func validID(s string) bool {
 		}
 	}
 	return true
-}
-
-// payload is the cookie store's cookie: the session with its expiry, so
-// that the server refuses a replayed cookie past it.
-type payload struct {
-	ID     string                     `json:"i"`
-	Exp    int64                      `json:"e"`           // Unix milliseconds
-	MaxAge int64                      `json:"m,omitempty"` // the session's own, ms; -1: browser session
-	Values map[string]json.RawMessage `json:"v,omitempty"`
-}
-
-// encodePayload returns the cookie value: the JSON as is when the jar
-// encrypts it (its output is base64url), base64url JSON when it only signs.
-func encodePayload(p payload, encrypted bool) string {
-	b, _ := json.Marshal(p) // the values are valid JSON already
-	if encrypted {
-		return string(b)
-	}
-	return base64.RawURLEncoding.EncodeToString(b)
-}
-
-func decodePayload(raw string, encrypted bool) (payload, bool) {
-	var p payload
-	b := []byte(raw)
-	if !encrypted {
-		var err error
-		if b, err = base64.RawURLEncoding.DecodeString(raw); err != nil {
-			return p, false
-		}
-	}
-	if err := json.Unmarshal(b, &p); err != nil || p.ID == "" || p.Exp == 0 {
-		return p, false
-	}
-	return p, true
 }
