@@ -31,6 +31,12 @@ import (
 //     format, an empty enum, a keyword whose meaning $schema changes) is
 //     refused at Compile with a *SchemaError naming it and its schema path
 //     and matching errors.ErrUnsupported, never ignored.
+//
+// When NativeBackend compiles the same schema, its allocation-free check
+// runs first and reports the instances it rejects (with the violations
+// gojsonschema reports, only the capped ones rendered); gojsonschema
+// decides the others. A hostile body thus never makes gojsonschema build an
+// error object for each of its failures.
 func GoJSONSchemaBackend() Backend { return gojsBackend{} }
 
 type gojsBackend struct{}
