@@ -236,7 +236,8 @@ func TestDecodeLargeRepeated(t *testing.T) {
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		fmt.Fprintf(&b, `{"k%d":%d,"s":"%s","n":%s,"e":"a\u00e9%d"}`, i%300, i%7, []string{"x", " y ", "x", "a\\nb"}[i%4], []string{"1", "1.0", "-2e3", "1"}[i%4], i%3)
+		fmt.Fprintf(&b, `{"k%d":%d,"s":"%s","n":%s,"e":"a\u00e9%d","long name of a member %d":"%s"}`, i%300, i%7, []string{"x", " y ", "x", "a\\nb"}[i%4], []string{"1", "1.0", "-2e3", "1"}[i%4], i%3,
+			i%5, strings.Repeat("v", []int{17, 255, 256, 300}[i%4]))
 	}
 	b.WriteString(`]}`)
 	if b.Len() <= sharedInputMax {

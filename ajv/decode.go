@@ -102,6 +102,7 @@ type parser struct {
 	// same few values allocates them once; see interned.
 	intern *internCache
 	last   *internEntry // the entry last returned by interned
+	chunk  []byte       // the strings of a large input are copied here
 }
 
 // internMax is the longest string or number literal interned, and
@@ -136,7 +137,7 @@ func (p *parser) interned(b []byte) *internEntry {
 	}
 	e := &p.intern[uint8(h^h>>8^h>>16)]
 	if e.s != string(b) {
-		*e = internEntry{s: string(b)}
+		*e = internEntry{s: p.copyString(b)}
 	}
 	p.last = e
 	return e
@@ -400,7 +401,30 @@ func (p *parser) str() (string, error) {
 	case i-start <= internMax:
 		return p.interned(d[start:i]).s, nil
 	}
-	return string(d[start:i]), nil
+	return p.copyString(d[start:i]), nil
+}
+
+// stringChunk is the size of the chunks the strings of a large input are
+// copied into, and stringOwn the length from which a string gets its own
+// allocation: 50,000 distinct keys cost a few dozen allocations, and a
+// string kept from the body keeps at most its chunk alive.
+const (
+	stringChunk = 4096
+	stringOwn   = 256
+)
+
+// copyString returns a copy of b, a string of a large input. The chunk it
+// is cut from is only ever appended to, so the string never changes.
+func (p *parser) copyString(b []byte) string {
+	if len(b) >= stringOwn {
+		return string(b)
+	}
+	if cap(p.chunk)-len(p.chunk) < len(b) {
+		p.chunk = make([]byte, 0, stringChunk)
+	}
+	start := len(p.chunk)
+	p.chunk = append(p.chunk, b...)
+	return unsafe.String(unsafe.SliceData(p.chunk[start:]), len(b))
 }
 
 func (p *parser) escapedStr(start int) (string, error) {
