@@ -6,6 +6,8 @@ import (
 	"net/http/httptest"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/teggo/teggo/cookies"
 	"github.com/teggo/teggo/session"
 )
@@ -53,4 +55,19 @@ func Example() {
 	// Output:
 	// user 42
 	// 2592000
+}
+
+// Sessions in Redis, renewed while the user is active: the cookie carries
+// only the signed session id.
+func ExampleNewRedisStore() {
+	rdb := redis.NewClient(&redis.Options{Addr: "localhost:6379"})
+	m, err := session.NewManager(session.Config{
+		Store:  session.NewRedisStore(rdb, "myapp:sess"),
+		MaxAge: 2 * time.Hour,
+		Renew:  true,
+	})
+	if err != nil {
+		panic(err)
+	}
+	_ = m // cookies.Middleware(...)(m.Middleware(mux))
 }

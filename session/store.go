@@ -15,8 +15,8 @@ import (
 // different keys both keep their writes. Any error a store returns makes the
 // request's session fail with ErrStoreUnavailable.
 type Store interface {
-	// Get returns the session id, or a nil Record and a nil error when
-	// there is none or it has expired.
+	// Get returns the session with this id, or a nil Record and a nil
+	// error when there is none or it has expired.
 	Get(ctx context.Context, id string) (*Record, error)
 	// Set applies d to session id and makes it expire maxAge from now.
 	// An empty Delta only extends the expiry of an existing session.
