@@ -682,3 +682,28 @@ func TestMemoryStoreExpiresAndMerges(t *testing.T) {
 		t.Fatalf("an expiry-only Set created a session")
 	}
 }
+
+func TestHijackSavesToTheStore(t *testing.T) {
+	st := session.NewMemoryStore()
+	a := routes(newApp(t, session.Config{Store: st}))
+	a.mux.HandleFunc("/hijack", func(w http.ResponseWriter, r *http.Request) {
+		if err := session.From(r.Context()).Put("ws", "yes"); err != nil {
+			fail(w, err)
+			return
+		}
+		conn, buf, err := w.(http.Hijacker).Hijack()
+		if err != nil {
+			t.Errorf("hijack: %v", err)
+			return
+		}
+		defer conn.Close()
+		buf.WriteString("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok")
+		buf.Flush()
+	})
+	if _, body := a.get("/hijack"); body != "ok" {
+		t.Fatalf("hijacked response %q", body)
+	}
+	if st.Len() != 1 {
+		t.Fatalf("store holds %d sessions after a hijacked request, want 1", st.Len())
+	}
+}

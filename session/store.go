@@ -37,7 +37,8 @@ type Record struct {
 	Expires time.Time
 }
 
-// Delta is what a request changed in a session.
+// Delta is what a request changed in a session. Its maps and slices belong
+// to the session: a store copies what it keeps.
 type Delta struct {
 	// Replace drops every stored key before Changed is applied: a new
 	// session, or one Regenerate moved to a new id.
