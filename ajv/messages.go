@@ -30,44 +30,49 @@ type rawError struct {
 
 // matcher returns the predicate that recognises the schema node behind e.
 func (e *rawError) matcher(d *schemaDoc) func(any) bool {
+	return func(n any) bool { return e.matches(d, n) }
+}
+
+// matches reports whether the schema node n is the one behind e.
+func (e *rawError) matches(d *schemaDoc, n any) bool {
 	switch e.keyword {
 	case "false schema":
-		return func(n any) bool { b, ok := n.(bool); return ok && !b }
+		b, ok := n.(bool)
+		return ok && !b
 	case "required":
-		return func(n any) bool {
-			node, _ := n.(map[string]any)
-			req, _ := node["required"].([]any)
-			return slices.Contains(req, any(e.prop))
-		}
+		node, _ := n.(map[string]any)
+		req, _ := node["required"].([]any)
+		return slices.Contains(req, any(e.prop))
 	case "additionalProperties":
-		return func(n any) bool {
-			node, _ := n.(map[string]any)
-			if b, ok := node["additionalProperties"].(bool); !ok || b {
+		node, _ := n.(map[string]any)
+		if b, ok := node["additionalProperties"].(bool); !ok || b {
+			return false
+		}
+		if props, ok := node["properties"].(map[string]any); ok {
+			if _, ok := props[e.prop]; ok {
 				return false
 			}
-			if props, ok := node["properties"].(map[string]any); ok {
-				if _, ok := props[e.prop]; ok {
+		}
+		if pp, ok := node["patternProperties"].(map[string]any); ok {
+			for p := range pp {
+				if re := d.pattern(p); re != nil && re.MatchString(e.prop) {
 					return false
 				}
 			}
-			if pp, ok := node["patternProperties"].(map[string]any); ok {
-				for p := range pp {
-					if re := d.pattern(p); re != nil && re.MatchString(e.prop) {
-						return false
-					}
-				}
-			}
-			return true
 		}
+		return true
 	case "dependencies", "dependentRequired":
-		return func(n any) bool {
-			node, _ := n.(map[string]any)
-			deps, _ := node[e.keyword].(map[string]any)
-			_, ok := deps[e.prop]
-			return ok
-		}
+		node, _ := n.(map[string]any)
+		deps, _ := node[e.keyword].(map[string]any)
+		_, ok := deps[e.prop]
+		return ok
 	}
-	return hasKeyword(e.keyword)
+	node, ok := n.(map[string]any)
+	if !ok {
+		return false
+	}
+	_, ok = node[e.keyword]
+	return ok
 }
 
 // toViolations turns raw errors into sorted, de-duplicated Violations.

@@ -122,9 +122,8 @@ func (lc *locator) locate(e *rawError) (located, bool) {
 	switch e.keyword {
 	case "required", "additionalProperties", "dependencies", "dependentRequired":
 		// the matcher depends on the property: not memoized
-		m := e.matcher(lc.d)
 		for _, c := range lc.sets[set] {
-			if m(c.node) {
+			if e.matches(lc.d, c.node) {
 				return c, true
 			}
 		}
@@ -139,9 +138,8 @@ func (lc *locator) locate(e *rawError) (located, bool) {
 		return c, true
 	}
 	if !lc.miss[mk] {
-		m := e.matcher(lc.d)
 		for _, c := range lc.sets[set] {
-			if m(c.node) {
+			if e.matches(lc.d, c.node) {
 				lc.hits[mk] = c
 				return c, true
 			}
