@@ -70,6 +70,7 @@ const (
 	CodeCommitted        container.Code = "TEGGO_SESSION_COMMITTED"         // a change after the response headers went out
 	CodeBadKey           container.Code = "TEGGO_SESSION_BAD_KEY"           // an empty key, or one with the reserved "__" prefix
 	CodeBadConfig        container.Code = "TEGGO_SESSION_BAD_CONFIG"        // NewManager refused the config
+	CodeCommitFailed     container.Code = "TEGGO_SESSION_COMMIT_FAILED"     // the commit failed for a reason other than the store (no keys)
 )
 
 // Sentinels for errors.Is, which compares codes.
@@ -86,6 +87,8 @@ var (
 	ErrBadKey = &container.Error{Code: CodeBadKey}
 	// ErrBadConfig: NewManager refused the config.
 	ErrBadConfig = &container.Error{Code: CodeBadConfig}
+	// ErrCommitFailed: the session cookie could not be written (no keys).
+	ErrCommitFailed = &container.Error{Code: CodeCommitFailed}
 )
 
 // ReservedPrefix starts the keys a store keeps for itself ("__maxAge");
@@ -246,7 +249,7 @@ func (w *writer) before() bool {
 // writeProblem answers an RFC 9457 problem for a failed commit: 503 when
 // the store is unavailable, else 500.
 func writeProblem(w http.ResponseWriter, err error) {
-	status, code := http.StatusInternalServerError, "TEGGO_SESSION_COMMIT_FAILED"
+	status, code := http.StatusInternalServerError, string(CodeCommitFailed)
 	var ce *container.Error
 	if errors.As(err, &ce) {
 		code = string(ce.Code)

@@ -399,8 +399,7 @@ func (s *Session) save() error {
 		}
 		if s.destroyed {
 			if _, err := s.r.Cookie(m.cfg.Key); err == nil {
-				o := m.cookieOptions(own)
-				return s.jar.Set(m.cfg.Key, "", &o)
+				return s.setCookie("", own)
 			}
 		}
 		return nil
@@ -440,8 +439,16 @@ func (s *Session) save() error {
 		}
 		value = s.id
 	}
-	o := m.cookieOptions(own)
-	return s.jar.Set(m.cfg.Key, value, &o)
+	return s.setCookie(value, own)
+}
+
+// setCookie queues the session cookie; value "" deletes it.
+func (s *Session) setCookie(value string, own time.Duration) error {
+	o := s.m.cookieOptions(own)
+	if err := s.jar.Set(s.m.cfg.Key, value, &o); err != nil {
+		return &container.Error{Code: CodeCommitFailed, Msg: "session: cookie " + s.m.cfg.Key, Hint: "configure keys", Err: err}
+	}
+	return nil
 }
 
 // newID draws a session id: 128 random bits, base32 (26 characters).

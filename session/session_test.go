@@ -707,3 +707,14 @@ func TestHijackSavesToTheStore(t *testing.T) {
 		t.Fatalf("store holds %d sessions after a hijacked request, want 1", st.Len())
 	}
 }
+
+func TestCommitWithoutKeysIs500(t *testing.T) {
+	a := routes(newAppKeys(t, session.Config{}, nil))
+	resp, body := a.get("/put?k=user&v=ann")
+	if resp.StatusCode != 500 || !strings.Contains(body, string(session.CodeCommitFailed)) {
+		t.Fatalf("commit without keys: %d %q, want a 500 problem", resp.StatusCode, body)
+	}
+	if !strings.Contains(a.logged(), "session commit failed") {
+		t.Errorf("not logged: %q", a.logged())
+	}
+}
