@@ -179,6 +179,9 @@ func (n *nNode) check(v any, st *nState) bool {
 		}
 		return false
 	}
+	if n.typeOnly {
+		return true
+	}
 	ok := true
 	if !n.checkApplicators(v, st) {
 		if st == nil {

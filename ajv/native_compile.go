@@ -22,6 +22,7 @@ type nNode struct {
 	ref *nNode // $ref (draft-07: its siblings do not apply)
 
 	types    uint8 // typeMask bits; 0: any
+	typeOnly bool  // nothing but types to check (see assertsTypeOnly)
 	needsNum bool  // a numeric keyword or "integer" needs the number parsed
 
 	// numbers
@@ -63,6 +64,21 @@ type nNode struct {
 	not                 *nNode
 	ifNode              *nNode
 	thenNode, elseNode  *nNode
+}
+
+// assertsTypeOnly reports whether types is all n checks: no $ref, no
+// applicator and no keyword of any instance type. check then ends at the
+// type test, as for the items of a []int.
+func (n *nNode) assertsTypeOnly() bool {
+	return n.ref == nil && !n.isBool &&
+		n.allOf == nil && n.anyOf == nil && n.oneOf == nil && n.not == nil && n.ifNode == nil &&
+		n.enum == nil && !n.hasConst &&
+		n.minimum == nil && n.maximum == nil && n.exclMin == nil && n.exclMax == nil && n.multipleOf == nil &&
+		n.minLength <= 0 && n.maxLength < 0 && n.pattern == nil && n.format == nil &&
+		n.items == nil && n.tuple == nil && n.additionalItems == nil && !n.noMoreItems &&
+		n.minItems < 0 && n.maxItems < 0 && !n.uniqueItems && n.contains == nil &&
+		n.minProps < 0 && n.maxProps < 0 && n.required == nil && n.props == nil && n.patternProps == nil &&
+		n.additional == nil && !n.noMoreProps && n.propertyNames == nil && n.depNames == nil && n.depSchemas == nil
 }
 
 type nProp struct {
@@ -208,6 +224,7 @@ func (c *nativeCompiler) compile(ptr string, n any) (*nNode, error) {
 		if err := c.fill(node, s); err != nil {
 			return nil, err
 		}
+		node.typeOnly = node.assertsTypeOnly()
 		return node, nil
 	}
 	return nil, schemaErrorf(nil, "schema at %q must be an object or a boolean", "#"+ptr)
