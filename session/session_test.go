@@ -718,3 +718,53 @@ func TestCommitWithoutKeysIs500(t *testing.T) {
 		t.Errorf("not logged: %q", a.logged())
 	}
 }
+
+func TestCookieOptionsFromConfig(t *testing.T) {
+	a := routes(newApp(t, session.Config{Key: "sid", SameSite: "strict", Path: "/", Secure: cookies.Bool(true), HTTPOnly: cookies.Bool(false)}))
+	resp, _ := a.raw("/put?k=user&v=ann")
+	h := setCookieHeader(resp, "sid")
+	for _, want := range []string{"SameSite=Strict", "Secure", "Path=/"} {
+		if !strings.Contains(h, want) {
+			t.Errorf("Set-Cookie %q lacks %s", h, want)
+		}
+	}
+	if strings.Contains(h, "HttpOnly") {
+		t.Errorf("Set-Cookie %q is HttpOnly against the config", h)
+	}
+}
+
+func TestMemoryStoreSweepsExpiredSessions(t *testing.T) {
+	ctx := context.Background()
+	now := time.Now()
+	st := session.NewMemoryStore()
+	session.SetMemoryClock(st, func() time.Time { return now })
+	one := session.Delta{Replace: true, Changed: map[string][]byte{"a": []byte("1")}}
+	for _, id := range []string{"x", "y"} {
+		if err := st.Set(ctx, id, one, time.Minute); err != nil {
+			t.Fatal(err)
+		}
+	}
+	now = now.Add(2 * time.Minute)
+	if err := st.Set(ctx, "z", one, time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	if st.Len() != 1 {
+		t.Fatalf("store holds %d sessions, want only the live one", st.Len())
+	}
+}
+
+func TestSessionIsSafeForConcurrentUse(t *testing.T) {
+	a := routes(newApp(t, session.Config{}))
+	a.mux.HandleFunc("/fan", func(w http.ResponseWriter, r *http.Request) {
+		s := session.From(r.Context())
+		var wg sync.WaitGroup
+		for i := range 8 {
+			wg.Go(func() { _ = s.Put("k"+strconv.Itoa(i), i) })
+		}
+		wg.Wait()
+	})
+	a.get("/fan")
+	if _, body := a.get("/keys"); body != "k0,k1,k2,k3,k4,k5,k6,k7" {
+		t.Fatalf("keys %q", body)
+	}
+}
