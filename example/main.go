@@ -74,8 +74,8 @@ func main() {
 }
 
 // servePprof serves net/http/pprof on addr, on a mux of its own (the
-// app's routes stay apart), and turns on the block profile (every
-// blocking event of 10 µs or more is sampled) and the mutex profile (1
+// app's routes stay apart), and turns on the block profile (on average one
+// blocking event sampled per 10 µs spent blocked) and the mutex profile (1
 // contention event in 10).
 func servePprof(addr string, log *slog.Logger) {
 	runtime.SetBlockProfileRate(10_000)

@@ -38,9 +38,12 @@ CREATE INDEX IF NOT EXISTS audit_by_topic ON audit (topic_id);`
 
 // dsn is the connection string of both pools: WAL (readers never wait for
 // the writer), a 5 s busy timeout (a connection waits for the lock instead
-// of failing with SQLITE_BUSY), foreign keys on, and BEGIN IMMEDIATE for
-// every transaction (a write transaction takes the write lock when it
-// begins, so it never fails half-way on a lock another writer holds).
+// of failing with SQLITE_BUSY), foreign keys on, synchronous=NORMAL (in
+// WAL mode a commit writes the WAL without an fsync: it survives a crash of
+// the process, not a power loss; the fsyncs happen at checkpoints), and
+// BEGIN IMMEDIATE for every transaction (a write transaction takes the
+// write lock when it begins, so it never fails half-way on a lock another
+// writer holds).
 const dsn = "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(5000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
 
 // ReadDB is the pool of read connections: GET requests run their queries
@@ -50,8 +53,8 @@ type ReadDB struct{ *sql.DB }
 // OpenDB opens (creating it on first start) the SQLite database under the
 // app's run directory, file name from the config key db.file, and applies
 // the schema. The *sql.DB it returns is the writer pool: one connection,
-// since SQLite has one writer at a time; writers queue in the pool instead
-// of spinning on the busy timeout. Provide it to the app with
+// since SQLite has one writer at a time; writers queue for it (in arrival
+// order with NewWriteGate) instead of spinning on the busy timeout. Provide it to the app with
 // teggo.Provide(topic.OpenDB), and the read pool with
 // teggo.Provide(topic.OpenReadDB).
 func OpenDB(info *teggo.AppInfo, cfg *config.Config) (*sql.DB, error) {
