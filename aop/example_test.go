@@ -4,9 +4,9 @@ import (
 	"context"
 	"fmt"
 	"reflect"
-	"time"
 
 	"github.com/teggo/teggo/aop"
+	"github.com/teggo/teggo/weave"
 )
 
 // OrderService is a proto whose methods get advice.
@@ -22,15 +22,16 @@ type Metrics struct{}
 
 // Pointcut applies one advice to one method. `//teggo:pointcut Tx
 // propagation=requires_new` above Place generates the same declaration,
-// with aop.At pointing at the directive.
+// with aop.At pointing at the directive. The container orders each method's
+// advice as weave.Plan does.
 func ExamplePointcut() {
 	decls := []any{
 		aop.Pointcut((*OrderService).Place, new(Tx), aop.Param("propagation", "requires_new"), aop.At("order.go", 12)),
 	}
-	for _, p := range aop.Plan(decls, reflect.TypeFor[OrderService](), "Place") {
+	for _, p := range weave.Plan(decls, reflect.TypeFor[OrderService](), "Place") {
 		fmt.Println(p.AdviceType.Name(), p.Order, p.Params, p.From)
 	}
-	fmt.Println(len(aop.Plan(decls, reflect.TypeFor[OrderService](), "Cancel")), "advice on Cancel")
+	fmt.Println(len(weave.Plan(decls, reflect.TypeFor[OrderService](), "Cancel")), "advice on Cancel")
 	// Output:
 	// Tx 1000 map[propagation:requires_new] pointcut at order.go:12
 	// 0 advice on Cancel
@@ -49,7 +50,7 @@ func ExampleCrosscut() {
 	}
 	for _, m := range []string{"Place", "Cancel"} {
 		fmt.Print(m, ":")
-		for _, p := range aop.Plan(decls, reflect.TypeFor[OrderService](), m) {
+		for _, p := range weave.Plan(decls, reflect.TypeFor[OrderService](), m) {
 			name := p.AdviceName
 			if p.AdviceType != nil {
 				name = p.AdviceType.Name()
@@ -61,43 +62,4 @@ func ExampleCrosscut() {
 	// Output:
 	// Place: Metrics(10) Log(100) Tx(1000)
 	// Cancel: Log(100) audit(100)
-}
-
-// timing is an Around advice: it runs code on both sides of the rest of
-// the chain and the target.
-type timing struct{ log func(string) }
-
-func (a *timing) Around(c *aop.Call, next aop.Next) error {
-	start := time.Now()
-	err := next()
-	_ = time.Since(start)
-	a.log(fmt.Sprintf("%s.%s err=%v", c.TypeName(), c.Method(), err))
-	return err
-}
-
-// audit reads an argument and the result without reflection.
-type audit struct{}
-
-func (audit) AfterReturn(c *aop.Call) error {
-	in, _ := aop.ArgAs[Input](c, 1)
-	id, _ := aop.ResultAs[string](c, 0)
-	fmt.Printf("placed %s as %s\n", in.Title, id)
-	return nil
-}
-
-// NewChain is what the container builds for each advised method; a
-// generated proxy runs it. Here a proxy is driven by hand to show the
-// order.
-func ExampleNewChain() {
-	ch := aop.NewChain("Svc", "Create", []aop.Advice{
-		{Name: "timing", Instance: &timing{log: func(s string) { fmt.Println(s) }}},
-		{Name: "audit", Instance: audit{}},
-	})
-	p := newSvcProxy(aop.Target{Object: &Svc{log: &recorder{}}}, []*aop.Chain{ch, nil, nil, nil, nil, nil}).(SvcAPI)
-	r, err := p.Create(context.Background(), Input{Title: "book"})
-	fmt.Println(r, err)
-	// Output:
-	// Svc.Create err=<nil>
-	// placed book as created:book
-	// created:book <nil>
 }

@@ -9,7 +9,7 @@ import (
 // ownFrames are the packages whose frames are skipped when looking for the
 // caller of Run: this package (the helper and its generated proxy) and the
 // advice runtime a proxied call may go through.
-var ownFrames = []string{"github.com/teggo/teggo/background.", "github.com/teggo/teggo/aop."}
+var ownFrames = []string{"github.com/teggo/teggo/background.", "github.com/teggo/teggo/weave."}
 
 // callerOrigin returns "file:line" of the first frame outside ownFrames: the
 // code that called Run, directly or through the proxy.

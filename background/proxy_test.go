@@ -3,6 +3,7 @@ package background_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync/atomic"
 	"testing"
 
@@ -32,7 +33,7 @@ func TestSingletonInjectsHelperThroughProxy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, ok := trig.Tasks.(*background.HelperProxy); !ok {
+	if fmt.Sprintf("%T", trig.Tasks) != "*background.helperProxy" {
 		t.Fatalf("Tasks is a %T, want the generated proxy", trig.Tasks)
 	}
 	var done atomic.Int32

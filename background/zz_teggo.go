@@ -7,10 +7,9 @@ import (
 	"log/slog"
 	"reflect"
 	"time"
-	"unsafe"
 
-	"github.com/teggo/teggo/aop"
 	"github.com/teggo/teggo/proto"
+	"github.com/teggo/teggo/weave"
 )
 
 // Module returns the protos and declarations of package background, for a
@@ -21,7 +20,7 @@ func Module() proto.Module {
 		Path: "github.com/teggo/teggo/background",
 		Protos: []proto.Descriptor{
 			{
-				Type:     reflect.TypeFor[Helper](),
+				Type:     reflect.TypeOf((*Helper)(nil)).Elem(),
 				Name:     "backgroundTaskHelper",
 				InitType: proto.InitContext,
 				Access:   proto.Public,
@@ -29,22 +28,19 @@ func Module() proto.Module {
 				New:      func() any { return new(Helper) },
 				Fields: []proto.Field{
 					{
-						Name:   "Config",
-						Type:   reflect.TypeFor[*Config](),
-						Offset: unsafe.Offsetof(Helper{}.Config),
-						Tag:    proto.FieldTag{Inject: true, Optional: true},
-						Set:    func(o, v any) { o.(*Helper).Config = v.(*Config) },
+						Name: "Config",
+						Type: reflect.TypeFor[*Config](),
+						Tag:  proto.FieldTag{Inject: true, Optional: true},
+						Set:  func(o, v any) { o.(*Helper).Config = v.(*Config) },
 					},
 					{
-						Name:   "Log",
-						Type:   reflect.TypeFor[*slog.Logger](),
-						Offset: unsafe.Offsetof(Helper{}.Log),
-						Tag:    proto.FieldTag{Inject: true, Optional: true},
-						Set:    func(o, v any) { o.(*Helper).Log = v.(*slog.Logger) },
+						Name: "Log",
+						Type: reflect.TypeFor[*slog.Logger](),
+						Tag:  proto.FieldTag{Inject: true, Optional: true},
+						Set:  func(o, v any) { o.(*Helper).Log = v.(*slog.Logger) },
 					},
 				},
 				Methods: []proto.Method{
-					{Name: "PreDestroy", CtxFirst: true},
 					{Name: "Run", CtxFirst: true},
 					{Name: "SetTimeout", CtxFirst: true},
 				},
@@ -54,311 +50,24 @@ func Module() proto.Module {
 	}
 }
 
-// HelperProxy is the generated proxy of Helper.
-// It implements every exported method of *Helper: a method without
-// advice calls the target directly, one with advice runs its chain.
-type HelperProxy struct {
-	target  *Helper
-	resolve func(ctx context.Context) (any, error)
-	chains  []*aop.Chain
+// helperProxy is the proxy of Helper: its methods run their advice.
+type helperProxy struct{ w weave.Proxy[*Helper] }
+
+func newHelperProxy(t weave.Target, ch []*weave.Chain) any {
+	return &helperProxy{weave.NewProxy[*Helper](t, ch, 2)}
 }
 
-// newHelperProxy makes the proxy of Helper (its Descriptor's Proxy).
-// chains[i] is the chain of Methods[i], nil when it has no advice.
-func newHelperProxy(t aop.Target, chains []*aop.Chain) any {
-	if chains == nil {
-		chains = make([]*aop.Chain, 3)
-	}
-	if len(chains) != 3 {
-		panic("teggo: the proxy of Helper takes one chain per method: 3")
-	}
-	p := &HelperProxy{resolve: t.Resolve, chains: chains}
-	if t.Object != nil {
-		p.target = t.Object.(*Helper)
-	}
-	return p
-}
-
-// PreDestroy calls Helper.PreDestroy, through its advice chain if it has one.
-func (p *HelperProxy) PreDestroy(ctx context.Context) error {
-	if t := p.target; t != nil && p.chains[0] == nil {
-		return t.PreDestroy(ctx)
-	}
-	return p.preDestroyAdvised(ctx)
-}
-
-// preDestroyAdvised is PreDestroy's path with a context target or advice.
-func (p *HelperProxy) preDestroyAdvised(ctx context.Context) error {
-	t := p.target
-	if t == nil {
-		o, err := p.resolve(ctx)
-		if err != nil {
-			return err
-		}
-		t = o.(*Helper)
-	}
-	ch := p.chains[0]
-	if ch == nil {
-		return t.PreDestroy(ctx)
-	}
-	f := ch.Acquire(newHelperPreDestroyFrame).(*helperPreDestroyFrame)
-	f.t, f.a0 = t, ctx
-	err := ch.Run(&f.Call)
-	f.t, f.a0, f.r0 = nil, nil, nil
-	ch.Release(&f.Call)
-	return err
-}
-
-// helperPreDestroyFrame holds one call of Helper.PreDestroy
-// while its advice chain runs.
-type helperPreDestroyFrame struct {
-	aop.Call
-	t  *Helper
-	a0 context.Context
-	r0 error
-}
-
-func newHelperPreDestroyFrame() aop.Frame {
-	f := new(helperPreDestroyFrame)
-	f.Bind(f)
-	return f
-}
-
-func (f *helperPreDestroyFrame) Target() any { return f.t }
-
-func (f *helperPreDestroyFrame) Context() context.Context { return f.a0 }
-
-func (f *helperPreDestroyFrame) NumArgs() int { return 1 }
-
-func (f *helperPreDestroyFrame) Arg(i int) any {
-	switch i {
-	case 0:
-		return f.a0
-	}
-	panic(aop.IndexError("argument", i, 1))
-}
-
-func (f *helperPreDestroyFrame) SetArg(i int, v any) error {
-	switch i {
-	case 0:
-		x, ok := v.(context.Context)
-		if !ok && v != nil {
-			return aop.ArgTypeError("argument", i, "context.Context", v)
-		}
-		f.a0 = x
-		return nil
-	}
-	return aop.IndexError("argument", i, 1)
-}
-
-func (f *helperPreDestroyFrame) NumResults() int { return 0 }
-
-func (f *helperPreDestroyFrame) Result(i int) any {
-	panic(aop.IndexError("result", i, 0))
-}
-
-func (f *helperPreDestroyFrame) SetResult(i int, v any) error {
-	return aop.IndexError("result", i, 0)
-}
-
-func (f *helperPreDestroyFrame) Invoke() error {
-	f.r0 = f.t.PreDestroy(f.a0)
-	return f.r0
-}
-
-// Run calls Helper.Run, through its advice chain if it has one.
-func (p *HelperProxy) Run(ctx context.Context, fn func(ctx context.Context) error) error {
-	if t := p.target; t != nil && p.chains[1] == nil {
+func (p *helperProxy) Run(ctx context.Context, fn func(ctx context.Context) error) error {
+	if t := p.w.Fixed; t != nil && p.w.Chains[0] == nil {
 		return t.Run(ctx, fn)
 	}
-	return p.runAdvised(ctx, fn)
+	return weave.CallA2R0(&p.w, 0, (*Helper).Run, ctx, fn)
 }
 
-// runAdvised is Run's path with a context target or advice.
-func (p *HelperProxy) runAdvised(ctx context.Context, fn func(ctx context.Context) error) error {
-	t := p.target
-	if t == nil {
-		o, err := p.resolve(ctx)
-		if err != nil {
-			return err
-		}
-		t = o.(*Helper)
-	}
-	ch := p.chains[1]
-	if ch == nil {
-		return t.Run(ctx, fn)
-	}
-	f := ch.Acquire(newHelperRunFrame).(*helperRunFrame)
-	f.t, f.a0, f.a1 = t, ctx, fn
-	err := ch.Run(&f.Call)
-	f.t, f.a0, f.a1, f.r0 = nil, nil, nil, nil
-	ch.Release(&f.Call)
-	return err
-}
-
-// helperRunFrame holds one call of Helper.Run
-// while its advice chain runs.
-type helperRunFrame struct {
-	aop.Call
-	t  *Helper
-	a0 context.Context
-	a1 func(ctx context.Context) error
-	r0 error
-}
-
-func newHelperRunFrame() aop.Frame {
-	f := new(helperRunFrame)
-	f.Bind(f)
-	return f
-}
-
-func (f *helperRunFrame) Target() any { return f.t }
-
-func (f *helperRunFrame) Context() context.Context { return f.a0 }
-
-func (f *helperRunFrame) NumArgs() int { return 2 }
-
-func (f *helperRunFrame) Arg(i int) any {
-	switch i {
-	case 0:
-		return f.a0
-	case 1:
-		return f.a1
-	}
-	panic(aop.IndexError("argument", i, 2))
-}
-
-func (f *helperRunFrame) SetArg(i int, v any) error {
-	switch i {
-	case 0:
-		x, ok := v.(context.Context)
-		if !ok && v != nil {
-			return aop.ArgTypeError("argument", i, "context.Context", v)
-		}
-		f.a0 = x
-		return nil
-	case 1:
-		x, ok := v.(func(ctx context.Context) error)
-		if !ok && v != nil {
-			return aop.ArgTypeError("argument", i, "func(ctx context.Context) error", v)
-		}
-		f.a1 = x
-		return nil
-	}
-	return aop.IndexError("argument", i, 2)
-}
-
-func (f *helperRunFrame) NumResults() int { return 0 }
-
-func (f *helperRunFrame) Result(i int) any {
-	panic(aop.IndexError("result", i, 0))
-}
-
-func (f *helperRunFrame) SetResult(i int, v any) error {
-	return aop.IndexError("result", i, 0)
-}
-
-func (f *helperRunFrame) Invoke() error {
-	f.r0 = f.t.Run(f.a0, f.a1)
-	return f.r0
-}
-
-// SetTimeout calls Helper.SetTimeout, through its advice chain if it has one.
-func (p *HelperProxy) SetTimeout(ctx context.Context, d time.Duration) {
-	if t := p.target; t != nil && p.chains[2] == nil {
+func (p *helperProxy) SetTimeout(ctx context.Context, d time.Duration) {
+	if t := p.w.Fixed; t != nil && p.w.Chains[1] == nil {
 		t.SetTimeout(ctx, d)
 		return
 	}
-	p.setTimeoutAdvised(ctx, d)
-}
-
-// setTimeoutAdvised is SetTimeout's path with a context target or advice.
-func (p *HelperProxy) setTimeoutAdvised(ctx context.Context, d time.Duration) {
-	t := p.target
-	if t == nil {
-		o, err := p.resolve(ctx)
-		if err != nil {
-			panic(err)
-		}
-		t = o.(*Helper)
-	}
-	ch := p.chains[2]
-	if ch == nil {
-		t.SetTimeout(ctx, d)
-		return
-	}
-	f := ch.Acquire(newHelperSetTimeoutFrame).(*helperSetTimeoutFrame)
-	f.t, f.a0, f.a1 = t, ctx, d
-	err := ch.Run(&f.Call)
-	f.t, f.a0, f.a1 = nil, nil, 0
-	ch.Release(&f.Call)
-	if err != nil {
-		panic(err)
-	}
-}
-
-// helperSetTimeoutFrame holds one call of Helper.SetTimeout
-// while its advice chain runs.
-type helperSetTimeoutFrame struct {
-	aop.Call
-	t  *Helper
-	a0 context.Context
-	a1 time.Duration
-}
-
-func newHelperSetTimeoutFrame() aop.Frame {
-	f := new(helperSetTimeoutFrame)
-	f.Bind(f)
-	return f
-}
-
-func (f *helperSetTimeoutFrame) Target() any { return f.t }
-
-func (f *helperSetTimeoutFrame) Context() context.Context { return f.a0 }
-
-func (f *helperSetTimeoutFrame) NumArgs() int { return 2 }
-
-func (f *helperSetTimeoutFrame) Arg(i int) any {
-	switch i {
-	case 0:
-		return f.a0
-	case 1:
-		return f.a1
-	}
-	panic(aop.IndexError("argument", i, 2))
-}
-
-func (f *helperSetTimeoutFrame) SetArg(i int, v any) error {
-	switch i {
-	case 0:
-		x, ok := v.(context.Context)
-		if !ok && v != nil {
-			return aop.ArgTypeError("argument", i, "context.Context", v)
-		}
-		f.a0 = x
-		return nil
-	case 1:
-		x, ok := v.(time.Duration)
-		if !ok {
-			return aop.ArgTypeError("argument", i, "time.Duration", v)
-		}
-		f.a1 = x
-		return nil
-	}
-	return aop.IndexError("argument", i, 2)
-}
-
-func (f *helperSetTimeoutFrame) NumResults() int { return 0 }
-
-func (f *helperSetTimeoutFrame) Result(i int) any {
-	panic(aop.IndexError("result", i, 0))
-}
-
-func (f *helperSetTimeoutFrame) SetResult(i int, v any) error {
-	return aop.IndexError("result", i, 0)
-}
-
-func (f *helperSetTimeoutFrame) Invoke() error {
-	f.t.SetTimeout(f.a0, f.a1)
-	return nil
+	weave.Check(weave.CallA2R0(&p.w, 1, func(t *Helper, a0 context.Context, a1 time.Duration) error { t.SetTimeout(a0, a1); return nil }, ctx, d))
 }

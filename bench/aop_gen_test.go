@@ -13,18 +13,18 @@ import (
 	"reflect"
 	"testing"
 
-	"github.com/teggo/teggo/aop"
 	"github.com/teggo/teggo/bench/internal/greet"
+	"github.com/teggo/teggo/weave"
 )
 
-func generatedProxy(target any, advice ...aop.Advice) greet.API {
-	var chain *aop.Chain
+func generatedProxy(target any, advice ...weave.Advice) greet.API {
+	var chain *weave.Chain
 	if len(advice) > 0 {
-		chain = aop.NewChain(reflect.TypeOf(target).Elem().Name(), "Greet", advice)
+		chain = weave.NewChain(reflect.TypeOf(target).Elem().Name(), "Greet", advice)
 	}
 	for _, d := range greet.Module().Protos {
 		if d.Type == reflect.TypeOf(target).Elem() {
-			return d.Proxy(aop.Target{Object: target}, []*aop.Chain{chain}).(greet.API)
+			return d.Proxy(weave.Target{Object: target}, []*weave.Chain{chain}).(greet.API)
 		}
 	}
 	panic("no generated proxy")
@@ -55,10 +55,10 @@ func BenchmarkAOPGenerated(b *testing.B) {
 		b.Run(tc.name+"/interface-call", func(b *testing.B) { benchGreet(b, tc.target().(greet.API)) })
 		b.Run(tc.name+"/proxy-no-advice", func(b *testing.B) { benchGreet(b, generatedProxy(tc.target())) })
 		b.Run(tc.name+"/proxy-one-around", func(b *testing.B) {
-			benchGreet(b, generatedProxy(tc.target(), aop.Advice{Name: "around", Instance: &aroundAdvice{}}))
+			benchGreet(b, generatedProxy(tc.target(), weave.Advice{Name: "around", Instance: &aroundAdvice{}}))
 		})
 		b.Run(tc.name+"/proxy-four-hooks", func(b *testing.B) {
-			benchGreet(b, generatedProxy(tc.target(), aop.Advice{Name: "four", Instance: &fourHooksAdvice{}}))
+			benchGreet(b, generatedProxy(tc.target(), weave.Advice{Name: "four", Instance: &fourHooksAdvice{}}))
 		})
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"testing"
 
 	"github.com/teggo/teggo/aop"
+	"github.com/teggo/teggo/weave"
 )
 
 type GreetReq struct {
@@ -43,31 +44,31 @@ type GreeterAPI interface {
 
 type aroundAdvice struct{}
 
-func (*aroundAdvice) Around(c *aop.Call, next aop.Next) error { return next() }
+func (*aroundAdvice) Around(c aop.Call, next aop.Next) error { return next() }
 
 type fourHooksAdvice struct{}
 
-func (*fourHooksAdvice) BeforeCall(c *aop.Call) error            { return nil }
-func (*fourHooksAdvice) Around(c *aop.Call, next aop.Next) error { return next() }
-func (*fourHooksAdvice) AfterReturn(c *aop.Call) error           { return nil }
-func (*fourHooksAdvice) AfterFinally(c *aop.Call) error          { return nil }
-func (*fourHooksAdvice) AfterThrow(c *aop.Call, err error) error { return err }
+func (*fourHooksAdvice) BeforeCall(c aop.Call) error            { return nil }
+func (*fourHooksAdvice) Around(c aop.Call, next aop.Next) error { return next() }
+func (*fourHooksAdvice) AfterReturn(c aop.Call) error           { return nil }
+func (*fourHooksAdvice) AfterFinally(c aop.Call) error          { return nil }
+func (*fourHooksAdvice) AfterThrow(c aop.Call, err error) error { return err }
 
 type beforeAdvice struct{}
 
-func (*beforeAdvice) BeforeCall(c *aop.Call) error { return nil }
+func (*beforeAdvice) BeforeCall(c aop.Call) error { return nil }
 
 type afterReturnAdvice struct{}
 
-func (*afterReturnAdvice) AfterReturn(c *aop.Call) error { return nil }
+func (*afterReturnAdvice) AfterReturn(c aop.Call) error { return nil }
 
 type afterFinallyAdvice struct{}
 
-func (*afterFinallyAdvice) AfterFinally(c *aop.Call) error { return nil }
+func (*afterFinallyAdvice) AfterFinally(c aop.Call) error { return nil }
 
-func greeterProxy(advice ...aop.Advice) GreeterAPI {
-	ch := aop.NewChain("Greeter", "Greet", advice)
-	return newGreeterProxy(aop.Target{Object: &Greeter{greeting: "hello"}}, []*aop.Chain{ch}).(GreeterAPI)
+func greeterProxy(advice ...weave.Advice) GreeterAPI {
+	ch := weave.NewChain("Greeter", "Greet", advice)
+	return newGreeterProxy(weave.Target{Object: &Greeter{greeting: "hello"}}, []*weave.Chain{ch}).(GreeterAPI)
 }
 
 // closureDecorator is the hand-written decorator: one around-like wrapper
@@ -144,14 +145,14 @@ func BenchmarkAOP(b *testing.B) {
 		}
 	})
 	b.Run("proxy_around", func(b *testing.B) {
-		api := greeterProxy(aop.Advice{Name: "around", Instance: &aroundAdvice{}})
+		api := greeterProxy(weave.Advice{Name: "around", Instance: &aroundAdvice{}})
 		b.ReportAllocs()
 		for b.Loop() {
 			sinkS, sinkE = api.Greet(ctx, req)
 		}
 	})
 	b.Run("proxy_before_around_afterReturn_afterFinally", func(b *testing.B) {
-		api := greeterProxy(aop.Advice{Name: "four", Instance: &fourHooksAdvice{}, Kinds: aop.KindBeforeCall | aop.KindAround | aop.KindAfterReturn | aop.KindAfterFinally})
+		api := greeterProxy(weave.Advice{Name: "four", Instance: &fourHooksAdvice{}, Kinds: weave.KindBeforeCall | weave.KindAround | weave.KindAfterReturn | weave.KindAfterFinally})
 		b.ReportAllocs()
 		for b.Loop() {
 			sinkS, sinkE = api.Greet(ctx, req)
@@ -159,10 +160,10 @@ func BenchmarkAOP(b *testing.B) {
 	})
 	b.Run("proxy_4_advice_1_hook_each", func(b *testing.B) {
 		api := greeterProxy(
-			aop.Advice{Name: "before", Instance: &beforeAdvice{}},
-			aop.Advice{Name: "around", Instance: &aroundAdvice{}},
-			aop.Advice{Name: "afterReturn", Instance: &afterReturnAdvice{}},
-			aop.Advice{Name: "afterFinally", Instance: &afterFinallyAdvice{}},
+			weave.Advice{Name: "before", Instance: &beforeAdvice{}},
+			weave.Advice{Name: "around", Instance: &aroundAdvice{}},
+			weave.Advice{Name: "afterReturn", Instance: &afterReturnAdvice{}},
+			weave.Advice{Name: "afterFinally", Instance: &afterFinallyAdvice{}},
 		)
 		b.ReportAllocs()
 		for b.Loop() {

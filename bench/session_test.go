@@ -46,7 +46,7 @@ func (w *nullWriter) Write(b []byte) (int, error) { return len(b), nil }
 
 // serve runs h b.N times on a copy of req (gorilla rewrites *r) and checks
 // the first response sets a cookie when wantCookie.
-func serve(b *testing.B, h http.Handler, req *http.Request, wantCookie bool) {
+func serveSession(b *testing.B, h http.Handler, req *http.Request, wantCookie bool) {
 	b.Helper()
 	w := &nullWriter{h: http.Header{}}
 	r := *req
@@ -126,24 +126,24 @@ func BenchmarkCookieSession(b *testing.B) {
 	b.Run("none", func(b *testing.B) {
 		// The same stack and route without the session middleware.
 		h := cookies.Middleware(cookies.Config{Keys: benchKeys(b)})(http.HandlerFunc(plainRoute))
-		serve(b, h, httptest.NewRequest("GET", "/", nil), false)
+		serveSession(b, h, httptest.NewRequest("GET", "/", nil), false)
 	})
 	b.Run("teggo-cookie", func(b *testing.B) {
 		h := teggoHandler(b, session.Config{}, teggoCounter)
-		serve(b, h, primed(b, h), true)
+		serveSession(b, h, primed(b, h), true)
 	})
 	b.Run("teggo-cookie-signed", func(b *testing.B) {
 		h := teggoHandler(b, session.Config{Encrypt: cookies.Bool(false)}, teggoCounter)
-		serve(b, h, primed(b, h), true)
+		serveSession(b, h, primed(b, h), true)
 	})
 	b.Run("teggo-cookie-untouched", func(b *testing.B) {
 		h := teggoHandler(b, session.Config{}, plainRoute)
 		req := primed(b, teggoHandler(b, session.Config{}, teggoCounter))
-		serve(b, h, req, false)
+		serveSession(b, h, req, false)
 	})
 	b.Run("teggo-memory", func(b *testing.B) {
 		h := teggoHandler(b, session.Config{Store: session.NewMemoryStore()}, teggoCounter)
-		serve(b, h, primed(b, h), true)
+		serveSession(b, h, primed(b, h), true)
 	})
 	b.Run("gorilla-cookie", func(b *testing.B) {
 		// Encrypted and authenticated, as teggo's default.
@@ -161,7 +161,7 @@ func BenchmarkCookieSession(b *testing.B) {
 			}
 			w.Write(okBody)
 		})
-		serve(b, h, primed(b, h), true)
+		serveSession(b, h, primed(b, h), true)
 	})
 	b.Run("scs-memstore", func(b *testing.B) {
 		sm := scs.New()
@@ -169,7 +169,7 @@ func BenchmarkCookieSession(b *testing.B) {
 			sm.Put(r.Context(), "n", sm.GetInt(r.Context(), "n")+1)
 			w.Write(okBody)
 		}))
-		serve(b, h, primed(b, h), true)
+		serveSession(b, h, primed(b, h), true)
 	})
 }
 
@@ -211,7 +211,7 @@ func (c *tripCounter) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.
 func redisBench(b *testing.B, tc *tripCounter, h http.Handler, req *http.Request, wantCookie bool) {
 	tc.trips.Store(0)
 	tc.cmds.Store(0)
-	serve(b, h, req, wantCookie)
+	serveSession(b, h, req, wantCookie)
 	b.StopTimer()
 	n := float64(b.N + 1) // serve's checked first request is counted too
 	b.ReportMetric(float64(tc.trips.Load())/n, "roundtrips/op")

@@ -24,14 +24,16 @@ type Container struct {
 	log    *slog.Logger
 	strict bool
 
-	regs   []registration
-	decls  []any
-	dig    *dig.Container
-	ctors  []*ctorInfo
-	errs   []error           // registration errors, reported by Build
-	mods   map[string]string // installed module path -> where it was first installed
-	digOut map[digKey]*ctorInfo
-	groups map[digKey][]*ctorInfo
+	regs  []registration
+	decls []any
+	// advisable is decls with the pointcuts of its PointcutSources.
+	advisable []any
+	dig       *dig.Container
+	ctors     []*ctorInfo
+	errs      []error           // registration errors, reported by Build
+	mods      map[string]string // installed module path -> where it was first installed
+	digOut    map[digKey]*ctorInfo
+	groups    map[digKey][]*ctorInfo
 
 	protos    []*protoDef
 	byName    map[string][]*protoDef       // resolution indexes, made at Build

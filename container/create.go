@@ -4,8 +4,8 @@ import (
 	"context"
 	"errors"
 
-	"github.com/teggo/teggo/aop"
 	"github.com/teggo/teggo/proto"
+	"github.com/teggo/teggo/weave"
 )
 
 // create makes one object of p and runs its creation hooks in tegg's order:
@@ -58,7 +58,7 @@ func (c *Container) valueFor(ctx context.Context, f *fieldPlan, sc *Scope) (any,
 		if _, err := c.singleton(ctx, t); err != nil {
 			return nil, err
 		}
-		if f.iface && t.advised {
+		if f.iface && t.proxied {
 			if err := c.weave(ctx, t); err != nil {
 				return nil, err
 			}
@@ -71,10 +71,10 @@ func (c *Container) valueFor(ctx context.Context, f *fieldPlan, sc *Scope) (any,
 		return sc.value(t, f.iface)
 	default:
 		obj, err := c.create(ctx, t, sc)
-		if err != nil || !f.iface || !t.advised {
+		if err != nil || !f.iface || !t.proxied {
 			return obj, err
 		}
-		return t.desc.Proxy(aop.Target{Object: obj}, t.chains), nil
+		return t.desc.Proxy(weave.Target{Object: obj}, t.chains), nil
 	}
 }
 

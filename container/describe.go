@@ -3,11 +3,12 @@ package container
 import (
 	"context"
 	"fmt"
+	"path"
 	"reflect"
 	"unsafe"
 
-	"github.com/teggo/teggo/aop"
 	"github.com/teggo/teggo/proto"
+	"github.com/teggo/teggo/weave"
 )
 
 var (
@@ -100,10 +101,12 @@ type protoDef struct {
 	fromSingleton bool
 
 	// weaving
-	planned [][]aop.PlannedAdvice // per method, from the declarations
-	advised bool
-	chains  []*aop.Chain
-	weaving int // 0 not yet, 1 in progress, 2 done
+	planned map[string][]weave.PlannedAdvice // per advised method, from the declarations
+	advised bool                             // advice applies to some method
+	proxied bool                             // advice applies to a method of the generated proxy
+	chainOf map[string]*weave.Chain          // per advised method
+	chains  []*weave.Chain                   // per proxy method, for the proxy
+	weaving int                              // 0 not yet, 1 in progress, 2 done
 
 	// singleton state
 	state    int // 0 not created, 1 creating, 2 created
@@ -184,6 +187,13 @@ func (c *Container) complete(r registration) (*protoDef, []error) {
 		var ferrs []error
 		fields, ferrs = reflectFields(t, pos)
 		errs = append(errs, ferrs...)
+	} else if stale := staleFields(t, fields, pos); stale != "" {
+		return nil, []error{staleError(t, d, pos, stale)}
+	}
+	if d.Proxy != nil && d.Methods != nil {
+		if stale := staleMethods(reflectMethods(p.ptr), d.Methods); stale != "" {
+			return nil, []error{staleError(t, d, pos, stale)}
+		}
 	}
 	for _, f := range fields {
 		set := f.Set
@@ -222,13 +232,68 @@ func reflectFields(t reflect.Type, pos string) ([]proto.Field, []error) {
 	return out, errs
 }
 
-// reflectMethods lists the exported methods of ptr, sorted by name as
-// reflect gives them and as the generator emits them.
+// reflectMethods lists the exported methods of ptr but the lifecycle
+// hooks, sorted by name as reflect gives them and as the generator emits
+// them.
 func reflectMethods(ptr reflect.Type) []proto.Method {
 	out := make([]proto.Method, 0, ptr.NumMethod())
 	for i := range ptr.NumMethod() {
 		m := ptr.Method(i)
+		if proto.IsHook(m.Name) {
+			continue
+		}
 		out = append(out, proto.Method{Name: m.Name, CtxFirst: m.Type.NumIn() > 1 && m.Type.In(1) == ctxType})
 	}
 	return out
+}
+
+// staleFields compares a descriptor's fields with the inject sites of t;
+// it returns what differs, "" when they agree. A generated descriptor that
+// no longer matches its struct would leave an injected field nil or set
+// the wrong one.
+func staleFields(t reflect.Type, fields []proto.Field, pos string) string {
+	want, errs := reflectFields(t, pos)
+	if len(errs) > 0 {
+		return ""
+	}
+	for i := 0; i < max(len(fields), len(want)); i++ {
+		switch {
+		case i >= len(fields):
+			return fmt.Sprintf("the struct has inject field %s, which the descriptor lacks", want[i].Name)
+		case i >= len(want):
+			return fmt.Sprintf("the descriptor has field %s, which is no longer an inject field of the struct", fields[i].Name)
+		case fields[i].Name != want[i].Name:
+			return fmt.Sprintf("inject field %d is %s in the struct, %s in the descriptor", i, want[i].Name, fields[i].Name)
+		case fields[i].Type != want[i].Type:
+			return fmt.Sprintf("field %s is a %s in the struct, a %s in the descriptor", want[i].Name, want[i].Type, fields[i].Type)
+		case !reflect.DeepEqual(fields[i].Tag, want[i].Tag):
+			return fmt.Sprintf("field %s has other tags in the struct than in the descriptor", want[i].Name)
+		}
+	}
+	return ""
+}
+
+// staleMethods compares a proxy's methods with the struct's.
+func staleMethods(want, got []proto.Method) string {
+	for i := 0; i < max(len(got), len(want)); i++ {
+		switch {
+		case i >= len(got):
+			return fmt.Sprintf("the struct has method %s, which its proxy lacks", want[i].Name)
+		case i >= len(want) || got[i].Name != want[i].Name:
+			return fmt.Sprintf("the proxy has method %s, which the struct no longer has", got[i].Name)
+		case got[i].CtxFirst != want[i].CtxFirst:
+			return fmt.Sprintf("method %s changed its parameters", want[i].Name)
+		}
+	}
+	return ""
+}
+
+func staleError(t reflect.Type, d proto.Descriptor, pos, detail string) error {
+	dir := "its package"
+	if d.Pos.File != "" {
+		dir = "./" + path.Dir(d.Pos.File)
+	}
+	return &Error{Code: CodeStaleGenerated, Proto: t.String(), Pos: pos,
+		Msg:  "the generated code no longer matches the struct: " + detail,
+		Hint: "run go generate " + dir + " (teggo gen), then rebuild"}
 }

@@ -36,6 +36,7 @@ const (
 	CodeBadDecl            Code = "TEGGO_BAD_DECL"              // a declaration (pointcut, crosscut, ...) is invalid
 	CodeContextAdviceNoCtx Code = "TEGGO_CONTEXT_ADVICE_NO_CTX" // context advice on a method without a ctx first parameter
 	CodeDuplicateModule    Code = "TEGGO_DUPLICATE_MODULE"      // the same module (package path) installed twice
+	CodeStaleGenerated     Code = "TEGGO_STALE_GENERATED"       // generated code no longer matches its struct: run go generate
 )
 
 // Error is a container error: a stable Code, the proto and field concerned,
@@ -122,6 +123,7 @@ var (
 	ErrBadDecl            = &Error{Code: CodeBadDecl}
 	ErrContextAdviceNoCtx = &Error{Code: CodeContextAdviceNoCtx}
 	ErrDuplicateModule    = &Error{Code: CodeDuplicateModule}
+	ErrStaleGenerated     = &Error{Code: CodeStaleGenerated}
 )
 
 // CodeOf returns the code of the first *Error in err's tree, or "".

@@ -11,6 +11,7 @@ import (
 	"github.com/teggo/teggo/aop"
 	"github.com/teggo/teggo/container"
 	"github.com/teggo/teggo/proto"
+	"github.com/teggo/teggo/weave"
 )
 
 // Every error code is triggered here, and its code, sentinel and message
@@ -185,7 +186,7 @@ func TestContextProtoInSingleton(t *testing.T) {
 	err = buildErr(t, new(ctxThing), new(ifaceHolder))
 	wantCode(t, err, container.ErrContextInjection, "ifaceHolder.T", "has no proxy", "teggo gen")
 
-	withProxy := proto.Descriptor{Type: reflect.TypeFor[ctxThing](), Proxy: func(aop.Target, []*aop.Chain) any { return nil }}
+	withProxy := proto.Descriptor{Type: reflect.TypeFor[ctxThing](), Proxy: func(weave.Target, []*weave.Chain) any { return nil }}
 	err = buildErr(t, withProxy, new(noCtxHolder))
 	wantCode(t, err, container.ErrContextInjection, "noCtxHolder.T", "method ctxThing.Do takes no context.Context first")
 }
@@ -236,18 +237,26 @@ type Svc2 struct{ proto.Singleton }
 func (*Svc2) Run(ctx context.Context) error { return nil }
 func (*Svc2) Plain() error                  { return nil }
 
+// UsesRunner injects Svc2 by an interface: the site that needs a proxy.
+type UsesRunner struct {
+	proto.Singleton
+	R interface {
+		Run(ctx context.Context) error
+	} `inject:""`
+}
+
 type Logging struct{ proto.Singleton }
 
-func (*Logging) BeforeCall(*aop.Call) error { return nil }
+func (*Logging) BeforeCall(aop.Call) error { return nil }
 
 type NotAdvice struct{ proto.Singleton }
 
 type CtxAdvice struct{ proto.Context }
 
-func (*CtxAdvice) BeforeCall(*aop.Call) error { return nil }
+func (*CtxAdvice) BeforeCall(aop.Call) error { return nil }
 
 // svc2Proxy stands for generated code; these tests fail before any call.
-var svc2WithProxy = proto.Descriptor{Type: reflect.TypeFor[Svc2](), Proxy: func(aop.Target, []*aop.Chain) any { return new(int) }}
+var svc2WithProxy = proto.Descriptor{Type: reflect.TypeFor[Svc2](), Proxy: func(weave.Target, []*weave.Chain) any { return new(int) }}
 
 func TestAdviceErrors(t *testing.T) {
 	err := buildErr(t, svc2WithProxy, aop.Pointcut((*Svc2).Run, "logger"), new(Logging))
@@ -256,8 +265,18 @@ func TestAdviceErrors(t *testing.T) {
 	err = buildErr(t, svc2WithProxy, aop.Pointcut((*Svc2).Run, new(NotAdvice)), new(NotAdvice))
 	wantCode(t, err, container.ErrBadAdvice, "implements no advice hook")
 
-	err = buildErr(t, new(Svc2), aop.Pointcut((*Svc2).Run, new(Logging)), new(Logging))
-	wantCode(t, err, container.ErrNoProxy, "Svc2", "has no proxy", "teggo gen")
+	// without a proxy, advice still reaches the calls teggo makes (routes,
+	// jobs, handlers): only an interface inject site needs the proxy
+	c := container.New()
+	c.Register(new(Svc2), aop.Pointcut((*Svc2).Run, new(Logging)), new(Logging))
+	if err := c.Build(context.Background()); err != nil {
+		t.Fatalf("no interface site: %v", err)
+	}
+	if c.AdviceChain(reflect.TypeFor[*Svc2](), "Run") == nil {
+		t.Fatal("Run has no chain")
+	}
+	err = buildErr(t, new(Svc2), new(UsesRunner), aop.Pointcut((*Svc2).Run, new(Logging)), new(Logging))
+	wantCode(t, err, container.ErrNoProxy, "UsesRunner", "Svc2", "has no proxy", "teggo gen")
 
 	err = buildErr(t, svc2WithProxy, aop.Pointcut((*Svc2).Plain, new(CtxAdvice)), new(CtxAdvice))
 	wantCode(t, err, container.ErrContextAdviceNoCtx, "Svc2.Plain", "without a context.Context first parameter")

@@ -9,7 +9,7 @@ import (
 	"time"
 	"unsafe"
 
-	"github.com/teggo/teggo/aop"
+	"github.com/teggo/teggo/weave"
 )
 
 // Scope is the lifetime of context protos: one request, one event, one
@@ -358,7 +358,7 @@ func (sc *Scope) result(s *slot, p *protoDef) (any, error) {
 // object, or its proxy when the site is an interface and advice applies.
 func (sc *Scope) value(p *protoDef, iface bool) (any, error) {
 	obj, err := sc.get(p)
-	if err != nil || !iface || !p.advised {
+	if err != nil || !iface || !p.proxied {
 		return obj, err
 	}
 	sc.mu.Lock()
@@ -371,7 +371,7 @@ func (sc *Scope) value(p *protoDef, iface bool) (any, error) {
 	if r.proxies == nil {
 		r.proxies = map[int32]any{}
 	}
-	px := p.desc.Proxy(aop.Target{Object: obj}, p.chains)
+	px := p.desc.Proxy(weave.Target{Object: obj}, p.chains)
 	r.proxies[idx] = px
 	return px, nil
 }

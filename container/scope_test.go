@@ -10,9 +10,9 @@ import (
 	"testing"
 	"weak"
 
-	"github.com/teggo/teggo/aop"
 	"github.com/teggo/teggo/container"
 	"github.com/teggo/teggo/proto"
+	"github.com/teggo/teggo/weave"
 )
 
 type Shared struct {
@@ -222,7 +222,7 @@ func (p *requestUserProxy) Greet(ctx context.Context) string {
 var requestUserDescriptor = proto.Descriptor{
 	Type:    reflectTypeOf[RequestUser](),
 	Methods: []proto.Method{{Name: "Greet", CtxFirst: true}},
-	Proxy: func(t aop.Target, _ []*aop.Chain) any {
+	Proxy: func(t weave.Target, _ []*weave.Chain) any {
 		p := &requestUserProxy{resolve: t.Resolve}
 		if t.Object != nil {
 			p.target = t.Object.(*RequestUser)

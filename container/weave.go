@@ -3,56 +3,76 @@ package container
 import (
 	"context"
 	"fmt"
+	"reflect"
 
 	"github.com/teggo/teggo/aop"
 	"github.com/teggo/teggo/proto"
+	"github.com/teggo/teggo/weave"
 )
 
 // Advice is woven in two steps. planAdvice, during validation, asks package
-// aop which advice applies to each method of each proto and checks that
-// every advice exists, has hooks, and can reach its scope; weave, after the
-// singletons exist, turns the plans into aop.Chains and proxies.
+// weave which advice applies to each exported method of each proto and
+// checks that every advice exists, has hooks, and can reach its scope;
+// weave, after the singletons exist, turns the plans into weave.Chains and
+// proxies. Every call teggo makes of a proto method — through a proxy, an
+// HTTP route, a job or an event handler — runs the same chain.
 
 // planAdvice computes each proto's advice plan and reports what is wrong.
 func (c *Container) planAdvice() []error {
 	var errs []error
-	for _, err := range aop.DeclErrors(c.decls) {
+	c.advisable = weave.Expand(c.decls)
+	for _, err := range weave.DeclErrors(c.advisable) {
 		errs = append(errs, &Error{Code: CodeBadDecl, Msg: "invalid declaration", Err: err})
 	}
 	for _, p := range c.protos {
-		if p.replaced != nil || aop.KindsOf(p.newFn()) != 0 {
+		if p.replaced != nil || weave.KindsOfType(p.typ) != 0 {
 			continue // a replacement is used as it is; advice is not advised: its hooks are called on the object itself
 		}
-		methods := p.desc.Methods
-		p.planned = make([][]aop.PlannedAdvice, len(methods))
-		for i, m := range methods {
-			plan := aop.Plan(c.decls, p.typ, m.Name)
+		for _, m := range methodsOf(p.typ) {
+			plan := weave.Plan(c.advisable, p.typ, m.name)
 			for _, a := range plan {
 				ap, err := c.adviceProto(a)
 				if err != nil {
-					err.Proto, err.Pos = fmt.Sprintf("%s.%s", p.typ, m.Name), a.From
+					err.Proto, err.Pos = fmt.Sprintf("%s.%s", p.typ, m.name), a.From
 					errs = append(errs, err)
 					continue
 				}
-				if ap.init == proto.InitContext && !m.CtxFirst {
-					errs = append(errs, &Error{Code: CodeContextAdviceNoCtx, Proto: fmt.Sprintf("%s.%s", p.typ, m.Name), Pos: a.From,
+				if ap.init == proto.InitContext && !m.ctxFirst {
+					errs = append(errs, &Error{Code: CodeContextAdviceNoCtx, Proto: fmt.Sprintf("%s.%s", p.typ, m.name), Pos: a.From,
 						Msg:  fmt.Sprintf("context advice %s applies to a method without a context.Context first parameter", ap.label()),
 						Hint: "make the advice a singleton, or give the method a ctx first parameter"})
 				}
 			}
 			if len(plan) > 0 {
-				p.planned[i] = plan
+				if p.planned == nil {
+					p.planned = map[string][]weave.PlannedAdvice{}
+				}
+				p.planned[m.name] = plan
 				p.advised = true
 			}
 		}
-		if p.advised && p.desc.Proxy == nil {
-			errs = append(errs, &Error{Code: CodeNoProxy, Proto: p.label(), Pos: p.pos,
-				Msg: "advice applies to this proto but it has no proxy", Hint: "run `teggo gen` on its package and register its Module()"})
+		if p.desc.Proxy != nil {
+			for _, m := range p.desc.Methods {
+				if p.planned[m.Name] != nil {
+					p.proxied = true
+				}
+			}
 		}
 	}
 	for _, p := range c.protos {
 		for _, f := range p.fields {
-			if f.kind != depProto || f.iface || !f.target.advised {
+			if f.kind != depProto || !f.target.advised {
+				continue
+			}
+			if f.iface && !f.target.proxied {
+				if f.target.desc.Proxy == nil {
+					errs = append(errs, &Error{Code: CodeNoProxy, Proto: p.label(), Field: f.Name, Pos: p.pos,
+						Msg:  fmt.Sprintf("advice applies to %s, injected here by interface, but it has no proxy", f.target.label()),
+						Hint: "teggo gen emits a proxy for a public proto (access:\"public\") and for one its own package injects by interface; run it and register the package's Module()"})
+				}
+				continue
+			}
+			if f.iface {
 				continue
 			}
 			e := &Error{Code: CodeAdviceBypassed, Proto: p.label(), Field: f.Name, Pos: p.pos,
@@ -70,7 +90,7 @@ func (c *Container) planAdvice() []error {
 }
 
 // adviceProto finds the proto a planned advice names, by type or by name.
-func (c *Container) adviceProto(a aop.PlannedAdvice) (*protoDef, *Error) {
+func (c *Container) adviceProto(a weave.PlannedAdvice) (*protoDef, *Error) {
 	var found []*protoDef
 	var names []string
 	for _, p := range c.protos {
@@ -93,7 +113,7 @@ func (c *Container) adviceProto(a aop.PlannedAdvice) (*protoDef, *Error) {
 			Hint: "apply the advice by name"}
 	}
 	ap := found[0]
-	if aop.KindsOf(ap.newFn()) == 0 {
+	if weave.KindsOfType(ap.typ) == 0 {
 		return nil, &Error{Code: CodeBadAdvice, Msg: fmt.Sprintf("%s implements no advice hook (BeforeCall, AfterReturn, AfterThrow, AfterFinally, Around)", ap.label())}
 	}
 	return ap, nil
@@ -109,21 +129,20 @@ func (c *Container) weave(ctx context.Context, p *protoDef) error {
 		return &Error{Code: CodeCycle, Proto: p.label(), Pos: p.pos, Msg: "an advice of this proto depends on the proto itself through its proxy"}
 	}
 	p.weaving = 1
-	chains := make([]*aop.Chain, len(p.desc.Methods))
-	for i, plan := range p.planned {
-		if len(plan) == 0 {
-			continue
-		}
-		list := make([]aop.Advice, len(plan))
+	chainOf := make(map[string]*weave.Chain, len(p.planned))
+	for method, plan := range p.planned {
+		list := make([]weave.Advice, len(plan))
 		for j, a := range plan {
 			ap, _ := c.adviceProto(a) // checked by planAdvice
-			adv := aop.Advice{Name: ap.name, Params: a.Params, Order: a.Order}
+			adv := weave.Advice{Name: ap.name, Params: a.Params, Order: a.Order, From: a.From}
 			var sample any
 			switch ap.init {
 			case proto.InitContext:
-				sample = ap.newFn()
-				adv.Kinds = aop.KindsOf(sample)
+				adv.Kinds = weave.KindsOfType(ap.typ)
 				adv.Resolve = func(ctx context.Context) (any, error) { return c.resolveContext(ctx, ap) }
+				if reflect.PointerTo(ap.typ).Implements(paramsParserType) {
+					sample = ap.newFn() // ParseParams runs on a zero value: it reads params, not state
+				}
 			case proto.InitSingleton:
 				obj, err := c.singleton(ctx, ap)
 				if err != nil {
@@ -140,18 +159,24 @@ func (c *Container) weave(ctx context.Context, p *protoDef) error {
 			if pp, ok := sample.(aop.ParamsParser); ok {
 				parsed, err := pp.ParseParams(a.Params)
 				if err != nil {
-					return &Error{Code: CodeBadAdvice, Proto: fmt.Sprintf("%s.%s", p.typ, p.desc.Methods[i].Name), Pos: a.From,
+					return &Error{Code: CodeBadAdvice, Proto: fmt.Sprintf("%s.%s", p.typ, method), Pos: a.From,
 						Msg: fmt.Sprintf("advice %s refused its params %v", ap.label(), a.Params), Err: err}
 				}
 				adv.Parsed = parsed
 			}
 			list[j] = adv
 		}
-		chains[i] = aop.NewChain(p.typ.Name(), p.desc.Methods[i].Name, list)
+		chainOf[method] = weave.NewChain(p.typ.Name(), method, list)
 	}
-	p.chains = chains
-	if p.init == proto.InitSingleton {
-		p.proxy = p.desc.Proxy(aop.Target{Object: p.instance}, chains)
+	p.chainOf = chainOf
+	if p.proxied {
+		p.chains = make([]*weave.Chain, len(p.desc.Methods))
+		for i, m := range p.desc.Methods {
+			p.chains[i] = chainOf[m.Name]
+		}
+		if p.init == proto.InitSingleton {
+			p.proxy = p.desc.Proxy(weave.Target{Object: p.instance}, p.chains)
+		}
 	}
 	p.weaving = 2
 	return nil
@@ -167,7 +192,7 @@ func (c *Container) contextProxy(ctx context.Context, p *protoDef) (any, error) 
 	if err := c.weave(ctx, p); err != nil {
 		return nil, err
 	}
-	p.ctxProxy = p.desc.Proxy(aop.Target{Resolve: func(ctx context.Context) (any, error) { return c.resolveContext(ctx, p) }}, p.chains)
+	p.ctxProxy = p.desc.Proxy(weave.Target{Resolve: func(ctx context.Context) (any, error) { return c.resolveContext(ctx, p) }}, p.chains)
 	return p.ctxProxy, nil
 }
 
@@ -184,4 +209,43 @@ func (c *Container) resolveContext(ctx context.Context, p *protoDef) (any, error
 		return nil, &Error{Code: CodeNoScope, Proto: p.label(), Msg: "the ctx carries a scope of another container"}
 	}
 	return sc.get(p)
+}
+
+var paramsParserType = reflect.TypeFor[aop.ParamsParser]()
+
+// method is an exported method of a proto, as advice plans see it.
+type method struct {
+	name     string
+	ctxFirst bool
+}
+
+// methodsOf lists the exported methods of *t but the lifecycle hooks:
+// every one of them can be advised, whoever calls it.
+func methodsOf(t reflect.Type) []method {
+	pt := reflect.PointerTo(t)
+	out := make([]method, 0, pt.NumMethod())
+	for i := range pt.NumMethod() {
+		m := pt.Method(i)
+		if proto.IsHook(m.Name) {
+			continue
+		}
+		out = append(out, method{name: m.Name, ctxFirst: m.Type.NumIn() > 1 && m.Type.In(1) == ctxType})
+	}
+	return out
+}
+
+// AdviceChain returns the woven advice of method of the proto type t (a
+// struct or a pointer to one), or nil when none applies. teggo's HTTP
+// routes, jobs and event handlers run their method through it, so advice
+// reaches them as it reaches a proxy's callers. It is valid after Build.
+func (c *Container) AdviceChain(t reflect.Type, method string) *weave.Chain {
+	if t != nil && t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	for _, p := range c.protos {
+		if p.typ == t {
+			return p.chainOf[method]
+		}
+	}
+	return nil
 }

@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 
 	"github.com/teggo/teggo/container"
+	"github.com/teggo/teggo/weave"
 )
 
 // HandlerDecl declares that a method of a proto handles one event type. It
@@ -46,21 +47,23 @@ func On[H any, E any](method func(H, context.Context, E) error) *HandlerDecl {
 	if method == nil {
 		return d // reported by the bus at Build
 	}
-	var single atomic.Value // the H, once Start found it is a singleton
+	var single atomic.Value                // the H, once Start found it is a singleton
+	var advice atomic.Pointer[weave.Chain] // the method's advice, nil when none applies
 	d.attach = func(b *Bus) {
 		t := topicOf[E](b, true)
 		t.handlers = append(t.handlers, &handler[E]{name: d.Name, call: func(ctx context.Context, e E) error {
 			if h, ok := single.Load().(H); ok {
-				return method(h, ctx, e)
+				return weave.RunA2R0(advice.Load(), method, h, ctx, e)
 			}
 			h, err := container.Get[H](ctx) // a context proto: the event scope's own
 			if err != nil {
 				return err
 			}
-			return method(h, ctx, e)
+			return weave.RunA2R0(advice.Load(), method, h, ctx, e)
 		}})
 	}
 	d.check = func(c *container.Container) error {
+		advice.Store(c.AdviceChain(d.Handler, methodName(d.Name)))
 		h, err := container.Lookup[H](c)
 		switch {
 		case err == nil:
@@ -84,6 +87,9 @@ func (d *HandlerDecl) validate() error {
 	}
 	return nil
 }
+
+// methodName is the method of a name made by funcName.
+func methodName(name string) string { return name[strings.LastIndexByte(name, '.')+1:] }
 
 // funcName names a method expression "pkg.(*T).Method".
 func funcName(fn any) string {

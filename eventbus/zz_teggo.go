@@ -6,12 +6,11 @@ import (
 	"context"
 	"log/slog"
 	"reflect"
-	"unsafe"
 
-	"github.com/teggo/teggo/aop"
 	"github.com/teggo/teggo/config"
 	"github.com/teggo/teggo/container"
 	"github.com/teggo/teggo/proto"
+	"github.com/teggo/teggo/weave"
 )
 
 // Module returns the protos and declarations of package eventbus, for a
@@ -22,7 +21,7 @@ func Module() proto.Module {
 		Path: "github.com/teggo/teggo/eventbus",
 		Protos: []proto.Descriptor{
 			{
-				Type:     reflect.TypeFor[Bus](),
+				Type:     reflect.TypeOf((*Bus)(nil)).Elem(),
 				Name:     "eventBus",
 				InitType: proto.InitSingleton,
 				Access:   proto.Public,
@@ -30,38 +29,32 @@ func Module() proto.Module {
 				New:      func() any { return new(Bus) },
 				Fields: []proto.Field{
 					{
-						Name:   "C",
-						Type:   reflect.TypeFor[*container.Container](),
-						Offset: unsafe.Offsetof(Bus{}.C),
-						Tag:    proto.FieldTag{Inject: true},
-						Set:    func(o, v any) { o.(*Bus).C = v.(*container.Container) },
+						Name: "C",
+						Type: reflect.TypeFor[*container.Container](),
+						Tag:  proto.FieldTag{Inject: true},
+						Set:  func(o, v any) { o.(*Bus).C = v.(*container.Container) },
 					},
 					{
-						Name:   "Log",
-						Type:   reflect.TypeFor[*slog.Logger](),
-						Offset: unsafe.Offsetof(Bus{}.Log),
-						Tag:    proto.FieldTag{Inject: true, Optional: true},
-						Set:    func(o, v any) { o.(*Bus).Log = v.(*slog.Logger) },
+						Name: "Log",
+						Type: reflect.TypeFor[*slog.Logger](),
+						Tag:  proto.FieldTag{Inject: true, Optional: true},
+						Set:  func(o, v any) { o.(*Bus).Log = v.(*slog.Logger) },
 					},
 					{
-						Name:   "Config",
-						Type:   reflect.TypeFor[*Config](),
-						Offset: unsafe.Offsetof(Bus{}.Config),
-						Tag:    proto.FieldTag{Inject: true, Optional: true},
-						Set:    func(o, v any) { o.(*Bus).Config = v.(*Config) },
+						Name: "Config",
+						Type: reflect.TypeFor[*Config](),
+						Tag:  proto.FieldTag{Inject: true, Optional: true},
+						Set:  func(o, v any) { o.(*Bus).Config = v.(*Config) },
 					},
 					{
-						Name:   "AppConfig",
-						Type:   reflect.TypeFor[*config.Config](),
-						Offset: unsafe.Offsetof(Bus{}.AppConfig),
-						Tag:    proto.FieldTag{Inject: true, Optional: true},
-						Set:    func(o, v any) { o.(*Bus).AppConfig = v.(*config.Config) },
+						Name: "AppConfig",
+						Type: reflect.TypeFor[*config.Config](),
+						Tag:  proto.FieldTag{Inject: true, Optional: true},
+						Set:  func(o, v any) { o.(*Bus).AppConfig = v.(*config.Config) },
 					},
 				},
 				Methods: []proto.Method{
 					{Name: "Emit", CtxFirst: true},
-					{Name: "Init", CtxFirst: true},
-					{Name: "PreDestroy", CtxFirst: true},
 					{Name: "Start", CtxFirst: true},
 					{Name: "Stop", CtxFirst: true},
 					{Name: "WaitIdle", CtxFirst: true},
@@ -69,704 +62,49 @@ func Module() proto.Module {
 				Proxy: newBusProxy,
 			},
 			{
-				Type:     reflect.TypeFor[corkState](),
+				Type:     reflect.TypeOf((*corkState)(nil)).Elem(),
 				Name:     "eventbusCork",
 				InitType: proto.InitContext,
 				Access:   proto.Private,
 				Pos:      proto.Pos{File: "eventbus/cork.go", Line: 17},
 				New:      func() any { return new(corkState) },
 				Fields:   []proto.Field{},
-				Methods: []proto.Method{
-					{Name: "PreDestroy", CtxFirst: true},
-				},
-				Proxy: newCorkStateProxy,
 			},
 		},
 	}
 }
 
-// BusProxy is the generated proxy of Bus.
-// It implements every exported method of *Bus: a method without
-// advice calls the target directly, one with advice runs its chain.
-type BusProxy struct {
-	target  *Bus
-	resolve func(ctx context.Context) (any, error)
-	chains  []*aop.Chain
+// busProxy is the proxy of Bus: its methods run their advice.
+type busProxy struct{ w weave.Proxy[*Bus] }
+
+func newBusProxy(t weave.Target, ch []*weave.Chain) any {
+	return &busProxy{weave.NewProxy[*Bus](t, ch, 4)}
 }
 
-// newBusProxy makes the proxy of Bus (its Descriptor's Proxy).
-// chains[i] is the chain of Methods[i], nil when it has no advice.
-func newBusProxy(t aop.Target, chains []*aop.Chain) any {
-	if chains == nil {
-		chains = make([]*aop.Chain, 6)
-	}
-	if len(chains) != 6 {
-		panic("teggo: the proxy of Bus takes one chain per method: 6")
-	}
-	p := &BusProxy{resolve: t.Resolve, chains: chains}
-	if t.Object != nil {
-		p.target = t.Object.(*Bus)
-	}
-	return p
-}
-
-// Emit calls Bus.Emit, through its advice chain if it has one.
-func (p *BusProxy) Emit(ctx context.Context, e any) bool {
-	if t := p.target; t != nil && p.chains[0] == nil {
+func (p *busProxy) Emit(ctx context.Context, e any) bool {
+	if t := p.w.Fixed; t != nil && p.w.Chains[0] == nil {
 		return t.Emit(ctx, e)
 	}
-	return p.emitAdvised(ctx, e)
+	return weave.Must(weave.CallA2R1(&p.w, 0, func(t *Bus, a0 context.Context, a1 any) (bool, error) { return t.Emit(a0, a1), nil }, ctx, e))
 }
 
-// emitAdvised is Emit's path with a context target or advice.
-func (p *BusProxy) emitAdvised(ctx context.Context, e any) bool {
-	t := p.target
-	if t == nil {
-		o, err := p.resolve(ctx)
-		if err != nil {
-			panic(err)
-		}
-		t = o.(*Bus)
-	}
-	ch := p.chains[0]
-	if ch == nil {
-		return t.Emit(ctx, e)
-	}
-	f := ch.Acquire(newBusEmitFrame).(*busEmitFrame)
-	f.t, f.a0, f.a1 = t, ctx, e
-	err := ch.Run(&f.Call)
-	r0 := f.r0
-	f.t, f.a0, f.a1, f.r0 = nil, nil, nil, false
-	ch.Release(&f.Call)
-	if err != nil {
-		panic(err)
-	}
-	return r0
-}
-
-// busEmitFrame holds one call of Bus.Emit
-// while its advice chain runs.
-type busEmitFrame struct {
-	aop.Call
-	t  *Bus
-	a0 context.Context
-	a1 any
-	r0 bool
-}
-
-func newBusEmitFrame() aop.Frame {
-	f := new(busEmitFrame)
-	f.Bind(f)
-	return f
-}
-
-func (f *busEmitFrame) Target() any { return f.t }
-
-func (f *busEmitFrame) Context() context.Context { return f.a0 }
-
-func (f *busEmitFrame) NumArgs() int { return 2 }
-
-func (f *busEmitFrame) Arg(i int) any {
-	switch i {
-	case 0:
-		return f.a0
-	case 1:
-		return f.a1
-	}
-	panic(aop.IndexError("argument", i, 2))
-}
-
-func (f *busEmitFrame) SetArg(i int, v any) error {
-	switch i {
-	case 0:
-		x, ok := v.(context.Context)
-		if !ok && v != nil {
-			return aop.ArgTypeError("argument", i, "context.Context", v)
-		}
-		f.a0 = x
-		return nil
-	case 1:
-		x, ok := v.(any)
-		if !ok && v != nil {
-			return aop.ArgTypeError("argument", i, "any", v)
-		}
-		f.a1 = x
-		return nil
-	}
-	return aop.IndexError("argument", i, 2)
-}
-
-func (f *busEmitFrame) NumResults() int { return 1 }
-
-func (f *busEmitFrame) Result(i int) any {
-	switch i {
-	case 0:
-		return f.r0
-	}
-	panic(aop.IndexError("result", i, 1))
-}
-
-func (f *busEmitFrame) SetResult(i int, v any) error {
-	switch i {
-	case 0:
-		x, ok := v.(bool)
-		if !ok {
-			return aop.ArgTypeError("result", i, "bool", v)
-		}
-		f.r0 = x
-		return nil
-	}
-	return aop.IndexError("result", i, 1)
-}
-
-func (f *busEmitFrame) Invoke() error {
-	f.r0 = f.t.Emit(f.a0, f.a1)
-	return nil
-}
-
-// Init calls Bus.Init, through its advice chain if it has one.
-func (p *BusProxy) Init(ctx context.Context) error {
-	if t := p.target; t != nil && p.chains[1] == nil {
-		return t.Init(ctx)
-	}
-	return p.initAdvised(ctx)
-}
-
-// initAdvised is Init's path with a context target or advice.
-func (p *BusProxy) initAdvised(ctx context.Context) error {
-	t := p.target
-	if t == nil {
-		o, err := p.resolve(ctx)
-		if err != nil {
-			return err
-		}
-		t = o.(*Bus)
-	}
-	ch := p.chains[1]
-	if ch == nil {
-		return t.Init(ctx)
-	}
-	f := ch.Acquire(newBusInitFrame).(*busInitFrame)
-	f.t, f.a0 = t, ctx
-	err := ch.Run(&f.Call)
-	f.t, f.a0, f.r0 = nil, nil, nil
-	ch.Release(&f.Call)
-	return err
-}
-
-// busInitFrame holds one call of Bus.Init
-// while its advice chain runs.
-type busInitFrame struct {
-	aop.Call
-	t  *Bus
-	a0 context.Context
-	r0 error
-}
-
-func newBusInitFrame() aop.Frame {
-	f := new(busInitFrame)
-	f.Bind(f)
-	return f
-}
-
-func (f *busInitFrame) Target() any { return f.t }
-
-func (f *busInitFrame) Context() context.Context { return f.a0 }
-
-func (f *busInitFrame) NumArgs() int { return 1 }
-
-func (f *busInitFrame) Arg(i int) any {
-	switch i {
-	case 0:
-		return f.a0
-	}
-	panic(aop.IndexError("argument", i, 1))
-}
-
-func (f *busInitFrame) SetArg(i int, v any) error {
-	switch i {
-	case 0:
-		x, ok := v.(context.Context)
-		if !ok && v != nil {
-			return aop.ArgTypeError("argument", i, "context.Context", v)
-		}
-		f.a0 = x
-		return nil
-	}
-	return aop.IndexError("argument", i, 1)
-}
-
-func (f *busInitFrame) NumResults() int { return 0 }
-
-func (f *busInitFrame) Result(i int) any {
-	panic(aop.IndexError("result", i, 0))
-}
-
-func (f *busInitFrame) SetResult(i int, v any) error {
-	return aop.IndexError("result", i, 0)
-}
-
-func (f *busInitFrame) Invoke() error {
-	f.r0 = f.t.Init(f.a0)
-	return f.r0
-}
-
-// PreDestroy calls Bus.PreDestroy, through its advice chain if it has one.
-func (p *BusProxy) PreDestroy(ctx context.Context) error {
-	if t := p.target; t != nil && p.chains[2] == nil {
-		return t.PreDestroy(ctx)
-	}
-	return p.preDestroyAdvised(ctx)
-}
-
-// preDestroyAdvised is PreDestroy's path with a context target or advice.
-func (p *BusProxy) preDestroyAdvised(ctx context.Context) error {
-	t := p.target
-	if t == nil {
-		o, err := p.resolve(ctx)
-		if err != nil {
-			return err
-		}
-		t = o.(*Bus)
-	}
-	ch := p.chains[2]
-	if ch == nil {
-		return t.PreDestroy(ctx)
-	}
-	f := ch.Acquire(newBusPreDestroyFrame).(*busPreDestroyFrame)
-	f.t, f.a0 = t, ctx
-	err := ch.Run(&f.Call)
-	f.t, f.a0, f.r0 = nil, nil, nil
-	ch.Release(&f.Call)
-	return err
-}
-
-// busPreDestroyFrame holds one call of Bus.PreDestroy
-// while its advice chain runs.
-type busPreDestroyFrame struct {
-	aop.Call
-	t  *Bus
-	a0 context.Context
-	r0 error
-}
-
-func newBusPreDestroyFrame() aop.Frame {
-	f := new(busPreDestroyFrame)
-	f.Bind(f)
-	return f
-}
-
-func (f *busPreDestroyFrame) Target() any { return f.t }
-
-func (f *busPreDestroyFrame) Context() context.Context { return f.a0 }
-
-func (f *busPreDestroyFrame) NumArgs() int { return 1 }
-
-func (f *busPreDestroyFrame) Arg(i int) any {
-	switch i {
-	case 0:
-		return f.a0
-	}
-	panic(aop.IndexError("argument", i, 1))
-}
-
-func (f *busPreDestroyFrame) SetArg(i int, v any) error {
-	switch i {
-	case 0:
-		x, ok := v.(context.Context)
-		if !ok && v != nil {
-			return aop.ArgTypeError("argument", i, "context.Context", v)
-		}
-		f.a0 = x
-		return nil
-	}
-	return aop.IndexError("argument", i, 1)
-}
-
-func (f *busPreDestroyFrame) NumResults() int { return 0 }
-
-func (f *busPreDestroyFrame) Result(i int) any {
-	panic(aop.IndexError("result", i, 0))
-}
-
-func (f *busPreDestroyFrame) SetResult(i int, v any) error {
-	return aop.IndexError("result", i, 0)
-}
-
-func (f *busPreDestroyFrame) Invoke() error {
-	f.r0 = f.t.PreDestroy(f.a0)
-	return f.r0
-}
-
-// Start calls Bus.Start, through its advice chain if it has one.
-func (p *BusProxy) Start(ctx context.Context) error {
-	if t := p.target; t != nil && p.chains[3] == nil {
+func (p *busProxy) Start(ctx context.Context) error {
+	if t := p.w.Fixed; t != nil && p.w.Chains[1] == nil {
 		return t.Start(ctx)
 	}
-	return p.startAdvised(ctx)
+	return weave.CallA1R0(&p.w, 1, (*Bus).Start, ctx)
 }
 
-// startAdvised is Start's path with a context target or advice.
-func (p *BusProxy) startAdvised(ctx context.Context) error {
-	t := p.target
-	if t == nil {
-		o, err := p.resolve(ctx)
-		if err != nil {
-			return err
-		}
-		t = o.(*Bus)
-	}
-	ch := p.chains[3]
-	if ch == nil {
-		return t.Start(ctx)
-	}
-	f := ch.Acquire(newBusStartFrame).(*busStartFrame)
-	f.t, f.a0 = t, ctx
-	err := ch.Run(&f.Call)
-	f.t, f.a0, f.r0 = nil, nil, nil
-	ch.Release(&f.Call)
-	return err
-}
-
-// busStartFrame holds one call of Bus.Start
-// while its advice chain runs.
-type busStartFrame struct {
-	aop.Call
-	t  *Bus
-	a0 context.Context
-	r0 error
-}
-
-func newBusStartFrame() aop.Frame {
-	f := new(busStartFrame)
-	f.Bind(f)
-	return f
-}
-
-func (f *busStartFrame) Target() any { return f.t }
-
-func (f *busStartFrame) Context() context.Context { return f.a0 }
-
-func (f *busStartFrame) NumArgs() int { return 1 }
-
-func (f *busStartFrame) Arg(i int) any {
-	switch i {
-	case 0:
-		return f.a0
-	}
-	panic(aop.IndexError("argument", i, 1))
-}
-
-func (f *busStartFrame) SetArg(i int, v any) error {
-	switch i {
-	case 0:
-		x, ok := v.(context.Context)
-		if !ok && v != nil {
-			return aop.ArgTypeError("argument", i, "context.Context", v)
-		}
-		f.a0 = x
-		return nil
-	}
-	return aop.IndexError("argument", i, 1)
-}
-
-func (f *busStartFrame) NumResults() int { return 0 }
-
-func (f *busStartFrame) Result(i int) any {
-	panic(aop.IndexError("result", i, 0))
-}
-
-func (f *busStartFrame) SetResult(i int, v any) error {
-	return aop.IndexError("result", i, 0)
-}
-
-func (f *busStartFrame) Invoke() error {
-	f.r0 = f.t.Start(f.a0)
-	return f.r0
-}
-
-// Stop calls Bus.Stop, through its advice chain if it has one.
-func (p *BusProxy) Stop(ctx context.Context) error {
-	if t := p.target; t != nil && p.chains[4] == nil {
+func (p *busProxy) Stop(ctx context.Context) error {
+	if t := p.w.Fixed; t != nil && p.w.Chains[2] == nil {
 		return t.Stop(ctx)
 	}
-	return p.stopAdvised(ctx)
+	return weave.CallA1R0(&p.w, 2, (*Bus).Stop, ctx)
 }
 
-// stopAdvised is Stop's path with a context target or advice.
-func (p *BusProxy) stopAdvised(ctx context.Context) error {
-	t := p.target
-	if t == nil {
-		o, err := p.resolve(ctx)
-		if err != nil {
-			return err
-		}
-		t = o.(*Bus)
-	}
-	ch := p.chains[4]
-	if ch == nil {
-		return t.Stop(ctx)
-	}
-	f := ch.Acquire(newBusStopFrame).(*busStopFrame)
-	f.t, f.a0 = t, ctx
-	err := ch.Run(&f.Call)
-	f.t, f.a0, f.r0 = nil, nil, nil
-	ch.Release(&f.Call)
-	return err
-}
-
-// busStopFrame holds one call of Bus.Stop
-// while its advice chain runs.
-type busStopFrame struct {
-	aop.Call
-	t  *Bus
-	a0 context.Context
-	r0 error
-}
-
-func newBusStopFrame() aop.Frame {
-	f := new(busStopFrame)
-	f.Bind(f)
-	return f
-}
-
-func (f *busStopFrame) Target() any { return f.t }
-
-func (f *busStopFrame) Context() context.Context { return f.a0 }
-
-func (f *busStopFrame) NumArgs() int { return 1 }
-
-func (f *busStopFrame) Arg(i int) any {
-	switch i {
-	case 0:
-		return f.a0
-	}
-	panic(aop.IndexError("argument", i, 1))
-}
-
-func (f *busStopFrame) SetArg(i int, v any) error {
-	switch i {
-	case 0:
-		x, ok := v.(context.Context)
-		if !ok && v != nil {
-			return aop.ArgTypeError("argument", i, "context.Context", v)
-		}
-		f.a0 = x
-		return nil
-	}
-	return aop.IndexError("argument", i, 1)
-}
-
-func (f *busStopFrame) NumResults() int { return 0 }
-
-func (f *busStopFrame) Result(i int) any {
-	panic(aop.IndexError("result", i, 0))
-}
-
-func (f *busStopFrame) SetResult(i int, v any) error {
-	return aop.IndexError("result", i, 0)
-}
-
-func (f *busStopFrame) Invoke() error {
-	f.r0 = f.t.Stop(f.a0)
-	return f.r0
-}
-
-// WaitIdle calls Bus.WaitIdle, through its advice chain if it has one.
-func (p *BusProxy) WaitIdle(ctx context.Context) error {
-	if t := p.target; t != nil && p.chains[5] == nil {
+func (p *busProxy) WaitIdle(ctx context.Context) error {
+	if t := p.w.Fixed; t != nil && p.w.Chains[3] == nil {
 		return t.WaitIdle(ctx)
 	}
-	return p.waitIdleAdvised(ctx)
-}
-
-// waitIdleAdvised is WaitIdle's path with a context target or advice.
-func (p *BusProxy) waitIdleAdvised(ctx context.Context) error {
-	t := p.target
-	if t == nil {
-		o, err := p.resolve(ctx)
-		if err != nil {
-			return err
-		}
-		t = o.(*Bus)
-	}
-	ch := p.chains[5]
-	if ch == nil {
-		return t.WaitIdle(ctx)
-	}
-	f := ch.Acquire(newBusWaitIdleFrame).(*busWaitIdleFrame)
-	f.t, f.a0 = t, ctx
-	err := ch.Run(&f.Call)
-	f.t, f.a0, f.r0 = nil, nil, nil
-	ch.Release(&f.Call)
-	return err
-}
-
-// busWaitIdleFrame holds one call of Bus.WaitIdle
-// while its advice chain runs.
-type busWaitIdleFrame struct {
-	aop.Call
-	t  *Bus
-	a0 context.Context
-	r0 error
-}
-
-func newBusWaitIdleFrame() aop.Frame {
-	f := new(busWaitIdleFrame)
-	f.Bind(f)
-	return f
-}
-
-func (f *busWaitIdleFrame) Target() any { return f.t }
-
-func (f *busWaitIdleFrame) Context() context.Context { return f.a0 }
-
-func (f *busWaitIdleFrame) NumArgs() int { return 1 }
-
-func (f *busWaitIdleFrame) Arg(i int) any {
-	switch i {
-	case 0:
-		return f.a0
-	}
-	panic(aop.IndexError("argument", i, 1))
-}
-
-func (f *busWaitIdleFrame) SetArg(i int, v any) error {
-	switch i {
-	case 0:
-		x, ok := v.(context.Context)
-		if !ok && v != nil {
-			return aop.ArgTypeError("argument", i, "context.Context", v)
-		}
-		f.a0 = x
-		return nil
-	}
-	return aop.IndexError("argument", i, 1)
-}
-
-func (f *busWaitIdleFrame) NumResults() int { return 0 }
-
-func (f *busWaitIdleFrame) Result(i int) any {
-	panic(aop.IndexError("result", i, 0))
-}
-
-func (f *busWaitIdleFrame) SetResult(i int, v any) error {
-	return aop.IndexError("result", i, 0)
-}
-
-func (f *busWaitIdleFrame) Invoke() error {
-	f.r0 = f.t.WaitIdle(f.a0)
-	return f.r0
-}
-
-// corkStateProxy is the generated proxy of corkState.
-// It implements every exported method of *corkState: a method without
-// advice calls the target directly, one with advice runs its chain.
-type corkStateProxy struct {
-	target  *corkState
-	resolve func(ctx context.Context) (any, error)
-	chains  []*aop.Chain
-}
-
-// newCorkStateProxy makes the proxy of corkState (its Descriptor's Proxy).
-// chains[i] is the chain of Methods[i], nil when it has no advice.
-func newCorkStateProxy(t aop.Target, chains []*aop.Chain) any {
-	if chains == nil {
-		chains = make([]*aop.Chain, 1)
-	}
-	if len(chains) != 1 {
-		panic("teggo: the proxy of corkState takes one chain per method: 1")
-	}
-	p := &corkStateProxy{resolve: t.Resolve, chains: chains}
-	if t.Object != nil {
-		p.target = t.Object.(*corkState)
-	}
-	return p
-}
-
-// PreDestroy calls corkState.PreDestroy, through its advice chain if it has one.
-func (p *corkStateProxy) PreDestroy(ctx context.Context) error {
-	if t := p.target; t != nil && p.chains[0] == nil {
-		return t.PreDestroy(ctx)
-	}
-	return p.preDestroyAdvised(ctx)
-}
-
-// preDestroyAdvised is PreDestroy's path with a context target or advice.
-func (p *corkStateProxy) preDestroyAdvised(ctx context.Context) error {
-	t := p.target
-	if t == nil {
-		o, err := p.resolve(ctx)
-		if err != nil {
-			return err
-		}
-		t = o.(*corkState)
-	}
-	ch := p.chains[0]
-	if ch == nil {
-		return t.PreDestroy(ctx)
-	}
-	f := ch.Acquire(newCorkStatePreDestroyFrame).(*corkStatePreDestroyFrame)
-	f.t, f.a0 = t, ctx
-	err := ch.Run(&f.Call)
-	f.t, f.a0, f.r0 = nil, nil, nil
-	ch.Release(&f.Call)
-	return err
-}
-
-// corkStatePreDestroyFrame holds one call of corkState.PreDestroy
-// while its advice chain runs.
-type corkStatePreDestroyFrame struct {
-	aop.Call
-	t  *corkState
-	a0 context.Context
-	r0 error
-}
-
-func newCorkStatePreDestroyFrame() aop.Frame {
-	f := new(corkStatePreDestroyFrame)
-	f.Bind(f)
-	return f
-}
-
-func (f *corkStatePreDestroyFrame) Target() any { return f.t }
-
-func (f *corkStatePreDestroyFrame) Context() context.Context { return f.a0 }
-
-func (f *corkStatePreDestroyFrame) NumArgs() int { return 1 }
-
-func (f *corkStatePreDestroyFrame) Arg(i int) any {
-	switch i {
-	case 0:
-		return f.a0
-	}
-	panic(aop.IndexError("argument", i, 1))
-}
-
-func (f *corkStatePreDestroyFrame) SetArg(i int, v any) error {
-	switch i {
-	case 0:
-		x, ok := v.(context.Context)
-		if !ok && v != nil {
-			return aop.ArgTypeError("argument", i, "context.Context", v)
-		}
-		f.a0 = x
-		return nil
-	}
-	return aop.IndexError("argument", i, 1)
-}
-
-func (f *corkStatePreDestroyFrame) NumResults() int { return 0 }
-
-func (f *corkStatePreDestroyFrame) Result(i int) any {
-	panic(aop.IndexError("result", i, 0))
-}
-
-func (f *corkStatePreDestroyFrame) SetResult(i int, v any) error {
-	return aop.IndexError("result", i, 0)
-}
-
-func (f *corkStatePreDestroyFrame) Invoke() error {
-	f.r0 = f.t.PreDestroy(f.a0)
-	return f.r0
+	return weave.CallA1R0(&p.w, 3, (*Bus).WaitIdle, ctx)
 }

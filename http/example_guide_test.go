@@ -103,7 +103,7 @@ func (s *ArticleStore) Delete(id string) error {
 // RequestLog is an advice: it prints the method it runs around.
 type RequestLog struct{ proto.Singleton }
 
-func (a *RequestLog) Around(c *aop.Call, next aop.Next) error {
+func (a *RequestLog) Around(c aop.Call, next aop.Next) error {
 	fmt.Println("log:", c.TypeName()+"."+c.Method())
 	return next()
 }

@@ -107,7 +107,7 @@ func ExampleMount() {
 
 type Audit struct{ proto.Singleton }
 
-func (a *Audit) Around(c *aop.Call, next aop.Next) error {
+func (a *Audit) Around(c aop.Call, next aop.Next) error {
 	fmt.Println("audit before", c.TypeName()+"."+c.Method())
 	err := next()
 	fmt.Println("audit after")

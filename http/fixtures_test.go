@@ -220,7 +220,7 @@ func (c *TopicController) Slow(ctx context.Context, in struct {
 
 type MethodLog struct{ proto.Singleton }
 
-func (a *MethodLog) Around(c *aop.Call, next aop.Next) error {
+func (a *MethodLog) Around(c aop.Call, next aop.Next) error {
 	trace.add("aop:MethodLog>" + c.Method())
 	err := next()
 	trace.add("aop:MethodLog<")
@@ -229,7 +229,7 @@ func (a *MethodLog) Around(c *aop.Call, next aop.Next) error {
 
 type CtrlLog struct{ proto.Singleton }
 
-func (a *CtrlLog) Around(c *aop.Call, next aop.Next) error {
+func (a *CtrlLog) Around(c aop.Call, next aop.Next) error {
 	trace.add("aop:CtrlLog>")
 	err := next()
 	trace.add("aop:CtrlLog<")
@@ -246,12 +246,12 @@ var reqAdviceSerial atomic.Int64
 
 func (a *ReqAdvice) PostConstruct(context.Context) error { a.id = reqAdviceSerial.Add(1); return nil }
 
-func (a *ReqAdvice) BeforeCall(c *aop.Call) error {
+func (a *ReqAdvice) BeforeCall(c aop.Call) error {
 	trace.add("aop:ReqAdvice.before")
 	return nil
 }
 
-func (a *ReqAdvice) AfterReturn(c *aop.Call) error {
+func (a *ReqAdvice) AfterReturn(c aop.Call) error {
 	if out, ok := aop.ResultAs[*Topic](c, 0); ok && out != nil {
 		out.Title += "#" + itoa(a.id)
 	}

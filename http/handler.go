@@ -10,8 +10,8 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/teggo/teggo/aop"
 	"github.com/teggo/teggo/container"
+	"github.com/teggo/teggo/weave"
 )
 
 // routeHandler is what a route declaration builds: the typed handler,
@@ -29,14 +29,17 @@ type handler[C, In, Out any] struct {
 	ctrl   C    // the controller, when it is a singleton
 	scoped bool // the controller is a context proto: resolved per request
 	bind   *bindPlan
-	chain  *aop.Chain
-	out    outPlan
+	chain  *weave.Chain // the method's advice, nil when none applies
+	// advised runs the method inside chain with the method's own
+	// arguments: an adapted handler (NoIn, NoOut) without its None.
+	advised func(t C, ctx context.Context, in In) (Out, error)
+	out     outPlan
 	// inputs holds *In to bind into: the handler gets a copy, so the
 	// input itself never escapes to the heap per request
 	inputs sync.Pool
 }
 
-func newHandler[C, In, Out any](m *mount, r *route, fn func(C, context.Context, In) (Out, error)) (routeHandler, error) {
+func newHandler[C, In, Out any](m *mount, r *route, fn func(C, context.Context, In) (Out, error), orig any) (routeHandler, error) {
 	h := &handler[C, In, Out]{fn: fn, m: m, r: r, bind: r.plan, out: planOut(reflect.TypeFor[Out]())}
 	h.inputs.New = func() any { return new(In) }
 	ctrl, err := container.Lookup[C](m.c)
@@ -48,10 +51,29 @@ func newHandler[C, In, Out any](m *mount, r *route, fn func(C, context.Context, 
 	default:
 		return nil, err
 	}
-	if h.chain, err = m.adviceChain(r); err != nil {
-		return nil, err
-	}
+	h.chain = m.c.AdviceChain(r.decl.Controller, r.decl.Handler)
+	h.advised = advisedCall[C, In, Out](h.chain, fn, orig)
 	return h, nil
+}
+
+// advisedCall returns the call of a route's method inside ch, with the
+// arity of the method itself: orig is the method an adapter wraps (or fn).
+func advisedCall[C, In, Out any](ch *weave.Chain, fn func(C, context.Context, In) (Out, error), orig any) func(C, context.Context, In) (Out, error) {
+	switch o := orig.(type) {
+	case func(C, context.Context) (Out, error): // NoIn
+		return func(t C, ctx context.Context, _ In) (Out, error) { return weave.RunA1R1(ch, o, t, ctx) }
+	case func(C, context.Context, In) error: // NoOut
+		return func(t C, ctx context.Context, in In) (Out, error) {
+			var out Out
+			return out, weave.RunA2R0(ch, o, t, ctx, in)
+		}
+	case func(C, context.Context) error: // NoInOut
+		return func(t C, ctx context.Context, _ In) (Out, error) {
+			var out Out
+			return out, weave.RunA1R0(ch, o, t, ctx)
+		}
+	}
+	return func(t C, ctx context.Context, in In) (Out, error) { return weave.RunA2R1(ch, fn, t, ctx, in) }
 }
 
 func (h *handler[C, In, Out]) serve(c echo.Context, ctx context.Context) error {
@@ -86,7 +108,7 @@ func (h *handler[C, In, Out]) serve(c echo.Context, ctx context.Context) error {
 	if h.chain == nil {
 		out, err = h.fn(target, ctx, in)
 	} else {
-		out, err = h.call(target, ctx, in)
+		out, err = h.advised(target, ctx, in)
 	}
 	if h.r.timeout > 0 && errors.Is(ctx.Err(), context.DeadlineExceeded) && !own5xx(err) {
 		return &timeoutError{err: err}

@@ -129,13 +129,10 @@ const (
 
 // mwSpec is one middleware as declared.
 type mwSpec struct {
-	kind   mwKind
-	echo   echo.MiddlewareFunc
-	name   string       // advice name (mwNamed) or label
-	typ    reflect.Type // advice struct type (mwAdvice)
-	sample any          // a value of the advice type, for its hooks
-	// advice resolves the advice proto of the type given (mwAdvice).
-	advice adviceResolver
+	kind mwKind
+	echo echo.MiddlewareFunc
+	name string       // advice name (mwNamed) or echo label
+	typ  reflect.Type // advice struct type (mwAdvice)
 }
 
 // Middleware adds a middleware to a controller (all its routes) or a route.
@@ -191,5 +188,5 @@ func middlewareSpec[M any](m M) (mwSpec, string) {
 	if t.Kind() != reflect.Pointer || t.Elem().Kind() != reflect.Struct || t.Elem().Name() == "" {
 		return mwSpec{}, fmt.Sprintf("Middleware(%s): want an echo middleware, an advice proto as new(Advice), or an advice name", t)
 	}
-	return mwSpec{kind: mwAdvice, typ: t.Elem(), name: t.Elem().Name(), sample: m, advice: typedAdvice[M]{}}, ""
+	return mwSpec{kind: mwAdvice, typ: t.Elem()}, ""
 }

@@ -25,7 +25,6 @@ type route struct {
 	status   int
 	timeout  time.Duration
 	echoMW   []echo.MiddlewareFunc // controller's, then the route's
-	advice   []mwSpec              // the route's, then the controller's
 	plan     *bindPlan
 }
 
@@ -108,13 +107,6 @@ func plan(decls []any) ([]*route, []*ControllerDecl, error) {
 		for _, s := range rd.set.mws {
 			if s.kind == mwEcho {
 				r.echoMW = append(r.echoMW, s.echo)
-			} else {
-				r.advice = append(r.advice, s)
-			}
-		}
-		for _, s := range cd.set.mws {
-			if s.kind != mwEcho {
-				r.advice = append(r.advice, s)
 			}
 		}
 		if rd.In != nil {

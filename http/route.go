@@ -4,10 +4,9 @@ import (
 	"context"
 	"net/http"
 	"reflect"
+	"regexp"
 	"runtime"
 	"strings"
-	"sync"
-	"unsafe"
 )
 
 // RouteDecl declares one route: an HTTP method and path (relative to its
@@ -91,9 +90,14 @@ func NoIn[C, Out any](h func(C, context.Context) (Out, error)) func(C, context.C
 	if h == nil {
 		return nil
 	}
-	f := func(c C, ctx context.Context, _ None) (Out, error) { return h(c, ctx) }
-	adapted.Store(funcKey(f), funcName(h))
-	return f
+	return func(c C, ctx context.Context, _ None) (Out, error) {
+		if q, ok := ctx.(*adapterQuery); ok {
+			q.orig = h
+			var zero Out
+			return zero, nil
+		}
+		return h(c, ctx)
+	}
 }
 
 // NoOut adapts a handler without output, func(C, ctx, In) error; it
@@ -102,9 +106,13 @@ func NoOut[C, In any](h func(C, context.Context, In) error) func(C, context.Cont
 	if h == nil {
 		return nil
 	}
-	f := func(c C, ctx context.Context, in In) (None, error) { return None{}, h(c, ctx, in) }
-	adapted.Store(funcKey(f), funcName(h))
-	return f
+	return func(c C, ctx context.Context, in In) (None, error) {
+		if q, ok := ctx.(*adapterQuery); ok {
+			q.orig = h
+			return None{}, nil
+		}
+		return None{}, h(c, ctx, in)
+	}
 }
 
 // NoInOut adapts a handler with neither input nor output,
@@ -113,17 +121,50 @@ func NoInOut[C any](h func(C, context.Context) error) func(C, context.Context, N
 	if h == nil {
 		return nil
 	}
-	f := func(c C, ctx context.Context, _ None) (None, error) { return None{}, h(c, ctx) }
-	adapted.Store(funcKey(f), funcName(h))
-	return f
+	return func(c C, ctx context.Context, _ None) (None, error) {
+		if q, ok := ctx.(*adapterQuery); ok {
+			q.orig = h
+			return None{}, nil
+		}
+		return None{}, h(c, ctx)
+	}
 }
 
-// adapted maps the closures made by NoIn, NoOut and NoInOut to the full
-// name of the method they wrap, so that a route knows its handler's name.
-var adapted sync.Map // unsafe.Pointer → string
+// adapterQuery is the context with which a route asks, once when it is
+// declared, whether its handler is an adapter made by NoIn, NoOut or
+// NoInOut and which method it adapts: the adapter answers with the method
+// instead of calling it. The route then knows the method's name and runs
+// the method itself inside its advice, with its own arguments.
+type adapterQuery struct {
+	context.Context
+	orig any
+}
 
-// funcKey is the identity of a func value: the pointer to its closure.
-func funcKey[F any](f F) unsafe.Pointer { return *(*unsafe.Pointer)(unsafe.Pointer(&f)) }
+// adapted returns the method h adapts, or h itself. Only the closures of
+// NoIn, NoOut and NoInOut are asked (by their name, which inlining
+// prefixes with the caller's); anything else is the user's method and is
+// never called here.
+func adapted[C, In, Out any](h func(C, context.Context, In) (Out, error)) (orig any) {
+	if !adapterName.MatchString(funcName(h)) {
+		return h
+	}
+	defer func() {
+		if recover() != nil {
+			orig = h
+		}
+	}()
+	q := &adapterQuery{Context: context.Background()}
+	var c C
+	var in In
+	_, _ = h(c, q, in) // an adapter answers at once, without calling its method
+	if q.orig != nil {
+		return q.orig
+	}
+	return h
+}
+
+// adapterName matches the function name of an adapter closure.
+var adapterName = regexp.MustCompile(`\.(NoIn|NoOut|NoInOut)\[\.\.\.\]\.func\d+$`)
 
 func funcName(f any) string {
 	v := reflect.ValueOf(f)
@@ -156,12 +197,9 @@ func newRoute[C, In, Out any](method, path string, h func(C, context.Context, In
 		d.errs = append(d.errs, "nil handler")
 		return d
 	}
-	full := funcName(h)
-	if name, ok := adapted.Load(funcKey(h)); ok {
-		full = name.(string)
-	}
-	d.Handler = handlerName(full)
-	d.build = func(m *mount, r *route) (routeHandler, error) { return newHandler(m, r, h) }
+	orig := adapted(h)
+	d.Handler = handlerName(funcName(orig))
+	d.build = func(m *mount, r *route) (routeHandler, error) { return newHandler(m, r, h, orig) }
 	return d
 }
 

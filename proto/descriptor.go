@@ -4,7 +4,7 @@ import (
 	"reflect"
 	"strconv"
 
-	"github.com/teggo/teggo/aop"
+	"github.com/teggo/teggo/weave"
 )
 
 // Descriptor is the registration plan of one proto: everything the container
@@ -35,7 +35,7 @@ type Descriptor struct {
 	Methods []Method
 	// Proxy makes the generated proxy of this proto, or is nil when the
 	// proto has none.
-	Proxy aop.ProxyFactory
+	Proxy weave.Factory
 }
 
 // Field is one inject site of a proto.

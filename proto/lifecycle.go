@@ -47,3 +47,16 @@ type PreDestroyer interface {
 type Destroyer interface {
 	Destroy(ctx context.Context) error
 }
+
+// hookNames are the methods the container and the App call themselves, on
+// the object: the lifecycle interfaces above and the App's hooks
+// (ConfigWillLoad … BeforeClose).
+var hookNames = map[string]bool{
+	"PostConstruct": true, "PreInject": true, "PostInject": true, "Init": true, "PreDestroy": true, "Destroy": true,
+	"ConfigWillLoad": true, "ConfigDidLoad": true, "DidLoad": true, "WillReady": true, "DidReady": true,
+	"ServerDidReady": true, "BeforeClose": true,
+}
+
+// IsHook reports whether method is a lifecycle hook that the container or
+// the App calls on the object itself. Hooks are never advised nor proxied.
+func IsHook(method string) bool { return hookNames[method] }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/teggo/teggo/container"
 	"github.com/teggo/teggo/proto"
+	"github.com/teggo/teggo/weave"
 )
 
 // Subscriber is a job that takes no arguments: its Subscribe runs once per
@@ -89,8 +90,9 @@ type job struct {
 	strategy  *StrategyDecl
 	guard     *overlapGuard // admits the ticks of a timed job
 
-	singleton any         // the object, when the proto is a singleton
-	ranOnce   atomic.Bool // the first timer run of an immediate job is the immediate one
+	singleton any          // the object, when the proto is a singleton
+	advice    *weave.Chain // Subscribe's advice, nil when none applies (or J is an interface: its proxy applies it)
+	ranOnce   atomic.Bool  // the first timer run of an immediate job is the immediate one
 }
 
 // describe fills the names of j from its decl's type.
@@ -126,13 +128,20 @@ func (j *job) object(sc *container.Scope) (any, error) {
 	return j.decl.get(sc, j.decl.proto)
 }
 
-// subscribe calls the job's Subscribe with args when it takes them.
-func subscribe(ctx context.Context, obj any, args []any) error {
+// subscribeArgs is ArgsSubscriber.Subscribe with its arguments as one
+// slice, the shape of an advised call.
+func subscribeArgs(o ArgsSubscriber, ctx context.Context, args []any) error {
+	return o.Subscribe(ctx, args...)
+}
+
+// subscribe calls the job's Subscribe, with args when it takes them,
+// inside its advice.
+func subscribe(ctx context.Context, advice *weave.Chain, obj any, args []any) error {
 	switch o := obj.(type) {
 	case ArgsSubscriber:
-		return o.Subscribe(ctx, args...)
+		return weave.RunA2R0(advice, subscribeArgs, o, ctx, args)
 	case Subscriber:
-		return o.Subscribe(ctx)
+		return weave.RunA1R0(advice, Subscriber.Subscribe, o, ctx)
 	}
 	return &Error{Code: CodeBadJob, Msg: reflect.TypeOf(obj).String() + " has no Subscribe method"}
 }

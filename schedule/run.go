@@ -129,7 +129,7 @@ func (s *Scheduler) invoke(ctx context.Context, j *job, args []any) (err error) 
 	if err != nil {
 		return &Error{Code: CodeBadJob, Job: j.name, Msg: "cannot resolve the job", Err: err}
 	}
-	return subscribe(ctx, obj, args)
+	return subscribe(ctx, j.advice, obj, args)
 }
 
 // panicError carries a run's panic value and stack.

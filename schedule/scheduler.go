@@ -139,6 +139,7 @@ func (s *Scheduler) resolve(j *job) (Spec, error) {
 		return Spec{}, &Error{Code: CodeBadJob, Job: j.name,
 			Msg: fmt.Sprintf("%s has no method Subscribe(ctx context.Context) error nor Subscribe(ctx context.Context, args ...any) error", d.typ)}
 	}
+	j.advice = s.c.AdviceChain(d.typ, "Subscribe")
 	obj, err := d.lookup(s.c, d.proto)
 	switch {
 	case err == nil:

@@ -1,4 +1,4 @@
-package aop_test
+package weave_test
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/teggo/teggo/aop"
+	"github.com/teggo/teggo/weave"
 )
 
 type TxAdvice struct{}
@@ -44,7 +45,7 @@ var (
 )
 
 // names renders a plan as "Advice@order", for comparisons.
-func names(plan []aop.PlannedAdvice) []string {
+func names(plan []weave.PlannedAdvice) []string {
 	var out []string
 	for _, p := range plan {
 		n := p.AdviceName
@@ -80,7 +81,7 @@ func TestPointcutResolvesMethodExpressions(t *testing.T) {
 
 func TestDeclPosition(t *testing.T) {
 	d := aop.Pointcut((*TopicService).Create, new(TxAdvice)) // this line
-	if !regexp.MustCompile(`/aop/plan_test\.go:\d+$`).MatchString(d.Pos) {
+	if !regexp.MustCompile(`/weave/plan_test\.go:\d+$`).MatchString(d.Pos) {
 		t.Errorf("Pos = %q, want this file:line", d.Pos)
 	}
 	c := aop.Crosscut(new(TxAdvice), aop.ForType(TopicService{}))
@@ -89,10 +90,10 @@ func TestDeclPosition(t *testing.T) {
 	}
 	d = aop.Pointcut((*TopicService).Create, new(TxAdvice), aop.At("topic.go", 12))
 	eq(t, "At", d.Pos, "topic.go:12")
-	p := aop.Plan([]any{d}, topicT, "Create")
+	p := weave.Plan([]any{d}, topicT, "Create")
 	eq(t, "From", p[0].From, "pointcut at topic.go:12")
 	c = aop.Crosscut(new(TxAdvice), aop.ForType(TopicService{}), aop.At("tx.go", 3))
-	eq(t, "From", aop.Plan([]any{c}, topicT, "Create")[0].From, "crosscut at tx.go:3")
+	eq(t, "From", weave.Plan([]any{c}, topicT, "Create")[0].From, "crosscut at tx.go:3")
 }
 
 func TestPointcutErrors(t *testing.T) {
@@ -126,7 +127,7 @@ func TestPointcutErrors(t *testing.T) {
 		if !errors.Is(d.Err, aop.ErrInvalidDecl) {
 			t.Errorf("%s: not ErrInvalidDecl", tc.name)
 		}
-		if p := aop.Plan([]any{d}, topicT, "Create"); len(p) != 0 {
+		if p := weave.Plan([]any{d}, topicT, "Create"); len(p) != 0 {
 			t.Errorf("%s: an invalid decl applies: %v", tc.name, names(p))
 		}
 	}
@@ -174,11 +175,11 @@ func TestDeclErrorsInOrderSkippingOtherDecls(t *testing.T) {
 		nil,
 		(*aop.PointcutDecl)(nil),
 	}
-	errs := aop.DeclErrors(decls)
+	errs := weave.DeclErrors(decls)
 	if len(errs) != 2 || !strings.HasPrefix(errs[0].Error(), "aop: pointcut at a.go:1: ") || !strings.HasPrefix(errs[1].Error(), "aop: crosscut at b.go:2: ") {
 		t.Fatalf("errs = %v", errs)
 	}
-	if p := aop.Plan(decls, topicT, "Create"); len(p) != 1 {
+	if p := weave.Plan(decls, topicT, "Create"); len(p) != 1 {
 		t.Fatalf("plan = %v", names(p))
 	}
 }
@@ -202,7 +203,7 @@ func TestForType(t *testing.T) {
 		{repoT, "Find", []string{"MetricAdvice@100"}},
 		{reflect.TypeFor[Svc](), "Create", nil},
 	} {
-		eq(t, tc.t.String()+"."+tc.method, names(aop.Plan(decls, tc.t, tc.method)), tc.want)
+		eq(t, tc.t.String()+"."+tc.method, names(weave.Plan(decls, tc.t, tc.method)), tc.want)
 	}
 	eq(t, "String", some.Match.String(), "type=TopicService method=Create,Count")
 }
@@ -211,13 +212,13 @@ func TestForRegexp(t *testing.T) {
 	d := aop.Crosscut(new(LogAdvice), aop.ForRegexp("^Topic", "^(Create|Find)$"))
 	anyType := aop.Crosscut(new(TxAdvice), aop.ForRegexp("", "Del"))
 	decls := []any{d, anyType}
-	eq(t, "service.Create", names(aop.Plan(decls, topicT, "Create")), []string{"LogAdvice@100"})
-	eq(t, "repo.Find", names(aop.Plan(decls, repoT, "Find")), []string{"LogAdvice@100"})
-	eq(t, "service.Delete", names(aop.Plan(decls, topicT, "Delete")), []string{"TxAdvice@100"})
-	eq(t, "service.Count", names(aop.Plan(decls, topicT, "Count")), []string(nil))
+	eq(t, "service.Create", names(weave.Plan(decls, topicT, "Create")), []string{"LogAdvice@100"})
+	eq(t, "repo.Find", names(weave.Plan(decls, repoT, "Find")), []string{"LogAdvice@100"})
+	eq(t, "service.Delete", names(weave.Plan(decls, topicT, "Delete")), []string{"TxAdvice@100"})
+	eq(t, "service.Count", names(weave.Plan(decls, topicT, "Count")), []string(nil))
 	// Matched against the type name without its package.
-	eq(t, "Svc", names(aop.Plan([]any{aop.Crosscut(new(LogAdvice), aop.ForRegexp("^Svc$", ""))}, reflect.TypeFor[Svc](), "Upper")), []string{"LogAdvice@100"})
-	eq(t, "pkg path", names(aop.Plan([]any{aop.Crosscut(new(LogAdvice), aop.ForRegexp("aop_test", ""))}, topicT, "Create")), []string(nil))
+	eq(t, "Svc", names(weave.Plan([]any{aop.Crosscut(new(LogAdvice), aop.ForRegexp("^Svc$", ""))}, reflect.TypeFor[Svc](), "Upper")), []string{"LogAdvice@100"})
+	eq(t, "pkg path", names(weave.Plan([]any{aop.Crosscut(new(LogAdvice), aop.ForRegexp("aop_test", ""))}, topicT, "Create")), []string(nil))
 }
 
 func TestForFunc(t *testing.T) {
@@ -226,8 +227,8 @@ func TestForFunc(t *testing.T) {
 		seen = append(seen, t.Name()+"."+m)
 		return t == repoT && strings.HasPrefix(m, "F")
 	}))
-	eq(t, "repo.Find", names(aop.Plan([]any{d}, repoT, "Find")), []string{"metrics@100"})
-	eq(t, "repo.Create", names(aop.Plan([]any{d}, repoT, "Create")), []string(nil))
+	eq(t, "repo.Find", names(weave.Plan([]any{d}, repoT, "Find")), []string{"metrics@100"})
+	eq(t, "repo.Create", names(weave.Plan([]any{d}, repoT, "Create")), []string(nil))
 	eq(t, "seen", seen, []string{"TopicRepo.Find", "TopicRepo.Create"})
 }
 
@@ -243,7 +244,7 @@ func TestPlanOrder(t *testing.T) {
 		aop.Pointcut((*TopicService).Create, "p4", aop.Order(100)),                                     // P4 100: after C1, C2
 		aop.Crosscut("c4", aop.ForType(TopicService{}, "Create"), aop.Order(aop.DefaultPointcutOrder)), // C4 1000: before P1, P2
 	}
-	plan := aop.Plan(decls, topicT, "Create")
+	plan := weave.Plan(decls, topicT, "Create")
 	eq(t, "order", names(plan), []string{
 		"p3@50",
 		"LogAdvice@100", "c2@100", "p4@100",
@@ -256,15 +257,15 @@ func TestPlanOrder(t *testing.T) {
 			t.Errorf("%s: From = %q, want %s at plan_test.go:N", names(plan[i:i+1]), p.From, kinds[i])
 		}
 	}
-	eq(t, "Delete", names(aop.Plan(decls, topicT, "Delete")), []string{"LogAdvice@100", "c2@100", "other method@1000", "c3@2000"})
+	eq(t, "Delete", names(weave.Plan(decls, topicT, "Delete")), []string{"LogAdvice@100", "c2@100", "other method@1000", "c3@2000"})
 }
 
 func TestPlanParams(t *testing.T) {
 	pc := aop.Pointcut((*TopicService).Create, new(TxAdvice), aop.Param("propagation", "requires_new"))
 	cc := aop.Crosscut(new(TxAdvice), aop.ForType(TopicService{}), aop.WithParams(aop.Params{"readOnly": "true"}))
-	plan := aop.Plan([]any{pc, cc}, topicT, "Create")
+	plan := weave.Plan([]any{pc, cc}, topicT, "Create")
 	eq(t, "params", []aop.Params{plan[0].Params, plan[1].Params}, []aop.Params{{"readOnly": "true"}, {"propagation": "requires_new"}})
-	if aop.Plan(nil, topicT, "Create") != nil || aop.Plan([]any{pc}, nil, "Create") != nil {
+	if weave.Plan(nil, topicT, "Create") != nil || weave.Plan([]any{pc}, nil, "Create") != nil {
 		t.Error("empty plans are not nil")
 	}
 }

@@ -1,6 +1,6 @@
-package aop_test
+package weave_test
 
-// A hand-written proxy in exactly the shape `teggo gen` emits (see the
+// A proxy in exactly the shape `teggo gen` emits (see the
 // generator's golden files), for a small service with every kind of
 // signature: ctx + arg with (string, error) results, variadic, no results,
 // only an error, several results, no ctx.
@@ -11,7 +11,7 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/teggo/teggo/aop"
+	"github.com/teggo/teggo/weave"
 )
 
 // recorder collects what targets and advice see, in order.
@@ -112,534 +112,53 @@ var svcMethods = []string{"Create", "Join", "Touch", "Check", "Split", "Upper"}
 
 // ---- generated shape starts here ----
 
-type SvcProxy struct {
-	target  *Svc
-	resolve func(ctx context.Context) (any, error)
-	chains  []*aop.Chain
+type svcProxy struct{ w weave.Proxy[*Svc] }
+
+func newSvcProxy(t weave.Target, ch []*weave.Chain) any {
+	return &svcProxy{weave.NewProxy[*Svc](t, ch, 6)}
 }
 
-func newSvcProxy(t aop.Target, chains []*aop.Chain) any {
-	p := &SvcProxy{resolve: t.Resolve, chains: chains}
-	if t.Object != nil {
-		p.target = t.Object.(*Svc)
-	}
-	return p
-}
+var _ weave.Factory = newSvcProxy
 
-var _ aop.ProxyFactory = newSvcProxy
-
-// Create
-
-type svcCreateFrame struct {
-	aop.Call
-	t  *Svc
-	a0 context.Context
-	a1 Input
-	r0 string
-	r1 error
-}
-
-func newSvcCreateFrame() aop.Frame { f := new(svcCreateFrame); f.Bind(f); return f }
-
-func (f *svcCreateFrame) Target() any              { return f.t }
-func (f *svcCreateFrame) Context() context.Context { return f.a0 }
-func (f *svcCreateFrame) NumArgs() int             { return 2 }
-func (f *svcCreateFrame) Arg(i int) any {
-	switch i {
-	case 0:
-		return f.a0
-	case 1:
-		return f.a1
-	}
-	panic(aop.IndexError("argument", i, 2))
-}
-func (f *svcCreateFrame) SetArg(i int, v any) error {
-	switch i {
-	case 0:
-		x, ok := v.(context.Context)
-		if !ok {
-			return aop.ArgTypeError("argument", i, "context.Context", v)
-		}
-		f.a0 = x
-		return nil
-	case 1:
-		x, ok := v.(Input)
-		if !ok {
-			return aop.ArgTypeError("argument", i, "aop_test.Input", v)
-		}
-		f.a1 = x
-		return nil
-	}
-	return aop.IndexError("argument", i, 2)
-}
-func (f *svcCreateFrame) NumResults() int { return 1 }
-func (f *svcCreateFrame) Result(i int) any {
-	switch i {
-	case 0:
-		return f.r0
-	}
-	panic(aop.IndexError("result", i, 1))
-}
-func (f *svcCreateFrame) SetResult(i int, v any) error {
-	switch i {
-	case 0:
-		x, ok := v.(string)
-		if !ok {
-			return aop.ArgTypeError("result", i, "string", v)
-		}
-		f.r0 = x
-		return nil
-	}
-	return aop.IndexError("result", i, 1)
-}
-func (f *svcCreateFrame) Invoke() error { f.r0, f.r1 = f.t.Create(f.a0, f.a1); return f.r1 }
-
-func (p *SvcProxy) Create(ctx context.Context, in Input) (string, error) {
-	t := p.target
-	if t == nil {
-		o, err := p.resolve(ctx)
-		if err != nil {
-			var r0 string
-			return r0, err
-		}
-		t = o.(*Svc)
-	}
-	ch := p.chains[0]
-	if ch == nil {
+func (p *svcProxy) Create(ctx context.Context, in Input) (string, error) {
+	if t := p.w.Fixed; t != nil && p.w.Chains[0] == nil {
 		return t.Create(ctx, in)
 	}
-	f := ch.Acquire(newSvcCreateFrame).(*svcCreateFrame)
-	f.t, f.a0, f.a1 = t, ctx, in
-	err := ch.Run(&f.Call)
-	r0 := f.r0
-	f.t, f.a0, f.a1, f.r0, f.r1 = nil, nil, Input{}, "", nil
-	ch.Release(&f.Call)
-	return r0, err
+	return weave.CallA2R1(&p.w, 0, (*Svc).Create, ctx, in)
 }
 
-// Join (variadic)
-
-type svcJoinFrame struct {
-	aop.Call
-	t  *Svc
-	a0 context.Context
-	a1 string
-	a2 []string
-	r0 string
-	r1 error
-}
-
-func newSvcJoinFrame() aop.Frame { f := new(svcJoinFrame); f.Bind(f); return f }
-
-func (f *svcJoinFrame) Target() any              { return f.t }
-func (f *svcJoinFrame) Context() context.Context { return f.a0 }
-func (f *svcJoinFrame) NumArgs() int             { return 3 }
-func (f *svcJoinFrame) Arg(i int) any {
-	switch i {
-	case 0:
-		return f.a0
-	case 1:
-		return f.a1
-	case 2:
-		return f.a2
-	}
-	panic(aop.IndexError("argument", i, 3))
-}
-func (f *svcJoinFrame) SetArg(i int, v any) error {
-	switch i {
-	case 0:
-		x, ok := v.(context.Context)
-		if !ok {
-			return aop.ArgTypeError("argument", i, "context.Context", v)
-		}
-		f.a0 = x
-		return nil
-	case 1:
-		x, ok := v.(string)
-		if !ok {
-			return aop.ArgTypeError("argument", i, "string", v)
-		}
-		f.a1 = x
-		return nil
-	case 2:
-		x, ok := v.([]string)
-		if !ok {
-			return aop.ArgTypeError("argument", i, "[]string", v)
-		}
-		f.a2 = x
-		return nil
-	}
-	return aop.IndexError("argument", i, 3)
-}
-func (f *svcJoinFrame) NumResults() int { return 1 }
-func (f *svcJoinFrame) Result(i int) any {
-	switch i {
-	case 0:
-		return f.r0
-	}
-	panic(aop.IndexError("result", i, 1))
-}
-func (f *svcJoinFrame) SetResult(i int, v any) error {
-	switch i {
-	case 0:
-		x, ok := v.(string)
-		if !ok {
-			return aop.ArgTypeError("result", i, "string", v)
-		}
-		f.r0 = x
-		return nil
-	}
-	return aop.IndexError("result", i, 1)
-}
-func (f *svcJoinFrame) Invoke() error { f.r0, f.r1 = f.t.Join(f.a0, f.a1, f.a2...); return f.r1 }
-
-func (p *SvcProxy) Join(ctx context.Context, sep string, parts ...string) (string, error) {
-	t := p.target
-	if t == nil {
-		o, err := p.resolve(ctx)
-		if err != nil {
-			var r0 string
-			return r0, err
-		}
-		t = o.(*Svc)
-	}
-	ch := p.chains[1]
-	if ch == nil {
+func (p *svcProxy) Join(ctx context.Context, sep string, parts ...string) (string, error) {
+	if t := p.w.Fixed; t != nil && p.w.Chains[1] == nil {
 		return t.Join(ctx, sep, parts...)
 	}
-	f := ch.Acquire(newSvcJoinFrame).(*svcJoinFrame)
-	f.t, f.a0, f.a1, f.a2 = t, ctx, sep, parts
-	err := ch.Run(&f.Call)
-	r0 := f.r0
-	f.t, f.a0, f.a1, f.a2, f.r0, f.r1 = nil, nil, "", nil, "", nil
-	ch.Release(&f.Call)
-	return r0, err
+	return weave.CallA3R1(&p.w, 1, func(t *Svc, a0 context.Context, a1 string, a2 []string) (string, error) { return t.Join(a0, a1, a2...) }, ctx, sep, parts)
 }
 
-// Touch (no results)
-
-type svcTouchFrame struct {
-	aop.Call
-	t  *Svc
-	a0 context.Context
-	a1 string
-}
-
-func newSvcTouchFrame() aop.Frame { f := new(svcTouchFrame); f.Bind(f); return f }
-
-func (f *svcTouchFrame) Target() any              { return f.t }
-func (f *svcTouchFrame) Context() context.Context { return f.a0 }
-func (f *svcTouchFrame) NumArgs() int             { return 2 }
-func (f *svcTouchFrame) Arg(i int) any {
-	switch i {
-	case 0:
-		return f.a0
-	case 1:
-		return f.a1
-	}
-	panic(aop.IndexError("argument", i, 2))
-}
-func (f *svcTouchFrame) SetArg(i int, v any) error {
-	switch i {
-	case 0:
-		x, ok := v.(context.Context)
-		if !ok {
-			return aop.ArgTypeError("argument", i, "context.Context", v)
-		}
-		f.a0 = x
-		return nil
-	case 1:
-		x, ok := v.(string)
-		if !ok {
-			return aop.ArgTypeError("argument", i, "string", v)
-		}
-		f.a1 = x
-		return nil
-	}
-	return aop.IndexError("argument", i, 2)
-}
-func (f *svcTouchFrame) NumResults() int { return 0 }
-func (f *svcTouchFrame) Result(i int) any {
-	panic(aop.IndexError("result", i, 0))
-}
-func (f *svcTouchFrame) SetResult(i int, v any) error {
-	return aop.IndexError("result", i, 0)
-}
-func (f *svcTouchFrame) Invoke() error { f.t.Touch(f.a0, f.a1); return nil }
-
-func (p *SvcProxy) Touch(ctx context.Context, key string) {
-	t := p.target
-	if t == nil {
-		o, err := p.resolve(ctx)
-		if err != nil {
-			panic(err)
-		}
-		t = o.(*Svc)
-	}
-	ch := p.chains[2]
-	if ch == nil {
+func (p *svcProxy) Touch(ctx context.Context, key string) {
+	if t := p.w.Fixed; t != nil && p.w.Chains[2] == nil {
 		t.Touch(ctx, key)
 		return
 	}
-	f := ch.Acquire(newSvcTouchFrame).(*svcTouchFrame)
-	f.t, f.a0, f.a1 = t, ctx, key
-	err := ch.Run(&f.Call)
-	f.t, f.a0, f.a1 = nil, nil, ""
-	ch.Release(&f.Call)
-	if err != nil {
-		panic(err)
-	}
+	weave.Check(weave.CallA2R0(&p.w, 2, func(t *Svc, a0 context.Context, a1 string) error { t.Touch(a0, a1); return nil }, ctx, key))
 }
 
-// Check (only an error)
-
-type svcCheckFrame struct {
-	aop.Call
-	t  *Svc
-	a0 context.Context
-	a1 int
-	r0 error
-}
-
-func newSvcCheckFrame() aop.Frame { f := new(svcCheckFrame); f.Bind(f); return f }
-
-func (f *svcCheckFrame) Target() any              { return f.t }
-func (f *svcCheckFrame) Context() context.Context { return f.a0 }
-func (f *svcCheckFrame) NumArgs() int             { return 2 }
-func (f *svcCheckFrame) Arg(i int) any {
-	switch i {
-	case 0:
-		return f.a0
-	case 1:
-		return f.a1
-	}
-	panic(aop.IndexError("argument", i, 2))
-}
-func (f *svcCheckFrame) SetArg(i int, v any) error {
-	switch i {
-	case 0:
-		x, ok := v.(context.Context)
-		if !ok {
-			return aop.ArgTypeError("argument", i, "context.Context", v)
-		}
-		f.a0 = x
-		return nil
-	case 1:
-		x, ok := v.(int)
-		if !ok {
-			return aop.ArgTypeError("argument", i, "int", v)
-		}
-		f.a1 = x
-		return nil
-	}
-	return aop.IndexError("argument", i, 2)
-}
-func (f *svcCheckFrame) NumResults() int { return 0 }
-func (f *svcCheckFrame) Result(i int) any {
-	panic(aop.IndexError("result", i, 0))
-}
-func (f *svcCheckFrame) SetResult(i int, v any) error {
-	return aop.IndexError("result", i, 0)
-}
-func (f *svcCheckFrame) Invoke() error { f.r0 = f.t.Check(f.a0, f.a1); return f.r0 }
-
-func (p *SvcProxy) Check(ctx context.Context, n int) error {
-	t := p.target
-	if t == nil {
-		o, err := p.resolve(ctx)
-		if err != nil {
-			return err
-		}
-		t = o.(*Svc)
-	}
-	ch := p.chains[3]
-	if ch == nil {
+func (p *svcProxy) Check(ctx context.Context, n int) error {
+	if t := p.w.Fixed; t != nil && p.w.Chains[3] == nil {
 		return t.Check(ctx, n)
 	}
-	f := ch.Acquire(newSvcCheckFrame).(*svcCheckFrame)
-	f.t, f.a0, f.a1 = t, ctx, n
-	err := ch.Run(&f.Call)
-	f.t, f.a0, f.a1, f.r0 = nil, nil, 0, nil
-	ch.Release(&f.Call)
-	return err
+	return weave.CallA2R0(&p.w, 3, (*Svc).Check, ctx, n)
 }
 
-// Split (several results)
-
-type svcSplitFrame struct {
-	aop.Call
-	t  *Svc
-	a0 context.Context
-	a1 string
-	r0 string
-	r1 int
-	r2 error
-}
-
-func newSvcSplitFrame() aop.Frame { f := new(svcSplitFrame); f.Bind(f); return f }
-
-func (f *svcSplitFrame) Target() any              { return f.t }
-func (f *svcSplitFrame) Context() context.Context { return f.a0 }
-func (f *svcSplitFrame) NumArgs() int             { return 2 }
-func (f *svcSplitFrame) Arg(i int) any {
-	switch i {
-	case 0:
-		return f.a0
-	case 1:
-		return f.a1
-	}
-	panic(aop.IndexError("argument", i, 2))
-}
-func (f *svcSplitFrame) SetArg(i int, v any) error {
-	switch i {
-	case 0:
-		x, ok := v.(context.Context)
-		if !ok {
-			return aop.ArgTypeError("argument", i, "context.Context", v)
-		}
-		f.a0 = x
-		return nil
-	case 1:
-		x, ok := v.(string)
-		if !ok {
-			return aop.ArgTypeError("argument", i, "string", v)
-		}
-		f.a1 = x
-		return nil
-	}
-	return aop.IndexError("argument", i, 2)
-}
-func (f *svcSplitFrame) NumResults() int { return 2 }
-func (f *svcSplitFrame) Result(i int) any {
-	switch i {
-	case 0:
-		return f.r0
-	case 1:
-		return f.r1
-	}
-	panic(aop.IndexError("result", i, 2))
-}
-func (f *svcSplitFrame) SetResult(i int, v any) error {
-	switch i {
-	case 0:
-		x, ok := v.(string)
-		if !ok {
-			return aop.ArgTypeError("result", i, "string", v)
-		}
-		f.r0 = x
-		return nil
-	case 1:
-		x, ok := v.(int)
-		if !ok {
-			return aop.ArgTypeError("result", i, "int", v)
-		}
-		f.r1 = x
-		return nil
-	}
-	return aop.IndexError("result", i, 2)
-}
-func (f *svcSplitFrame) Invoke() error { f.r0, f.r1, f.r2 = f.t.Split(f.a0, f.a1); return f.r2 }
-
-func (p *SvcProxy) Split(ctx context.Context, in string) (string, int, error) {
-	t := p.target
-	if t == nil {
-		o, err := p.resolve(ctx)
-		if err != nil {
-			var r0 string
-			var r1 int
-			return r0, r1, err
-		}
-		t = o.(*Svc)
-	}
-	ch := p.chains[4]
-	if ch == nil {
+func (p *svcProxy) Split(ctx context.Context, in string) (string, int, error) {
+	if t := p.w.Fixed; t != nil && p.w.Chains[4] == nil {
 		return t.Split(ctx, in)
 	}
-	f := ch.Acquire(newSvcSplitFrame).(*svcSplitFrame)
-	f.t, f.a0, f.a1 = t, ctx, in
-	err := ch.Run(&f.Call)
-	r0, r1 := f.r0, f.r1
-	f.t, f.a0, f.a1, f.r0, f.r1, f.r2 = nil, nil, "", "", 0, nil
-	ch.Release(&f.Call)
-	return r0, r1, err
+	return weave.CallA2R2(&p.w, 4, (*Svc).Split, ctx, in)
 }
 
-// Upper (no ctx, no error)
-
-type svcUpperFrame struct {
-	aop.Call
-	t  *Svc
-	a0 string
-	r0 string
-}
-
-func newSvcUpperFrame() aop.Frame { f := new(svcUpperFrame); f.Bind(f); return f }
-
-func (f *svcUpperFrame) Target() any              { return f.t }
-func (f *svcUpperFrame) Context() context.Context { return nil }
-func (f *svcUpperFrame) NumArgs() int             { return 1 }
-func (f *svcUpperFrame) Arg(i int) any {
-	switch i {
-	case 0:
-		return f.a0
-	}
-	panic(aop.IndexError("argument", i, 1))
-}
-func (f *svcUpperFrame) SetArg(i int, v any) error {
-	switch i {
-	case 0:
-		x, ok := v.(string)
-		if !ok {
-			return aop.ArgTypeError("argument", i, "string", v)
-		}
-		f.a0 = x
-		return nil
-	}
-	return aop.IndexError("argument", i, 1)
-}
-func (f *svcUpperFrame) NumResults() int { return 1 }
-func (f *svcUpperFrame) Result(i int) any {
-	switch i {
-	case 0:
-		return f.r0
-	}
-	panic(aop.IndexError("result", i, 1))
-}
-func (f *svcUpperFrame) SetResult(i int, v any) error {
-	switch i {
-	case 0:
-		x, ok := v.(string)
-		if !ok {
-			return aop.ArgTypeError("result", i, "string", v)
-		}
-		f.r0 = x
-		return nil
-	}
-	return aop.IndexError("result", i, 1)
-}
-func (f *svcUpperFrame) Invoke() error { f.r0 = f.t.Upper(f.a0); return nil }
-
-func (p *SvcProxy) Upper(in string) string {
-	t := p.target
-	if t == nil {
-		o, err := p.resolve(context.Background())
-		if err != nil {
-			panic(err)
-		}
-		t = o.(*Svc)
-	}
-	ch := p.chains[5]
-	if ch == nil {
+func (p *svcProxy) Upper(in string) string {
+	if t := p.w.Fixed; t != nil && p.w.Chains[5] == nil {
 		return t.Upper(in)
 	}
-	f := ch.Acquire(newSvcUpperFrame).(*svcUpperFrame)
-	f.t, f.a0 = t, in
-	err := ch.Run(&f.Call)
-	r0 := f.r0
-	f.t, f.a0, f.r0 = nil, "", ""
-	ch.Release(&f.Call)
-	if err != nil {
-		panic(err)
-	}
-	return r0
+	return weave.Must(weave.CallA1R1(&p.w, 5, func(t *Svc, a0 string) (string, error) { return t.Upper(a0), nil }, in))
 }

@@ -97,7 +97,7 @@ func (a *LogAdvice) ParseParams(p aop.Params) (any, error) {
 }
 
 // Around times the call and logs it.
-func (a *LogAdvice) Around(c *aop.Call, next aop.Next) error {
+func (a *LogAdvice) Around(c aop.Call, next aop.Next) error {
 	lp, _ := aop.ParamsOf[LogParams](c) // before next(): it reads the running advice
 	l := a.Logger
 	if l == nil {
@@ -130,7 +130,7 @@ func (a *LogAdvice) Around(c *aop.Call, next aop.Next) error {
 	return err
 }
 
-func (a *LogAdvice) log(ctx context.Context, l *slog.Logger, c *aop.Call, lp LogParams, d time.Duration, err error, level slog.Level) {
+func (a *LogAdvice) log(ctx context.Context, l *slog.Logger, c aop.Call, lp LogParams, d time.Duration, err error, level slog.Level) {
 	if !l.Enabled(ctx, level) {
 		return
 	}
@@ -197,7 +197,7 @@ var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 128); return &b }
 
 // renderArgs renders the call's arguments as `("alice", 500, {Memo:x})`,
 // leaving out every context.Context.
-func renderArgs(c *aop.Call) string {
+func renderArgs(c aop.Call) string {
 	bp := bufPool.Get().(*[]byte)
 	b := append((*bp)[:0], '(')
 	first := true
@@ -227,7 +227,7 @@ func renderArgs(c *aop.Call) string {
 
 // renderResults renders a successful call's results but its last one (the
 // nil error) as `("id", {TopicID:x EditToken:[redacted]})`.
-func renderResults(c *aop.Call) string {
+func renderResults(c aop.Call) string {
 	b := []byte{'('}
 	for i := range c.NumResults() - 1 {
 		if i > 0 {

@@ -173,7 +173,7 @@ func (t *TxAdvice) ParseParams(p aop.Params) (any, error) {
 }
 
 // Around runs the call in a transaction as its propagation says.
-func (t *TxAdvice) Around(c *aop.Call, next aop.Next) error {
+func (t *TxAdvice) Around(c aop.Call, next aop.Next) error {
 	tp, _ := aop.ParamsOf[TxParams](c) // read before next(): it reads the running advice
 	if c.NumArgs() == 0 {
 		return t.noContext(c)
@@ -240,7 +240,7 @@ func (t *TxAdvice) Around(c *aop.Call, next aop.Next) error {
 	return nil
 }
 
-func (t *TxAdvice) noContext(c *aop.Call) error {
+func (t *TxAdvice) noContext(c aop.Call) error {
 	return fmt.Errorf("%w: %s.%s", ErrNoContext, c.TypeName(), c.Method())
 }
 

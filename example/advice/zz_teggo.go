@@ -3,13 +3,10 @@
 package advice
 
 import (
-	"context"
 	"database/sql"
 	"log/slog"
 	"reflect"
-	"unsafe"
 
-	"github.com/teggo/teggo/aop"
 	"github.com/teggo/teggo/proto"
 )
 
@@ -21,7 +18,7 @@ func Module() proto.Module {
 		Path: "github.com/teggo/teggo/example/advice",
 		Protos: []proto.Descriptor{
 			{
-				Type:     reflect.TypeFor[LogAdvice](),
+				Type:     reflect.TypeOf((*LogAdvice)(nil)).Elem(),
 				Name:     "logAdvice",
 				InitType: proto.InitSingleton,
 				Access:   proto.Public,
@@ -29,21 +26,15 @@ func Module() proto.Module {
 				New:      func() any { return new(LogAdvice) },
 				Fields: []proto.Field{
 					{
-						Name:   "Logger",
-						Type:   reflect.TypeFor[*slog.Logger](),
-						Offset: unsafe.Offsetof(LogAdvice{}.Logger),
-						Tag:    proto.FieldTag{Inject: true, Optional: true},
-						Set:    func(o, v any) { o.(*LogAdvice).Logger = v.(*slog.Logger) },
+						Name: "Logger",
+						Type: reflect.TypeFor[*slog.Logger](),
+						Tag:  proto.FieldTag{Inject: true, Optional: true},
+						Set:  func(o, v any) { o.(*LogAdvice).Logger = v.(*slog.Logger) },
 					},
 				},
-				Methods: []proto.Method{
-					{Name: "Around"},
-					{Name: "ParseParams"},
-				},
-				Proxy: newLogAdviceProxy,
 			},
 			{
-				Type:     reflect.TypeFor[TxAdvice](),
+				Type:     reflect.TypeOf((*TxAdvice)(nil)).Elem(),
 				Name:     "txAdvice",
 				InitType: proto.InitSingleton,
 				Access:   proto.Public,
@@ -51,458 +42,19 @@ func Module() proto.Module {
 				New:      func() any { return new(TxAdvice) },
 				Fields: []proto.Field{
 					{
-						Name:   "DB",
-						Type:   reflect.TypeFor[*sql.DB](),
-						Offset: unsafe.Offsetof(TxAdvice{}.DB),
-						Tag:    proto.FieldTag{Inject: true, Optional: true},
-						Set:    func(o, v any) { o.(*TxAdvice).DB = v.(*sql.DB) },
+						Name: "DB",
+						Type: reflect.TypeFor[*sql.DB](),
+						Tag:  proto.FieldTag{Inject: true, Optional: true},
+						Set:  func(o, v any) { o.(*TxAdvice).DB = v.(*sql.DB) },
 					},
 					{
-						Name:   "Gate",
-						Type:   reflect.TypeFor[*TxGate](),
-						Offset: unsafe.Offsetof(TxAdvice{}.Gate),
-						Tag:    proto.FieldTag{Inject: true, Optional: true},
-						Set:    func(o, v any) { o.(*TxAdvice).Gate = v.(*TxGate) },
+						Name: "Gate",
+						Type: reflect.TypeFor[*TxGate](),
+						Tag:  proto.FieldTag{Inject: true, Optional: true},
+						Set:  func(o, v any) { o.(*TxAdvice).Gate = v.(*TxGate) },
 					},
 				},
-				Methods: []proto.Method{
-					{Name: "Around"},
-					{Name: "ParseParams"},
-				},
-				Proxy: newTxAdviceProxy,
 			},
 		},
 	}
-}
-
-// LogAdviceProxy is the generated proxy of LogAdvice.
-// It implements every exported method of *LogAdvice: a method without
-// advice calls the target directly, one with advice runs its chain.
-type LogAdviceProxy struct {
-	target  *LogAdvice
-	resolve func(ctx context.Context) (any, error)
-	chains  []*aop.Chain
-}
-
-// newLogAdviceProxy makes the proxy of LogAdvice (its Descriptor's Proxy).
-// chains[i] is the chain of Methods[i], nil when it has no advice.
-func newLogAdviceProxy(t aop.Target, chains []*aop.Chain) any {
-	if chains == nil {
-		chains = make([]*aop.Chain, 2)
-	}
-	if len(chains) != 2 {
-		panic("teggo: the proxy of LogAdvice takes one chain per method: 2")
-	}
-	p := &LogAdviceProxy{resolve: t.Resolve, chains: chains}
-	if t.Object != nil {
-		p.target = t.Object.(*LogAdvice)
-	}
-	return p
-}
-
-// Around calls LogAdvice.Around, through its advice chain if it has one.
-func (p *LogAdviceProxy) Around(c *aop.Call, next aop.Next) error {
-	if t := p.target; t != nil && p.chains[0] == nil {
-		return t.Around(c, next)
-	}
-	return p.aroundAdvised(c, next)
-}
-
-// aroundAdvised is Around's path with a context target or advice.
-func (p *LogAdviceProxy) aroundAdvised(c *aop.Call, next aop.Next) error {
-	t := p.target
-	if t == nil {
-		panic("teggo: LogAdvice.Around takes no context.Context first: its proxy needs a fixed target (aop.Target.Object)")
-	}
-	ch := p.chains[0]
-	if ch == nil {
-		return t.Around(c, next)
-	}
-	f := ch.Acquire(newLogAdviceAroundFrame).(*logAdviceAroundFrame)
-	f.t, f.a0, f.a1 = t, c, next
-	err := ch.Run(&f.Call)
-	f.t, f.a0, f.a1, f.r0 = nil, nil, nil, nil
-	ch.Release(&f.Call)
-	return err
-}
-
-// logAdviceAroundFrame holds one call of LogAdvice.Around
-// while its advice chain runs.
-type logAdviceAroundFrame struct {
-	aop.Call
-	t  *LogAdvice
-	a0 *aop.Call
-	a1 aop.Next
-	r0 error
-}
-
-func newLogAdviceAroundFrame() aop.Frame {
-	f := new(logAdviceAroundFrame)
-	f.Bind(f)
-	return f
-}
-
-func (f *logAdviceAroundFrame) Target() any { return f.t }
-
-func (f *logAdviceAroundFrame) Context() context.Context { return nil }
-
-func (f *logAdviceAroundFrame) NumArgs() int { return 2 }
-
-func (f *logAdviceAroundFrame) Arg(i int) any {
-	switch i {
-	case 0:
-		return f.a0
-	case 1:
-		return f.a1
-	}
-	panic(aop.IndexError("argument", i, 2))
-}
-
-func (f *logAdviceAroundFrame) SetArg(i int, v any) error {
-	switch i {
-	case 0:
-		x, ok := v.(*aop.Call)
-		if !ok && v != nil {
-			return aop.ArgTypeError("argument", i, "*aop.Call", v)
-		}
-		f.a0 = x
-		return nil
-	case 1:
-		x, ok := v.(aop.Next)
-		if !ok && v != nil {
-			return aop.ArgTypeError("argument", i, "aop.Next", v)
-		}
-		f.a1 = x
-		return nil
-	}
-	return aop.IndexError("argument", i, 2)
-}
-
-func (f *logAdviceAroundFrame) NumResults() int { return 0 }
-
-func (f *logAdviceAroundFrame) Result(i int) any {
-	panic(aop.IndexError("result", i, 0))
-}
-
-func (f *logAdviceAroundFrame) SetResult(i int, v any) error {
-	return aop.IndexError("result", i, 0)
-}
-
-func (f *logAdviceAroundFrame) Invoke() error {
-	f.r0 = f.t.Around(f.a0, f.a1)
-	return f.r0
-}
-
-// ParseParams calls LogAdvice.ParseParams, through its advice chain if it has one.
-func (p *LogAdviceProxy) ParseParams(a0 aop.Params) (any, error) {
-	if t := p.target; t != nil && p.chains[1] == nil {
-		return t.ParseParams(a0)
-	}
-	return p.parseParamsAdvised(a0)
-}
-
-// parseParamsAdvised is ParseParams's path with a context target or advice.
-func (p *LogAdviceProxy) parseParamsAdvised(a0 aop.Params) (any, error) {
-	t := p.target
-	if t == nil {
-		panic("teggo: LogAdvice.ParseParams takes no context.Context first: its proxy needs a fixed target (aop.Target.Object)")
-	}
-	ch := p.chains[1]
-	if ch == nil {
-		return t.ParseParams(a0)
-	}
-	f := ch.Acquire(newLogAdviceParseParamsFrame).(*logAdviceParseParamsFrame)
-	f.t, f.a0 = t, a0
-	err := ch.Run(&f.Call)
-	r0 := f.r0
-	f.t, f.a0, f.r0, f.r1 = nil, nil, nil, nil
-	ch.Release(&f.Call)
-	return r0, err
-}
-
-// logAdviceParseParamsFrame holds one call of LogAdvice.ParseParams
-// while its advice chain runs.
-type logAdviceParseParamsFrame struct {
-	aop.Call
-	t  *LogAdvice
-	a0 aop.Params
-	r0 any
-	r1 error
-}
-
-func newLogAdviceParseParamsFrame() aop.Frame {
-	f := new(logAdviceParseParamsFrame)
-	f.Bind(f)
-	return f
-}
-
-func (f *logAdviceParseParamsFrame) Target() any { return f.t }
-
-func (f *logAdviceParseParamsFrame) Context() context.Context { return nil }
-
-func (f *logAdviceParseParamsFrame) NumArgs() int { return 1 }
-
-func (f *logAdviceParseParamsFrame) Arg(i int) any {
-	switch i {
-	case 0:
-		return f.a0
-	}
-	panic(aop.IndexError("argument", i, 1))
-}
-
-func (f *logAdviceParseParamsFrame) SetArg(i int, v any) error {
-	switch i {
-	case 0:
-		x, ok := v.(aop.Params)
-		if !ok && v != nil {
-			return aop.ArgTypeError("argument", i, "aop.Params", v)
-		}
-		f.a0 = x
-		return nil
-	}
-	return aop.IndexError("argument", i, 1)
-}
-
-func (f *logAdviceParseParamsFrame) NumResults() int { return 1 }
-
-func (f *logAdviceParseParamsFrame) Result(i int) any {
-	switch i {
-	case 0:
-		return f.r0
-	}
-	panic(aop.IndexError("result", i, 1))
-}
-
-func (f *logAdviceParseParamsFrame) SetResult(i int, v any) error {
-	switch i {
-	case 0:
-		x, ok := v.(any)
-		if !ok && v != nil {
-			return aop.ArgTypeError("result", i, "any", v)
-		}
-		f.r0 = x
-		return nil
-	}
-	return aop.IndexError("result", i, 1)
-}
-
-func (f *logAdviceParseParamsFrame) Invoke() error {
-	f.r0, f.r1 = f.t.ParseParams(f.a0)
-	return f.r1
-}
-
-// TxAdviceProxy is the generated proxy of TxAdvice.
-// It implements every exported method of *TxAdvice: a method without
-// advice calls the target directly, one with advice runs its chain.
-type TxAdviceProxy struct {
-	target  *TxAdvice
-	resolve func(ctx context.Context) (any, error)
-	chains  []*aop.Chain
-}
-
-// newTxAdviceProxy makes the proxy of TxAdvice (its Descriptor's Proxy).
-// chains[i] is the chain of Methods[i], nil when it has no advice.
-func newTxAdviceProxy(t aop.Target, chains []*aop.Chain) any {
-	if chains == nil {
-		chains = make([]*aop.Chain, 2)
-	}
-	if len(chains) != 2 {
-		panic("teggo: the proxy of TxAdvice takes one chain per method: 2")
-	}
-	p := &TxAdviceProxy{resolve: t.Resolve, chains: chains}
-	if t.Object != nil {
-		p.target = t.Object.(*TxAdvice)
-	}
-	return p
-}
-
-// Around calls TxAdvice.Around, through its advice chain if it has one.
-func (p *TxAdviceProxy) Around(c *aop.Call, next aop.Next) error {
-	if t := p.target; t != nil && p.chains[0] == nil {
-		return t.Around(c, next)
-	}
-	return p.aroundAdvised(c, next)
-}
-
-// aroundAdvised is Around's path with a context target or advice.
-func (p *TxAdviceProxy) aroundAdvised(c *aop.Call, next aop.Next) error {
-	t := p.target
-	if t == nil {
-		panic("teggo: TxAdvice.Around takes no context.Context first: its proxy needs a fixed target (aop.Target.Object)")
-	}
-	ch := p.chains[0]
-	if ch == nil {
-		return t.Around(c, next)
-	}
-	f := ch.Acquire(newTxAdviceAroundFrame).(*txAdviceAroundFrame)
-	f.t, f.a0, f.a1 = t, c, next
-	err := ch.Run(&f.Call)
-	f.t, f.a0, f.a1, f.r0 = nil, nil, nil, nil
-	ch.Release(&f.Call)
-	return err
-}
-
-// txAdviceAroundFrame holds one call of TxAdvice.Around
-// while its advice chain runs.
-type txAdviceAroundFrame struct {
-	aop.Call
-	t  *TxAdvice
-	a0 *aop.Call
-	a1 aop.Next
-	r0 error
-}
-
-func newTxAdviceAroundFrame() aop.Frame {
-	f := new(txAdviceAroundFrame)
-	f.Bind(f)
-	return f
-}
-
-func (f *txAdviceAroundFrame) Target() any { return f.t }
-
-func (f *txAdviceAroundFrame) Context() context.Context { return nil }
-
-func (f *txAdviceAroundFrame) NumArgs() int { return 2 }
-
-func (f *txAdviceAroundFrame) Arg(i int) any {
-	switch i {
-	case 0:
-		return f.a0
-	case 1:
-		return f.a1
-	}
-	panic(aop.IndexError("argument", i, 2))
-}
-
-func (f *txAdviceAroundFrame) SetArg(i int, v any) error {
-	switch i {
-	case 0:
-		x, ok := v.(*aop.Call)
-		if !ok && v != nil {
-			return aop.ArgTypeError("argument", i, "*aop.Call", v)
-		}
-		f.a0 = x
-		return nil
-	case 1:
-		x, ok := v.(aop.Next)
-		if !ok && v != nil {
-			return aop.ArgTypeError("argument", i, "aop.Next", v)
-		}
-		f.a1 = x
-		return nil
-	}
-	return aop.IndexError("argument", i, 2)
-}
-
-func (f *txAdviceAroundFrame) NumResults() int { return 0 }
-
-func (f *txAdviceAroundFrame) Result(i int) any {
-	panic(aop.IndexError("result", i, 0))
-}
-
-func (f *txAdviceAroundFrame) SetResult(i int, v any) error {
-	return aop.IndexError("result", i, 0)
-}
-
-func (f *txAdviceAroundFrame) Invoke() error {
-	f.r0 = f.t.Around(f.a0, f.a1)
-	return f.r0
-}
-
-// ParseParams calls TxAdvice.ParseParams, through its advice chain if it has one.
-func (p *TxAdviceProxy) ParseParams(a0 aop.Params) (any, error) {
-	if t := p.target; t != nil && p.chains[1] == nil {
-		return t.ParseParams(a0)
-	}
-	return p.parseParamsAdvised(a0)
-}
-
-// parseParamsAdvised is ParseParams's path with a context target or advice.
-func (p *TxAdviceProxy) parseParamsAdvised(a0 aop.Params) (any, error) {
-	t := p.target
-	if t == nil {
-		panic("teggo: TxAdvice.ParseParams takes no context.Context first: its proxy needs a fixed target (aop.Target.Object)")
-	}
-	ch := p.chains[1]
-	if ch == nil {
-		return t.ParseParams(a0)
-	}
-	f := ch.Acquire(newTxAdviceParseParamsFrame).(*txAdviceParseParamsFrame)
-	f.t, f.a0 = t, a0
-	err := ch.Run(&f.Call)
-	r0 := f.r0
-	f.t, f.a0, f.r0, f.r1 = nil, nil, nil, nil
-	ch.Release(&f.Call)
-	return r0, err
-}
-
-// txAdviceParseParamsFrame holds one call of TxAdvice.ParseParams
-// while its advice chain runs.
-type txAdviceParseParamsFrame struct {
-	aop.Call
-	t  *TxAdvice
-	a0 aop.Params
-	r0 any
-	r1 error
-}
-
-func newTxAdviceParseParamsFrame() aop.Frame {
-	f := new(txAdviceParseParamsFrame)
-	f.Bind(f)
-	return f
-}
-
-func (f *txAdviceParseParamsFrame) Target() any { return f.t }
-
-func (f *txAdviceParseParamsFrame) Context() context.Context { return nil }
-
-func (f *txAdviceParseParamsFrame) NumArgs() int { return 1 }
-
-func (f *txAdviceParseParamsFrame) Arg(i int) any {
-	switch i {
-	case 0:
-		return f.a0
-	}
-	panic(aop.IndexError("argument", i, 1))
-}
-
-func (f *txAdviceParseParamsFrame) SetArg(i int, v any) error {
-	switch i {
-	case 0:
-		x, ok := v.(aop.Params)
-		if !ok && v != nil {
-			return aop.ArgTypeError("argument", i, "aop.Params", v)
-		}
-		f.a0 = x
-		return nil
-	}
-	return aop.IndexError("argument", i, 1)
-}
-
-func (f *txAdviceParseParamsFrame) NumResults() int { return 1 }
-
-func (f *txAdviceParseParamsFrame) Result(i int) any {
-	switch i {
-	case 0:
-		return f.r0
-	}
-	panic(aop.IndexError("result", i, 1))
-}
-
-func (f *txAdviceParseParamsFrame) SetResult(i int, v any) error {
-	switch i {
-	case 0:
-		x, ok := v.(any)
-		if !ok && v != nil {
-			return aop.ArgTypeError("result", i, "any", v)
-		}
-		f.r0 = x
-		return nil
-	}
-	return aop.IndexError("result", i, 1)
-}
-
-func (f *txAdviceParseParamsFrame) Invoke() error {
-	f.r0, f.r1 = f.t.ParseParams(f.a0)
-	return f.r1
 }

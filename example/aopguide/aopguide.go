@@ -21,7 +21,7 @@ type Timing struct {
 	Log *slog.Logger `inject:""`
 }
 
-func (t *Timing) Around(c *aop.Call, next aop.Next) error {
+func (t *Timing) Around(c aop.Call, next aop.Next) error {
 	start := time.Now()
 	err := next()
 	t.Log.InfoContext(c.Context(), "call", "method", c.TypeName()+"."+c.Method(),
@@ -44,8 +44,8 @@ type Topics interface {
 
 // TopicService is the advised service.
 type TopicService struct {
-	proto.Singleton
-	titles []string
+	proto.Singleton `access:"public"` // public: other packages inject it by interface, through its proxy
+	titles          []string
 }
 
 // Create stores a topic and returns its id.
@@ -82,7 +82,7 @@ type Audit struct {
 	Log *slog.Logger `inject:""`
 }
 
-func (a *Audit) AfterReturn(c *aop.Call) error {
+func (a *Audit) AfterReturn(c aop.Call) error {
 	a.Log.InfoContext(c.Context(), "audit", "method", c.Method())
 	return nil
 }
@@ -93,7 +93,7 @@ type Tag struct {
 	Log *slog.Logger `inject:""`
 }
 
-func (t *Tag) BeforeCall(c *aop.Call) error {
+func (t *Tag) BeforeCall(c aop.Call) error {
 	if tag := c.Params()["tag"]; tag != "" {
 		t.Log.InfoContext(c.Context(), "tagged", "method", c.Method(), "tag", tag)
 	}
@@ -125,7 +125,7 @@ func (t *Tx) ParseParams(p aop.Params) (any, error) {
 	return tp, nil
 }
 
-func (t *Tx) Around(c *aop.Call, next aop.Next) error {
+func (t *Tx) Around(c aop.Call, next aop.Next) error {
 	tp, _ := aop.ParamsOf[txParams](c) // a type assertion, nothing else
 	t.Log.InfoContext(c.Context(), "tx", "method", c.Method(), "new", tp.RequiresNew, "readOnly", tp.ReadOnly)
 	return next()

@@ -13,6 +13,7 @@ import (
 	"github.com/teggo/teggo/aop"
 	"github.com/teggo/teggo/container"
 	"github.com/teggo/teggo/proto"
+	"github.com/teggo/teggo/weave"
 )
 
 // pointcuts is the code form of Create's directive.
@@ -34,7 +35,7 @@ var crosscuts = []any{
 // planned renders the advice list of one method.
 func planned(decls []any, method string) []string {
 	var out []string
-	for _, p := range aop.Plan(decls, reflect.TypeFor[TopicService](), method) {
+	for _, p := range weave.Plan(decls, reflect.TypeFor[TopicService](), method) {
 		out = append(out, fmt.Sprintf("%s %d %v", p.AdviceType.Name(), p.Order, p.Params))
 	}
 	return out
@@ -45,7 +46,7 @@ func TestCodeFormIsTheDirectives(t *testing.T) {
 	hand := slices.Concat(pointcuts,
 		[]any{aop.Pointcut((*TopicService).Update, new(Tag), aop.Param("tag", "write"))},
 		crosscuts[:2])
-	if errs := aop.DeclErrors(slices.Concat(hand, crosscuts)); len(errs) != 0 {
+	if errs := weave.DeclErrors(slices.Concat(hand, crosscuts)); len(errs) != 0 {
 		t.Fatal(errs)
 	}
 	for _, m := range []string{"Create", "Update", "Delete"} {

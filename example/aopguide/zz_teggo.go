@@ -6,10 +6,10 @@ import (
 	"context"
 	"log/slog"
 	"reflect"
-	"unsafe"
 
 	"github.com/teggo/teggo/aop"
 	"github.com/teggo/teggo/proto"
+	"github.com/teggo/teggo/weave"
 )
 
 // Module returns the protos and declarations of package aopguide, for a
@@ -20,7 +20,7 @@ func Module() proto.Module {
 		Path: "github.com/teggo/teggo/example/aopguide",
 		Protos: []proto.Descriptor{
 			{
-				Type:     reflect.TypeFor[Audit](),
+				Type:     reflect.TypeOf((*Audit)(nil)).Elem(),
 				Name:     "audit",
 				InitType: proto.InitSingleton,
 				Access:   proto.Private,
@@ -28,20 +28,15 @@ func Module() proto.Module {
 				New:      func() any { return new(Audit) },
 				Fields: []proto.Field{
 					{
-						Name:   "Log",
-						Type:   reflect.TypeFor[*slog.Logger](),
-						Offset: unsafe.Offsetof(Audit{}.Log),
-						Tag:    proto.FieldTag{Inject: true},
-						Set:    func(o, v any) { o.(*Audit).Log = v.(*slog.Logger) },
+						Name: "Log",
+						Type: reflect.TypeFor[*slog.Logger](),
+						Tag:  proto.FieldTag{Inject: true},
+						Set:  func(o, v any) { o.(*Audit).Log = v.(*slog.Logger) },
 					},
 				},
-				Methods: []proto.Method{
-					{Name: "AfterReturn"},
-				},
-				Proxy: newAuditProxy,
 			},
 			{
-				Type:     reflect.TypeFor[Tag](),
+				Type:     reflect.TypeOf((*Tag)(nil)).Elem(),
 				Name:     "tag",
 				InitType: proto.InitSingleton,
 				Access:   proto.Private,
@@ -49,20 +44,15 @@ func Module() proto.Module {
 				New:      func() any { return new(Tag) },
 				Fields: []proto.Field{
 					{
-						Name:   "Log",
-						Type:   reflect.TypeFor[*slog.Logger](),
-						Offset: unsafe.Offsetof(Tag{}.Log),
-						Tag:    proto.FieldTag{Inject: true},
-						Set:    func(o, v any) { o.(*Tag).Log = v.(*slog.Logger) },
+						Name: "Log",
+						Type: reflect.TypeFor[*slog.Logger](),
+						Tag:  proto.FieldTag{Inject: true},
+						Set:  func(o, v any) { o.(*Tag).Log = v.(*slog.Logger) },
 					},
 				},
-				Methods: []proto.Method{
-					{Name: "BeforeCall"},
-				},
-				Proxy: newTagProxy,
 			},
 			{
-				Type:     reflect.TypeFor[Timing](),
+				Type:     reflect.TypeOf((*Timing)(nil)).Elem(),
 				Name:     "timing",
 				InitType: proto.InitSingleton,
 				Access:   proto.Private,
@@ -70,23 +60,18 @@ func Module() proto.Module {
 				New:      func() any { return new(Timing) },
 				Fields: []proto.Field{
 					{
-						Name:   "Log",
-						Type:   reflect.TypeFor[*slog.Logger](),
-						Offset: unsafe.Offsetof(Timing{}.Log),
-						Tag:    proto.FieldTag{Inject: true},
-						Set:    func(o, v any) { o.(*Timing).Log = v.(*slog.Logger) },
+						Name: "Log",
+						Type: reflect.TypeFor[*slog.Logger](),
+						Tag:  proto.FieldTag{Inject: true},
+						Set:  func(o, v any) { o.(*Timing).Log = v.(*slog.Logger) },
 					},
 				},
-				Methods: []proto.Method{
-					{Name: "Around"},
-				},
-				Proxy: newTimingProxy,
 			},
 			{
-				Type:     reflect.TypeFor[TopicService](),
+				Type:     reflect.TypeOf((*TopicService)(nil)).Elem(),
 				Name:     "topicService",
 				InitType: proto.InitSingleton,
-				Access:   proto.Private,
+				Access:   proto.Public,
 				Pos:      proto.Pos{File: "example/aopguide/aopguide.go", Line: 46},
 				New:      func() any { return new(TopicService) },
 				Fields:   []proto.Field{},
@@ -98,7 +83,7 @@ func Module() proto.Module {
 				Proxy: newTopicServiceProxy,
 			},
 			{
-				Type:     reflect.TypeFor[Tx](),
+				Type:     reflect.TypeOf((*Tx)(nil)).Elem(),
 				Name:     "tx",
 				InitType: proto.InitSingleton,
 				Access:   proto.Private,
@@ -106,18 +91,12 @@ func Module() proto.Module {
 				New:      func() any { return new(Tx) },
 				Fields: []proto.Field{
 					{
-						Name:   "Log",
-						Type:   reflect.TypeFor[*slog.Logger](),
-						Offset: unsafe.Offsetof(Tx{}.Log),
-						Tag:    proto.FieldTag{Inject: true},
-						Set:    func(o, v any) { o.(*Tx).Log = v.(*slog.Logger) },
+						Name: "Log",
+						Type: reflect.TypeFor[*slog.Logger](),
+						Tag:  proto.FieldTag{Inject: true},
+						Set:  func(o, v any) { o.(*Tx).Log = v.(*slog.Logger) },
 					},
 				},
-				Methods: []proto.Method{
-					{Name: "Around"},
-					{Name: "ParseParams"},
-				},
-				Proxy: newTxProxy,
 			},
 		},
 		Decls: []any{
@@ -129,894 +108,30 @@ func Module() proto.Module {
 	}
 }
 
-// AuditProxy is the generated proxy of Audit.
-// It implements every exported method of *Audit: a method without
-// advice calls the target directly, one with advice runs its chain.
-type AuditProxy struct {
-	target  *Audit
-	resolve func(ctx context.Context) (any, error)
-	chains  []*aop.Chain
+// topicServiceProxy is the proxy of TopicService: its methods run their advice.
+type topicServiceProxy struct{ w weave.Proxy[*TopicService] }
+
+func newTopicServiceProxy(t weave.Target, ch []*weave.Chain) any {
+	return &topicServiceProxy{weave.NewProxy[*TopicService](t, ch, 3)}
 }
 
-// newAuditProxy makes the proxy of Audit (its Descriptor's Proxy).
-// chains[i] is the chain of Methods[i], nil when it has no advice.
-func newAuditProxy(t aop.Target, chains []*aop.Chain) any {
-	if chains == nil {
-		chains = make([]*aop.Chain, 1)
-	}
-	if len(chains) != 1 {
-		panic("teggo: the proxy of Audit takes one chain per method: 1")
-	}
-	p := &AuditProxy{resolve: t.Resolve, chains: chains}
-	if t.Object != nil {
-		p.target = t.Object.(*Audit)
-	}
-	return p
-}
-
-// AfterReturn calls Audit.AfterReturn, through its advice chain if it has one.
-func (p *AuditProxy) AfterReturn(c *aop.Call) error {
-	if t := p.target; t != nil && p.chains[0] == nil {
-		return t.AfterReturn(c)
-	}
-	return p.afterReturnAdvised(c)
-}
-
-// afterReturnAdvised is AfterReturn's path with a context target or advice.
-func (p *AuditProxy) afterReturnAdvised(c *aop.Call) error {
-	t := p.target
-	if t == nil {
-		panic("teggo: Audit.AfterReturn takes no context.Context first: its proxy needs a fixed target (aop.Target.Object)")
-	}
-	ch := p.chains[0]
-	if ch == nil {
-		return t.AfterReturn(c)
-	}
-	f := ch.Acquire(newAuditAfterReturnFrame).(*auditAfterReturnFrame)
-	f.t, f.a0 = t, c
-	err := ch.Run(&f.Call)
-	f.t, f.a0, f.r0 = nil, nil, nil
-	ch.Release(&f.Call)
-	return err
-}
-
-// auditAfterReturnFrame holds one call of Audit.AfterReturn
-// while its advice chain runs.
-type auditAfterReturnFrame struct {
-	aop.Call
-	t  *Audit
-	a0 *aop.Call
-	r0 error
-}
-
-func newAuditAfterReturnFrame() aop.Frame {
-	f := new(auditAfterReturnFrame)
-	f.Bind(f)
-	return f
-}
-
-func (f *auditAfterReturnFrame) Target() any { return f.t }
-
-func (f *auditAfterReturnFrame) Context() context.Context { return nil }
-
-func (f *auditAfterReturnFrame) NumArgs() int { return 1 }
-
-func (f *auditAfterReturnFrame) Arg(i int) any {
-	switch i {
-	case 0:
-		return f.a0
-	}
-	panic(aop.IndexError("argument", i, 1))
-}
-
-func (f *auditAfterReturnFrame) SetArg(i int, v any) error {
-	switch i {
-	case 0:
-		x, ok := v.(*aop.Call)
-		if !ok && v != nil {
-			return aop.ArgTypeError("argument", i, "*aop.Call", v)
-		}
-		f.a0 = x
-		return nil
-	}
-	return aop.IndexError("argument", i, 1)
-}
-
-func (f *auditAfterReturnFrame) NumResults() int { return 0 }
-
-func (f *auditAfterReturnFrame) Result(i int) any {
-	panic(aop.IndexError("result", i, 0))
-}
-
-func (f *auditAfterReturnFrame) SetResult(i int, v any) error {
-	return aop.IndexError("result", i, 0)
-}
-
-func (f *auditAfterReturnFrame) Invoke() error {
-	f.r0 = f.t.AfterReturn(f.a0)
-	return f.r0
-}
-
-// TagProxy is the generated proxy of Tag.
-// It implements every exported method of *Tag: a method without
-// advice calls the target directly, one with advice runs its chain.
-type TagProxy struct {
-	target  *Tag
-	resolve func(ctx context.Context) (any, error)
-	chains  []*aop.Chain
-}
-
-// newTagProxy makes the proxy of Tag (its Descriptor's Proxy).
-// chains[i] is the chain of Methods[i], nil when it has no advice.
-func newTagProxy(t aop.Target, chains []*aop.Chain) any {
-	if chains == nil {
-		chains = make([]*aop.Chain, 1)
-	}
-	if len(chains) != 1 {
-		panic("teggo: the proxy of Tag takes one chain per method: 1")
-	}
-	p := &TagProxy{resolve: t.Resolve, chains: chains}
-	if t.Object != nil {
-		p.target = t.Object.(*Tag)
-	}
-	return p
-}
-
-// BeforeCall calls Tag.BeforeCall, through its advice chain if it has one.
-func (p *TagProxy) BeforeCall(c *aop.Call) error {
-	if t := p.target; t != nil && p.chains[0] == nil {
-		return t.BeforeCall(c)
-	}
-	return p.beforeCallAdvised(c)
-}
-
-// beforeCallAdvised is BeforeCall's path with a context target or advice.
-func (p *TagProxy) beforeCallAdvised(c *aop.Call) error {
-	t := p.target
-	if t == nil {
-		panic("teggo: Tag.BeforeCall takes no context.Context first: its proxy needs a fixed target (aop.Target.Object)")
-	}
-	ch := p.chains[0]
-	if ch == nil {
-		return t.BeforeCall(c)
-	}
-	f := ch.Acquire(newTagBeforeCallFrame).(*tagBeforeCallFrame)
-	f.t, f.a0 = t, c
-	err := ch.Run(&f.Call)
-	f.t, f.a0, f.r0 = nil, nil, nil
-	ch.Release(&f.Call)
-	return err
-}
-
-// tagBeforeCallFrame holds one call of Tag.BeforeCall
-// while its advice chain runs.
-type tagBeforeCallFrame struct {
-	aop.Call
-	t  *Tag
-	a0 *aop.Call
-	r0 error
-}
-
-func newTagBeforeCallFrame() aop.Frame {
-	f := new(tagBeforeCallFrame)
-	f.Bind(f)
-	return f
-}
-
-func (f *tagBeforeCallFrame) Target() any { return f.t }
-
-func (f *tagBeforeCallFrame) Context() context.Context { return nil }
-
-func (f *tagBeforeCallFrame) NumArgs() int { return 1 }
-
-func (f *tagBeforeCallFrame) Arg(i int) any {
-	switch i {
-	case 0:
-		return f.a0
-	}
-	panic(aop.IndexError("argument", i, 1))
-}
-
-func (f *tagBeforeCallFrame) SetArg(i int, v any) error {
-	switch i {
-	case 0:
-		x, ok := v.(*aop.Call)
-		if !ok && v != nil {
-			return aop.ArgTypeError("argument", i, "*aop.Call", v)
-		}
-		f.a0 = x
-		return nil
-	}
-	return aop.IndexError("argument", i, 1)
-}
-
-func (f *tagBeforeCallFrame) NumResults() int { return 0 }
-
-func (f *tagBeforeCallFrame) Result(i int) any {
-	panic(aop.IndexError("result", i, 0))
-}
-
-func (f *tagBeforeCallFrame) SetResult(i int, v any) error {
-	return aop.IndexError("result", i, 0)
-}
-
-func (f *tagBeforeCallFrame) Invoke() error {
-	f.r0 = f.t.BeforeCall(f.a0)
-	return f.r0
-}
-
-// TimingProxy is the generated proxy of Timing.
-// It implements every exported method of *Timing: a method without
-// advice calls the target directly, one with advice runs its chain.
-type TimingProxy struct {
-	target  *Timing
-	resolve func(ctx context.Context) (any, error)
-	chains  []*aop.Chain
-}
-
-// newTimingProxy makes the proxy of Timing (its Descriptor's Proxy).
-// chains[i] is the chain of Methods[i], nil when it has no advice.
-func newTimingProxy(t aop.Target, chains []*aop.Chain) any {
-	if chains == nil {
-		chains = make([]*aop.Chain, 1)
-	}
-	if len(chains) != 1 {
-		panic("teggo: the proxy of Timing takes one chain per method: 1")
-	}
-	p := &TimingProxy{resolve: t.Resolve, chains: chains}
-	if t.Object != nil {
-		p.target = t.Object.(*Timing)
-	}
-	return p
-}
-
-// Around calls Timing.Around, through its advice chain if it has one.
-func (p *TimingProxy) Around(c *aop.Call, next aop.Next) error {
-	if t := p.target; t != nil && p.chains[0] == nil {
-		return t.Around(c, next)
-	}
-	return p.aroundAdvised(c, next)
-}
-
-// aroundAdvised is Around's path with a context target or advice.
-func (p *TimingProxy) aroundAdvised(c *aop.Call, next aop.Next) error {
-	t := p.target
-	if t == nil {
-		panic("teggo: Timing.Around takes no context.Context first: its proxy needs a fixed target (aop.Target.Object)")
-	}
-	ch := p.chains[0]
-	if ch == nil {
-		return t.Around(c, next)
-	}
-	f := ch.Acquire(newTimingAroundFrame).(*timingAroundFrame)
-	f.t, f.a0, f.a1 = t, c, next
-	err := ch.Run(&f.Call)
-	f.t, f.a0, f.a1, f.r0 = nil, nil, nil, nil
-	ch.Release(&f.Call)
-	return err
-}
-
-// timingAroundFrame holds one call of Timing.Around
-// while its advice chain runs.
-type timingAroundFrame struct {
-	aop.Call
-	t  *Timing
-	a0 *aop.Call
-	a1 aop.Next
-	r0 error
-}
-
-func newTimingAroundFrame() aop.Frame {
-	f := new(timingAroundFrame)
-	f.Bind(f)
-	return f
-}
-
-func (f *timingAroundFrame) Target() any { return f.t }
-
-func (f *timingAroundFrame) Context() context.Context { return nil }
-
-func (f *timingAroundFrame) NumArgs() int { return 2 }
-
-func (f *timingAroundFrame) Arg(i int) any {
-	switch i {
-	case 0:
-		return f.a0
-	case 1:
-		return f.a1
-	}
-	panic(aop.IndexError("argument", i, 2))
-}
-
-func (f *timingAroundFrame) SetArg(i int, v any) error {
-	switch i {
-	case 0:
-		x, ok := v.(*aop.Call)
-		if !ok && v != nil {
-			return aop.ArgTypeError("argument", i, "*aop.Call", v)
-		}
-		f.a0 = x
-		return nil
-	case 1:
-		x, ok := v.(aop.Next)
-		if !ok && v != nil {
-			return aop.ArgTypeError("argument", i, "aop.Next", v)
-		}
-		f.a1 = x
-		return nil
-	}
-	return aop.IndexError("argument", i, 2)
-}
-
-func (f *timingAroundFrame) NumResults() int { return 0 }
-
-func (f *timingAroundFrame) Result(i int) any {
-	panic(aop.IndexError("result", i, 0))
-}
-
-func (f *timingAroundFrame) SetResult(i int, v any) error {
-	return aop.IndexError("result", i, 0)
-}
-
-func (f *timingAroundFrame) Invoke() error {
-	f.r0 = f.t.Around(f.a0, f.a1)
-	return f.r0
-}
-
-// TopicServiceProxy is the generated proxy of TopicService.
-// It implements every exported method of *TopicService: a method without
-// advice calls the target directly, one with advice runs its chain.
-type TopicServiceProxy struct {
-	target  *TopicService
-	resolve func(ctx context.Context) (any, error)
-	chains  []*aop.Chain
-}
-
-// newTopicServiceProxy makes the proxy of TopicService (its Descriptor's Proxy).
-// chains[i] is the chain of Methods[i], nil when it has no advice.
-func newTopicServiceProxy(t aop.Target, chains []*aop.Chain) any {
-	if chains == nil {
-		chains = make([]*aop.Chain, 3)
-	}
-	if len(chains) != 3 {
-		panic("teggo: the proxy of TopicService takes one chain per method: 3")
-	}
-	p := &TopicServiceProxy{resolve: t.Resolve, chains: chains}
-	if t.Object != nil {
-		p.target = t.Object.(*TopicService)
-	}
-	return p
-}
-
-// Create calls TopicService.Create, through its advice chain if it has one.
-func (p *TopicServiceProxy) Create(ctx context.Context, in CreateTopic) (string, error) {
-	if t := p.target; t != nil && p.chains[0] == nil {
+func (p *topicServiceProxy) Create(ctx context.Context, in CreateTopic) (string, error) {
+	if t := p.w.Fixed; t != nil && p.w.Chains[0] == nil {
 		return t.Create(ctx, in)
 	}
-	return p.createAdvised(ctx, in)
+	return weave.CallA2R1(&p.w, 0, (*TopicService).Create, ctx, in)
 }
 
-// createAdvised is Create's path with a context target or advice.
-func (p *TopicServiceProxy) createAdvised(ctx context.Context, in CreateTopic) (string, error) {
-	t := p.target
-	if t == nil {
-		o, err := p.resolve(ctx)
-		if err != nil {
-			var r0 string
-			return r0, err
-		}
-		t = o.(*TopicService)
-	}
-	ch := p.chains[0]
-	if ch == nil {
-		return t.Create(ctx, in)
-	}
-	f := ch.Acquire(newTopicServiceCreateFrame).(*topicServiceCreateFrame)
-	f.t, f.a0, f.a1 = t, ctx, in
-	err := ch.Run(&f.Call)
-	r0 := f.r0
-	f.t, f.a0, f.a1, f.r0, f.r1 = nil, nil, CreateTopic{}, "", nil
-	ch.Release(&f.Call)
-	return r0, err
-}
-
-// topicServiceCreateFrame holds one call of TopicService.Create
-// while its advice chain runs.
-type topicServiceCreateFrame struct {
-	aop.Call
-	t  *TopicService
-	a0 context.Context
-	a1 CreateTopic
-	r0 string
-	r1 error
-}
-
-func newTopicServiceCreateFrame() aop.Frame {
-	f := new(topicServiceCreateFrame)
-	f.Bind(f)
-	return f
-}
-
-func (f *topicServiceCreateFrame) Target() any { return f.t }
-
-func (f *topicServiceCreateFrame) Context() context.Context { return f.a0 }
-
-func (f *topicServiceCreateFrame) NumArgs() int { return 2 }
-
-func (f *topicServiceCreateFrame) Arg(i int) any {
-	switch i {
-	case 0:
-		return f.a0
-	case 1:
-		return f.a1
-	}
-	panic(aop.IndexError("argument", i, 2))
-}
-
-func (f *topicServiceCreateFrame) SetArg(i int, v any) error {
-	switch i {
-	case 0:
-		x, ok := v.(context.Context)
-		if !ok && v != nil {
-			return aop.ArgTypeError("argument", i, "context.Context", v)
-		}
-		f.a0 = x
-		return nil
-	case 1:
-		x, ok := v.(CreateTopic)
-		if !ok {
-			return aop.ArgTypeError("argument", i, "aopguide.CreateTopic", v)
-		}
-		f.a1 = x
-		return nil
-	}
-	return aop.IndexError("argument", i, 2)
-}
-
-func (f *topicServiceCreateFrame) NumResults() int { return 1 }
-
-func (f *topicServiceCreateFrame) Result(i int) any {
-	switch i {
-	case 0:
-		return f.r0
-	}
-	panic(aop.IndexError("result", i, 1))
-}
-
-func (f *topicServiceCreateFrame) SetResult(i int, v any) error {
-	switch i {
-	case 0:
-		x, ok := v.(string)
-		if !ok {
-			return aop.ArgTypeError("result", i, "string", v)
-		}
-		f.r0 = x
-		return nil
-	}
-	return aop.IndexError("result", i, 1)
-}
-
-func (f *topicServiceCreateFrame) Invoke() error {
-	f.r0, f.r1 = f.t.Create(f.a0, f.a1)
-	return f.r1
-}
-
-// Delete calls TopicService.Delete, through its advice chain if it has one.
-func (p *TopicServiceProxy) Delete(ctx context.Context, id string) error {
-	if t := p.target; t != nil && p.chains[1] == nil {
+func (p *topicServiceProxy) Delete(ctx context.Context, id string) error {
+	if t := p.w.Fixed; t != nil && p.w.Chains[1] == nil {
 		return t.Delete(ctx, id)
 	}
-	return p.deleteAdvised(ctx, id)
+	return weave.CallA2R0(&p.w, 1, (*TopicService).Delete, ctx, id)
 }
 
-// deleteAdvised is Delete's path with a context target or advice.
-func (p *TopicServiceProxy) deleteAdvised(ctx context.Context, id string) error {
-	t := p.target
-	if t == nil {
-		o, err := p.resolve(ctx)
-		if err != nil {
-			return err
-		}
-		t = o.(*TopicService)
-	}
-	ch := p.chains[1]
-	if ch == nil {
-		return t.Delete(ctx, id)
-	}
-	f := ch.Acquire(newTopicServiceDeleteFrame).(*topicServiceDeleteFrame)
-	f.t, f.a0, f.a1 = t, ctx, id
-	err := ch.Run(&f.Call)
-	f.t, f.a0, f.a1, f.r0 = nil, nil, "", nil
-	ch.Release(&f.Call)
-	return err
-}
-
-// topicServiceDeleteFrame holds one call of TopicService.Delete
-// while its advice chain runs.
-type topicServiceDeleteFrame struct {
-	aop.Call
-	t  *TopicService
-	a0 context.Context
-	a1 string
-	r0 error
-}
-
-func newTopicServiceDeleteFrame() aop.Frame {
-	f := new(topicServiceDeleteFrame)
-	f.Bind(f)
-	return f
-}
-
-func (f *topicServiceDeleteFrame) Target() any { return f.t }
-
-func (f *topicServiceDeleteFrame) Context() context.Context { return f.a0 }
-
-func (f *topicServiceDeleteFrame) NumArgs() int { return 2 }
-
-func (f *topicServiceDeleteFrame) Arg(i int) any {
-	switch i {
-	case 0:
-		return f.a0
-	case 1:
-		return f.a1
-	}
-	panic(aop.IndexError("argument", i, 2))
-}
-
-func (f *topicServiceDeleteFrame) SetArg(i int, v any) error {
-	switch i {
-	case 0:
-		x, ok := v.(context.Context)
-		if !ok && v != nil {
-			return aop.ArgTypeError("argument", i, "context.Context", v)
-		}
-		f.a0 = x
-		return nil
-	case 1:
-		x, ok := v.(string)
-		if !ok {
-			return aop.ArgTypeError("argument", i, "string", v)
-		}
-		f.a1 = x
-		return nil
-	}
-	return aop.IndexError("argument", i, 2)
-}
-
-func (f *topicServiceDeleteFrame) NumResults() int { return 0 }
-
-func (f *topicServiceDeleteFrame) Result(i int) any {
-	panic(aop.IndexError("result", i, 0))
-}
-
-func (f *topicServiceDeleteFrame) SetResult(i int, v any) error {
-	return aop.IndexError("result", i, 0)
-}
-
-func (f *topicServiceDeleteFrame) Invoke() error {
-	f.r0 = f.t.Delete(f.a0, f.a1)
-	return f.r0
-}
-
-// Update calls TopicService.Update, through its advice chain if it has one.
-func (p *TopicServiceProxy) Update(ctx context.Context, id string, in CreateTopic) error {
-	if t := p.target; t != nil && p.chains[2] == nil {
+func (p *topicServiceProxy) Update(ctx context.Context, id string, in CreateTopic) error {
+	if t := p.w.Fixed; t != nil && p.w.Chains[2] == nil {
 		return t.Update(ctx, id, in)
 	}
-	return p.updateAdvised(ctx, id, in)
-}
-
-// updateAdvised is Update's path with a context target or advice.
-func (p *TopicServiceProxy) updateAdvised(ctx context.Context, id string, in CreateTopic) error {
-	t := p.target
-	if t == nil {
-		o, err := p.resolve(ctx)
-		if err != nil {
-			return err
-		}
-		t = o.(*TopicService)
-	}
-	ch := p.chains[2]
-	if ch == nil {
-		return t.Update(ctx, id, in)
-	}
-	f := ch.Acquire(newTopicServiceUpdateFrame).(*topicServiceUpdateFrame)
-	f.t, f.a0, f.a1, f.a2 = t, ctx, id, in
-	err := ch.Run(&f.Call)
-	f.t, f.a0, f.a1, f.a2, f.r0 = nil, nil, "", CreateTopic{}, nil
-	ch.Release(&f.Call)
-	return err
-}
-
-// topicServiceUpdateFrame holds one call of TopicService.Update
-// while its advice chain runs.
-type topicServiceUpdateFrame struct {
-	aop.Call
-	t  *TopicService
-	a0 context.Context
-	a1 string
-	a2 CreateTopic
-	r0 error
-}
-
-func newTopicServiceUpdateFrame() aop.Frame {
-	f := new(topicServiceUpdateFrame)
-	f.Bind(f)
-	return f
-}
-
-func (f *topicServiceUpdateFrame) Target() any { return f.t }
-
-func (f *topicServiceUpdateFrame) Context() context.Context { return f.a0 }
-
-func (f *topicServiceUpdateFrame) NumArgs() int { return 3 }
-
-func (f *topicServiceUpdateFrame) Arg(i int) any {
-	switch i {
-	case 0:
-		return f.a0
-	case 1:
-		return f.a1
-	case 2:
-		return f.a2
-	}
-	panic(aop.IndexError("argument", i, 3))
-}
-
-func (f *topicServiceUpdateFrame) SetArg(i int, v any) error {
-	switch i {
-	case 0:
-		x, ok := v.(context.Context)
-		if !ok && v != nil {
-			return aop.ArgTypeError("argument", i, "context.Context", v)
-		}
-		f.a0 = x
-		return nil
-	case 1:
-		x, ok := v.(string)
-		if !ok {
-			return aop.ArgTypeError("argument", i, "string", v)
-		}
-		f.a1 = x
-		return nil
-	case 2:
-		x, ok := v.(CreateTopic)
-		if !ok {
-			return aop.ArgTypeError("argument", i, "aopguide.CreateTopic", v)
-		}
-		f.a2 = x
-		return nil
-	}
-	return aop.IndexError("argument", i, 3)
-}
-
-func (f *topicServiceUpdateFrame) NumResults() int { return 0 }
-
-func (f *topicServiceUpdateFrame) Result(i int) any {
-	panic(aop.IndexError("result", i, 0))
-}
-
-func (f *topicServiceUpdateFrame) SetResult(i int, v any) error {
-	return aop.IndexError("result", i, 0)
-}
-
-func (f *topicServiceUpdateFrame) Invoke() error {
-	f.r0 = f.t.Update(f.a0, f.a1, f.a2)
-	return f.r0
-}
-
-// TxProxy is the generated proxy of Tx.
-// It implements every exported method of *Tx: a method without
-// advice calls the target directly, one with advice runs its chain.
-type TxProxy struct {
-	target  *Tx
-	resolve func(ctx context.Context) (any, error)
-	chains  []*aop.Chain
-}
-
-// newTxProxy makes the proxy of Tx (its Descriptor's Proxy).
-// chains[i] is the chain of Methods[i], nil when it has no advice.
-func newTxProxy(t aop.Target, chains []*aop.Chain) any {
-	if chains == nil {
-		chains = make([]*aop.Chain, 2)
-	}
-	if len(chains) != 2 {
-		panic("teggo: the proxy of Tx takes one chain per method: 2")
-	}
-	p := &TxProxy{resolve: t.Resolve, chains: chains}
-	if t.Object != nil {
-		p.target = t.Object.(*Tx)
-	}
-	return p
-}
-
-// Around calls Tx.Around, through its advice chain if it has one.
-func (p *TxProxy) Around(c *aop.Call, next aop.Next) error {
-	if t := p.target; t != nil && p.chains[0] == nil {
-		return t.Around(c, next)
-	}
-	return p.aroundAdvised(c, next)
-}
-
-// aroundAdvised is Around's path with a context target or advice.
-func (p *TxProxy) aroundAdvised(c *aop.Call, next aop.Next) error {
-	t := p.target
-	if t == nil {
-		panic("teggo: Tx.Around takes no context.Context first: its proxy needs a fixed target (aop.Target.Object)")
-	}
-	ch := p.chains[0]
-	if ch == nil {
-		return t.Around(c, next)
-	}
-	f := ch.Acquire(newTxAroundFrame).(*txAroundFrame)
-	f.t, f.a0, f.a1 = t, c, next
-	err := ch.Run(&f.Call)
-	f.t, f.a0, f.a1, f.r0 = nil, nil, nil, nil
-	ch.Release(&f.Call)
-	return err
-}
-
-// txAroundFrame holds one call of Tx.Around
-// while its advice chain runs.
-type txAroundFrame struct {
-	aop.Call
-	t  *Tx
-	a0 *aop.Call
-	a1 aop.Next
-	r0 error
-}
-
-func newTxAroundFrame() aop.Frame {
-	f := new(txAroundFrame)
-	f.Bind(f)
-	return f
-}
-
-func (f *txAroundFrame) Target() any { return f.t }
-
-func (f *txAroundFrame) Context() context.Context { return nil }
-
-func (f *txAroundFrame) NumArgs() int { return 2 }
-
-func (f *txAroundFrame) Arg(i int) any {
-	switch i {
-	case 0:
-		return f.a0
-	case 1:
-		return f.a1
-	}
-	panic(aop.IndexError("argument", i, 2))
-}
-
-func (f *txAroundFrame) SetArg(i int, v any) error {
-	switch i {
-	case 0:
-		x, ok := v.(*aop.Call)
-		if !ok && v != nil {
-			return aop.ArgTypeError("argument", i, "*aop.Call", v)
-		}
-		f.a0 = x
-		return nil
-	case 1:
-		x, ok := v.(aop.Next)
-		if !ok && v != nil {
-			return aop.ArgTypeError("argument", i, "aop.Next", v)
-		}
-		f.a1 = x
-		return nil
-	}
-	return aop.IndexError("argument", i, 2)
-}
-
-func (f *txAroundFrame) NumResults() int { return 0 }
-
-func (f *txAroundFrame) Result(i int) any {
-	panic(aop.IndexError("result", i, 0))
-}
-
-func (f *txAroundFrame) SetResult(i int, v any) error {
-	return aop.IndexError("result", i, 0)
-}
-
-func (f *txAroundFrame) Invoke() error {
-	f.r0 = f.t.Around(f.a0, f.a1)
-	return f.r0
-}
-
-// ParseParams calls Tx.ParseParams, through its advice chain if it has one.
-func (p *TxProxy) ParseParams(a0 aop.Params) (any, error) {
-	if t := p.target; t != nil && p.chains[1] == nil {
-		return t.ParseParams(a0)
-	}
-	return p.parseParamsAdvised(a0)
-}
-
-// parseParamsAdvised is ParseParams's path with a context target or advice.
-func (p *TxProxy) parseParamsAdvised(a0 aop.Params) (any, error) {
-	t := p.target
-	if t == nil {
-		panic("teggo: Tx.ParseParams takes no context.Context first: its proxy needs a fixed target (aop.Target.Object)")
-	}
-	ch := p.chains[1]
-	if ch == nil {
-		return t.ParseParams(a0)
-	}
-	f := ch.Acquire(newTxParseParamsFrame).(*txParseParamsFrame)
-	f.t, f.a0 = t, a0
-	err := ch.Run(&f.Call)
-	r0 := f.r0
-	f.t, f.a0, f.r0, f.r1 = nil, nil, nil, nil
-	ch.Release(&f.Call)
-	return r0, err
-}
-
-// txParseParamsFrame holds one call of Tx.ParseParams
-// while its advice chain runs.
-type txParseParamsFrame struct {
-	aop.Call
-	t  *Tx
-	a0 aop.Params
-	r0 any
-	r1 error
-}
-
-func newTxParseParamsFrame() aop.Frame {
-	f := new(txParseParamsFrame)
-	f.Bind(f)
-	return f
-}
-
-func (f *txParseParamsFrame) Target() any { return f.t }
-
-func (f *txParseParamsFrame) Context() context.Context { return nil }
-
-func (f *txParseParamsFrame) NumArgs() int { return 1 }
-
-func (f *txParseParamsFrame) Arg(i int) any {
-	switch i {
-	case 0:
-		return f.a0
-	}
-	panic(aop.IndexError("argument", i, 1))
-}
-
-func (f *txParseParamsFrame) SetArg(i int, v any) error {
-	switch i {
-	case 0:
-		x, ok := v.(aop.Params)
-		if !ok && v != nil {
-			return aop.ArgTypeError("argument", i, "aop.Params", v)
-		}
-		f.a0 = x
-		return nil
-	}
-	return aop.IndexError("argument", i, 1)
-}
-
-func (f *txParseParamsFrame) NumResults() int { return 1 }
-
-func (f *txParseParamsFrame) Result(i int) any {
-	switch i {
-	case 0:
-		return f.r0
-	}
-	panic(aop.IndexError("result", i, 1))
-}
-
-func (f *txParseParamsFrame) SetResult(i int, v any) error {
-	switch i {
-	case 0:
-		x, ok := v.(any)
-		if !ok && v != nil {
-			return aop.ArgTypeError("result", i, "any", v)
-		}
-		f.r0 = x
-		return nil
-	}
-	return aop.IndexError("result", i, 1)
-}
-
-func (f *txParseParamsFrame) Invoke() error {
-	f.r0, f.r1 = f.t.ParseParams(f.a0)
-	return f.r1
+	return weave.CallA3R0(&p.w, 2, (*TopicService).Update, ctx, id, in)
 }

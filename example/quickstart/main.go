@@ -47,7 +47,7 @@ func (c *GreetController) Get(ctx context.Context, in GreetIn) (string, error) {
 //teggo:crosscut type=Greeter
 type Timing struct{ proto.Singleton }
 
-func (*Timing) Around(c *aop.Call, next aop.Next) error {
+func (*Timing) Around(c aop.Call, next aop.Next) error {
 	start := time.Now()
 	defer func() { slog.Info("call", "method", c.Method(), "took", time.Since(start)) }()
 	return next()

@@ -5,11 +5,11 @@ package main
 import (
 	"context"
 	"reflect"
-	"unsafe"
 
 	"github.com/teggo/teggo/aop"
 	teggohttp "github.com/teggo/teggo/http"
 	"github.com/teggo/teggo/proto"
+	"github.com/teggo/teggo/weave"
 )
 
 // Module returns the protos and declarations of package main, for a
@@ -20,7 +20,7 @@ func Module() proto.Module {
 		Path: "github.com/teggo/teggo/example/quickstart",
 		Protos: []proto.Descriptor{
 			{
-				Type:     reflect.TypeFor[GreetController](),
+				Type:     reflect.TypeOf((*GreetController)(nil)).Elem(),
 				Name:     "greetController",
 				InitType: proto.InitSingleton,
 				Access:   proto.Private,
@@ -28,20 +28,15 @@ func Module() proto.Module {
 				New:      func() any { return new(GreetController) },
 				Fields: []proto.Field{
 					{
-						Name:   "Greeter",
-						Type:   reflect.TypeFor[Greeting](),
-						Offset: unsafe.Offsetof(GreetController{}.Greeter),
-						Tag:    proto.FieldTag{Inject: true},
-						Set:    func(o, v any) { o.(*GreetController).Greeter = v.(Greeting) },
+						Name: "Greeter",
+						Type: reflect.TypeFor[Greeting](),
+						Tag:  proto.FieldTag{Inject: true},
+						Set:  func(o, v any) { o.(*GreetController).Greeter = v.(Greeting) },
 					},
 				},
-				Methods: []proto.Method{
-					{Name: "Get", CtxFirst: true},
-				},
-				Proxy: newGreetControllerProxy,
 			},
 			{
-				Type:     reflect.TypeFor[Greeter](),
+				Type:     reflect.TypeOf((*Greeter)(nil)).Elem(),
 				Name:     "greeter",
 				InitType: proto.InitSingleton,
 				Access:   proto.Private,
@@ -54,17 +49,13 @@ func Module() proto.Module {
 				Proxy: newGreeterProxy,
 			},
 			{
-				Type:     reflect.TypeFor[Timing](),
+				Type:     reflect.TypeOf((*Timing)(nil)).Elem(),
 				Name:     "timing",
 				InitType: proto.InitSingleton,
 				Access:   proto.Private,
 				Pos:      proto.Pos{File: "example/quickstart/main.go", Line: 48},
 				New:      func() any { return new(Timing) },
 				Fields:   []proto.Field{},
-				Methods: []proto.Method{
-					{Name: "Around"},
-				},
-				Proxy: newTimingProxy,
 			},
 		},
 		Decls: []any{
@@ -75,396 +66,16 @@ func Module() proto.Module {
 	}
 }
 
-// GreetControllerProxy is the generated proxy of GreetController.
-// It implements every exported method of *GreetController: a method without
-// advice calls the target directly, one with advice runs its chain.
-type GreetControllerProxy struct {
-	target  *GreetController
-	resolve func(ctx context.Context) (any, error)
-	chains  []*aop.Chain
+// greeterProxy is the proxy of Greeter: its methods run their advice.
+type greeterProxy struct{ w weave.Proxy[*Greeter] }
+
+func newGreeterProxy(t weave.Target, ch []*weave.Chain) any {
+	return &greeterProxy{weave.NewProxy[*Greeter](t, ch, 1)}
 }
 
-// newGreetControllerProxy makes the proxy of GreetController (its Descriptor's Proxy).
-// chains[i] is the chain of Methods[i], nil when it has no advice.
-func newGreetControllerProxy(t aop.Target, chains []*aop.Chain) any {
-	if chains == nil {
-		chains = make([]*aop.Chain, 1)
-	}
-	if len(chains) != 1 {
-		panic("teggo: the proxy of GreetController takes one chain per method: 1")
-	}
-	p := &GreetControllerProxy{resolve: t.Resolve, chains: chains}
-	if t.Object != nil {
-		p.target = t.Object.(*GreetController)
-	}
-	return p
-}
-
-// Get calls GreetController.Get, through its advice chain if it has one.
-func (p *GreetControllerProxy) Get(ctx context.Context, in GreetIn) (string, error) {
-	if t := p.target; t != nil && p.chains[0] == nil {
-		return t.Get(ctx, in)
-	}
-	return p.getAdvised(ctx, in)
-}
-
-// getAdvised is Get's path with a context target or advice.
-func (p *GreetControllerProxy) getAdvised(ctx context.Context, in GreetIn) (string, error) {
-	t := p.target
-	if t == nil {
-		o, err := p.resolve(ctx)
-		if err != nil {
-			var r0 string
-			return r0, err
-		}
-		t = o.(*GreetController)
-	}
-	ch := p.chains[0]
-	if ch == nil {
-		return t.Get(ctx, in)
-	}
-	f := ch.Acquire(newGreetControllerGetFrame).(*greetControllerGetFrame)
-	f.t, f.a0, f.a1 = t, ctx, in
-	err := ch.Run(&f.Call)
-	r0 := f.r0
-	f.t, f.a0, f.a1, f.r0, f.r1 = nil, nil, GreetIn{}, "", nil
-	ch.Release(&f.Call)
-	return r0, err
-}
-
-// greetControllerGetFrame holds one call of GreetController.Get
-// while its advice chain runs.
-type greetControllerGetFrame struct {
-	aop.Call
-	t  *GreetController
-	a0 context.Context
-	a1 GreetIn
-	r0 string
-	r1 error
-}
-
-func newGreetControllerGetFrame() aop.Frame {
-	f := new(greetControllerGetFrame)
-	f.Bind(f)
-	return f
-}
-
-func (f *greetControllerGetFrame) Target() any { return f.t }
-
-func (f *greetControllerGetFrame) Context() context.Context { return f.a0 }
-
-func (f *greetControllerGetFrame) NumArgs() int { return 2 }
-
-func (f *greetControllerGetFrame) Arg(i int) any {
-	switch i {
-	case 0:
-		return f.a0
-	case 1:
-		return f.a1
-	}
-	panic(aop.IndexError("argument", i, 2))
-}
-
-func (f *greetControllerGetFrame) SetArg(i int, v any) error {
-	switch i {
-	case 0:
-		x, ok := v.(context.Context)
-		if !ok && v != nil {
-			return aop.ArgTypeError("argument", i, "context.Context", v)
-		}
-		f.a0 = x
-		return nil
-	case 1:
-		x, ok := v.(GreetIn)
-		if !ok {
-			return aop.ArgTypeError("argument", i, "main.GreetIn", v)
-		}
-		f.a1 = x
-		return nil
-	}
-	return aop.IndexError("argument", i, 2)
-}
-
-func (f *greetControllerGetFrame) NumResults() int { return 1 }
-
-func (f *greetControllerGetFrame) Result(i int) any {
-	switch i {
-	case 0:
-		return f.r0
-	}
-	panic(aop.IndexError("result", i, 1))
-}
-
-func (f *greetControllerGetFrame) SetResult(i int, v any) error {
-	switch i {
-	case 0:
-		x, ok := v.(string)
-		if !ok {
-			return aop.ArgTypeError("result", i, "string", v)
-		}
-		f.r0 = x
-		return nil
-	}
-	return aop.IndexError("result", i, 1)
-}
-
-func (f *greetControllerGetFrame) Invoke() error {
-	f.r0, f.r1 = f.t.Get(f.a0, f.a1)
-	return f.r1
-}
-
-// GreeterProxy is the generated proxy of Greeter.
-// It implements every exported method of *Greeter: a method without
-// advice calls the target directly, one with advice runs its chain.
-type GreeterProxy struct {
-	target  *Greeter
-	resolve func(ctx context.Context) (any, error)
-	chains  []*aop.Chain
-}
-
-// newGreeterProxy makes the proxy of Greeter (its Descriptor's Proxy).
-// chains[i] is the chain of Methods[i], nil when it has no advice.
-func newGreeterProxy(t aop.Target, chains []*aop.Chain) any {
-	if chains == nil {
-		chains = make([]*aop.Chain, 1)
-	}
-	if len(chains) != 1 {
-		panic("teggo: the proxy of Greeter takes one chain per method: 1")
-	}
-	p := &GreeterProxy{resolve: t.Resolve, chains: chains}
-	if t.Object != nil {
-		p.target = t.Object.(*Greeter)
-	}
-	return p
-}
-
-// Greet calls Greeter.Greet, through its advice chain if it has one.
-func (p *GreeterProxy) Greet(ctx context.Context, name string) (string, error) {
-	if t := p.target; t != nil && p.chains[0] == nil {
+func (p *greeterProxy) Greet(ctx context.Context, name string) (string, error) {
+	if t := p.w.Fixed; t != nil && p.w.Chains[0] == nil {
 		return t.Greet(ctx, name)
 	}
-	return p.greetAdvised(ctx, name)
-}
-
-// greetAdvised is Greet's path with a context target or advice.
-func (p *GreeterProxy) greetAdvised(ctx context.Context, name string) (string, error) {
-	t := p.target
-	if t == nil {
-		o, err := p.resolve(ctx)
-		if err != nil {
-			var r0 string
-			return r0, err
-		}
-		t = o.(*Greeter)
-	}
-	ch := p.chains[0]
-	if ch == nil {
-		return t.Greet(ctx, name)
-	}
-	f := ch.Acquire(newGreeterGreetFrame).(*greeterGreetFrame)
-	f.t, f.a0, f.a1 = t, ctx, name
-	err := ch.Run(&f.Call)
-	r0 := f.r0
-	f.t, f.a0, f.a1, f.r0, f.r1 = nil, nil, "", "", nil
-	ch.Release(&f.Call)
-	return r0, err
-}
-
-// greeterGreetFrame holds one call of Greeter.Greet
-// while its advice chain runs.
-type greeterGreetFrame struct {
-	aop.Call
-	t  *Greeter
-	a0 context.Context
-	a1 string
-	r0 string
-	r1 error
-}
-
-func newGreeterGreetFrame() aop.Frame {
-	f := new(greeterGreetFrame)
-	f.Bind(f)
-	return f
-}
-
-func (f *greeterGreetFrame) Target() any { return f.t }
-
-func (f *greeterGreetFrame) Context() context.Context { return f.a0 }
-
-func (f *greeterGreetFrame) NumArgs() int { return 2 }
-
-func (f *greeterGreetFrame) Arg(i int) any {
-	switch i {
-	case 0:
-		return f.a0
-	case 1:
-		return f.a1
-	}
-	panic(aop.IndexError("argument", i, 2))
-}
-
-func (f *greeterGreetFrame) SetArg(i int, v any) error {
-	switch i {
-	case 0:
-		x, ok := v.(context.Context)
-		if !ok && v != nil {
-			return aop.ArgTypeError("argument", i, "context.Context", v)
-		}
-		f.a0 = x
-		return nil
-	case 1:
-		x, ok := v.(string)
-		if !ok {
-			return aop.ArgTypeError("argument", i, "string", v)
-		}
-		f.a1 = x
-		return nil
-	}
-	return aop.IndexError("argument", i, 2)
-}
-
-func (f *greeterGreetFrame) NumResults() int { return 1 }
-
-func (f *greeterGreetFrame) Result(i int) any {
-	switch i {
-	case 0:
-		return f.r0
-	}
-	panic(aop.IndexError("result", i, 1))
-}
-
-func (f *greeterGreetFrame) SetResult(i int, v any) error {
-	switch i {
-	case 0:
-		x, ok := v.(string)
-		if !ok {
-			return aop.ArgTypeError("result", i, "string", v)
-		}
-		f.r0 = x
-		return nil
-	}
-	return aop.IndexError("result", i, 1)
-}
-
-func (f *greeterGreetFrame) Invoke() error {
-	f.r0, f.r1 = f.t.Greet(f.a0, f.a1)
-	return f.r1
-}
-
-// TimingProxy is the generated proxy of Timing.
-// It implements every exported method of *Timing: a method without
-// advice calls the target directly, one with advice runs its chain.
-type TimingProxy struct {
-	target  *Timing
-	resolve func(ctx context.Context) (any, error)
-	chains  []*aop.Chain
-}
-
-// newTimingProxy makes the proxy of Timing (its Descriptor's Proxy).
-// chains[i] is the chain of Methods[i], nil when it has no advice.
-func newTimingProxy(t aop.Target, chains []*aop.Chain) any {
-	if chains == nil {
-		chains = make([]*aop.Chain, 1)
-	}
-	if len(chains) != 1 {
-		panic("teggo: the proxy of Timing takes one chain per method: 1")
-	}
-	p := &TimingProxy{resolve: t.Resolve, chains: chains}
-	if t.Object != nil {
-		p.target = t.Object.(*Timing)
-	}
-	return p
-}
-
-// Around calls Timing.Around, through its advice chain if it has one.
-func (p *TimingProxy) Around(c *aop.Call, next aop.Next) error {
-	if t := p.target; t != nil && p.chains[0] == nil {
-		return t.Around(c, next)
-	}
-	return p.aroundAdvised(c, next)
-}
-
-// aroundAdvised is Around's path with a context target or advice.
-func (p *TimingProxy) aroundAdvised(c *aop.Call, next aop.Next) error {
-	t := p.target
-	if t == nil {
-		panic("teggo: Timing.Around takes no context.Context first: its proxy needs a fixed target (aop.Target.Object)")
-	}
-	ch := p.chains[0]
-	if ch == nil {
-		return t.Around(c, next)
-	}
-	f := ch.Acquire(newTimingAroundFrame).(*timingAroundFrame)
-	f.t, f.a0, f.a1 = t, c, next
-	err := ch.Run(&f.Call)
-	f.t, f.a0, f.a1, f.r0 = nil, nil, nil, nil
-	ch.Release(&f.Call)
-	return err
-}
-
-// timingAroundFrame holds one call of Timing.Around
-// while its advice chain runs.
-type timingAroundFrame struct {
-	aop.Call
-	t  *Timing
-	a0 *aop.Call
-	a1 aop.Next
-	r0 error
-}
-
-func newTimingAroundFrame() aop.Frame {
-	f := new(timingAroundFrame)
-	f.Bind(f)
-	return f
-}
-
-func (f *timingAroundFrame) Target() any { return f.t }
-
-func (f *timingAroundFrame) Context() context.Context { return nil }
-
-func (f *timingAroundFrame) NumArgs() int { return 2 }
-
-func (f *timingAroundFrame) Arg(i int) any {
-	switch i {
-	case 0:
-		return f.a0
-	case 1:
-		return f.a1
-	}
-	panic(aop.IndexError("argument", i, 2))
-}
-
-func (f *timingAroundFrame) SetArg(i int, v any) error {
-	switch i {
-	case 0:
-		x, ok := v.(*aop.Call)
-		if !ok && v != nil {
-			return aop.ArgTypeError("argument", i, "*aop.Call", v)
-		}
-		f.a0 = x
-		return nil
-	case 1:
-		x, ok := v.(aop.Next)
-		if !ok && v != nil {
-			return aop.ArgTypeError("argument", i, "aop.Next", v)
-		}
-		f.a1 = x
-		return nil
-	}
-	return aop.IndexError("argument", i, 2)
-}
-
-func (f *timingAroundFrame) NumResults() int { return 0 }
-
-func (f *timingAroundFrame) Result(i int) any {
-	panic(aop.IndexError("result", i, 0))
-}
-
-func (f *timingAroundFrame) SetResult(i int, v any) error {
-	return aop.IndexError("result", i, 0)
-}
-
-func (f *timingAroundFrame) Invoke() error {
-	f.r0 = f.t.Around(f.a0, f.a1)
-	return f.r0
+	return weave.CallA2R1(&p.w, 0, (*Greeter).Greet, ctx, name)
 }

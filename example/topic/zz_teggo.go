@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"reflect"
 	"time"
-	"unsafe"
 
 	"github.com/teggo/teggo/aop"
 	"github.com/teggo/teggo/config"
@@ -17,6 +16,7 @@ import (
 	teggohttp "github.com/teggo/teggo/http"
 	"github.com/teggo/teggo/proto"
 	"github.com/teggo/teggo/schedule"
+	"github.com/teggo/teggo/weave"
 )
 
 // Module returns the protos and declarations of package topic, for a
@@ -27,7 +27,7 @@ func Module() proto.Module {
 		Path: "github.com/teggo/teggo/example/topic",
 		Protos: []proto.Descriptor{
 			{
-				Type:     reflect.TypeFor[Cleanup](),
+				Type:     reflect.TypeOf((*Cleanup)(nil)).Elem(),
 				Name:     "cleanup",
 				InitType: proto.InitSingleton,
 				Access:   proto.Private,
@@ -35,34 +35,27 @@ func Module() proto.Module {
 				New:      func() any { return new(Cleanup) },
 				Fields: []proto.Field{
 					{
-						Name:   "Repo",
-						Type:   reflect.TypeFor[*Repo](),
-						Offset: unsafe.Offsetof(Cleanup{}.Repo),
-						Tag:    proto.FieldTag{Inject: true},
-						Set:    func(o, v any) { o.(*Cleanup).Repo = v.(*Repo) },
+						Name: "Repo",
+						Type: reflect.TypeFor[*Repo](),
+						Tag:  proto.FieldTag{Inject: true},
+						Set:  func(o, v any) { o.(*Cleanup).Repo = v.(*Repo) },
 					},
 					{
-						Name:   "Cfg",
-						Type:   reflect.TypeFor[*config.Config](),
-						Offset: unsafe.Offsetof(Cleanup{}.Cfg),
-						Tag:    proto.FieldTag{Inject: true},
-						Set:    func(o, v any) { o.(*Cleanup).Cfg = v.(*config.Config) },
+						Name: "Cfg",
+						Type: reflect.TypeFor[*config.Config](),
+						Tag:  proto.FieldTag{Inject: true},
+						Set:  func(o, v any) { o.(*Cleanup).Cfg = v.(*config.Config) },
 					},
 					{
-						Name:   "Log",
-						Type:   reflect.TypeFor[*slog.Logger](),
-						Offset: unsafe.Offsetof(Cleanup{}.Log),
-						Tag:    proto.FieldTag{Inject: true, Optional: true},
-						Set:    func(o, v any) { o.(*Cleanup).Log = v.(*slog.Logger) },
+						Name: "Log",
+						Type: reflect.TypeFor[*slog.Logger](),
+						Tag:  proto.FieldTag{Inject: true, Optional: true},
+						Set:  func(o, v any) { o.(*Cleanup).Log = v.(*slog.Logger) },
 					},
 				},
-				Methods: []proto.Method{
-					{Name: "Subscribe", CtxFirst: true},
-				},
-				Proxy: newCleanupProxy,
 			},
 			{
-				Type:     reflect.TypeFor[Controller](),
+				Type:     reflect.TypeOf((*Controller)(nil)).Elem(),
 				Name:     "controller",
 				InitType: proto.InitSingleton,
 				Access:   proto.Private,
@@ -70,23 +63,15 @@ func Module() proto.Module {
 				New:      func() any { return new(Controller) },
 				Fields: []proto.Field{
 					{
-						Name:   "Topics",
-						Type:   reflect.TypeFor[Topics](),
-						Offset: unsafe.Offsetof(Controller{}.Topics),
-						Tag:    proto.FieldTag{Inject: true},
-						Set:    func(o, v any) { o.(*Controller).Topics = v.(Topics) },
+						Name: "Topics",
+						Type: reflect.TypeFor[Topics](),
+						Tag:  proto.FieldTag{Inject: true},
+						Set:  func(o, v any) { o.(*Controller).Topics = v.(Topics) },
 					},
 				},
-				Methods: []proto.Method{
-					{Name: "Create", CtxFirst: true},
-					{Name: "List", CtxFirst: true},
-					{Name: "Show", CtxFirst: true},
-					{Name: "Update", CtxFirst: true},
-				},
-				Proxy: newControllerProxy,
 			},
 			{
-				Type:     reflect.TypeFor[Feed](),
+				Type:     reflect.TypeOf((*Feed)(nil)).Elem(),
 				Name:     "feed",
 				InitType: proto.InitSingleton,
 				Access:   proto.Public,
@@ -94,11 +79,10 @@ func Module() proto.Module {
 				New:      func() any { return new(Feed) },
 				Fields: []proto.Field{
 					{
-						Name:   "Log",
-						Type:   reflect.TypeFor[*slog.Logger](),
-						Offset: unsafe.Offsetof(Feed{}.Log),
-						Tag:    proto.FieldTag{Inject: true, Optional: true},
-						Set:    func(o, v any) { o.(*Feed).Log = v.(*slog.Logger) },
+						Name: "Log",
+						Type: reflect.TypeFor[*slog.Logger](),
+						Tag:  proto.FieldTag{Inject: true, Optional: true},
+						Set:  func(o, v any) { o.(*Feed).Log = v.(*slog.Logger) },
 					},
 				},
 				Methods: []proto.Method{
@@ -108,7 +92,7 @@ func Module() proto.Module {
 				Proxy: newFeedProxy,
 			},
 			{
-				Type:     reflect.TypeFor[Repo](),
+				Type:     reflect.TypeOf((*Repo)(nil)).Elem(),
 				Name:     "repo",
 				InitType: proto.InitSingleton,
 				Access:   proto.Public,
@@ -116,24 +100,21 @@ func Module() proto.Module {
 				New:      func() any { return new(Repo) },
 				Fields: []proto.Field{
 					{
-						Name:   "DB",
-						Type:   reflect.TypeFor[*sql.DB](),
-						Offset: unsafe.Offsetof(Repo{}.DB),
-						Tag:    proto.FieldTag{Inject: true},
-						Set:    func(o, v any) { o.(*Repo).DB = v.(*sql.DB) },
+						Name: "DB",
+						Type: reflect.TypeFor[*sql.DB](),
+						Tag:  proto.FieldTag{Inject: true},
+						Set:  func(o, v any) { o.(*Repo).DB = v.(*sql.DB) },
 					},
 					{
-						Name:   "Read",
-						Type:   reflect.TypeFor[*ReadDB](),
-						Offset: unsafe.Offsetof(Repo{}.Read),
-						Tag:    proto.FieldTag{Inject: true},
-						Set:    func(o, v any) { o.(*Repo).Read = v.(*ReadDB) },
+						Name: "Read",
+						Type: reflect.TypeFor[*ReadDB](),
+						Tag:  proto.FieldTag{Inject: true},
+						Set:  func(o, v any) { o.(*Repo).Read = v.(*ReadDB) },
 					},
 				},
 				Methods: []proto.Method{
 					{Name: "Audit", CtxFirst: true},
 					{Name: "AuditTrail", CtxFirst: true},
-					{Name: "Destroy", CtxFirst: true},
 					{Name: "Get", CtxFirst: true},
 					{Name: "Insert", CtxFirst: true},
 					{Name: "List", CtxFirst: true},
@@ -143,7 +124,7 @@ func Module() proto.Module {
 				Proxy: newRepoProxy,
 			},
 			{
-				Type:     reflect.TypeFor[Service](),
+				Type:     reflect.TypeOf((*Service)(nil)).Elem(),
 				Name:     "service",
 				InitType: proto.InitSingleton,
 				Access:   proto.Public,
@@ -151,11 +132,10 @@ func Module() proto.Module {
 				New:      func() any { return new(Service) },
 				Fields: []proto.Field{
 					{
-						Name:   "Repo",
-						Type:   reflect.TypeFor[*Repo](),
-						Offset: unsafe.Offsetof(Service{}.Repo),
-						Tag:    proto.FieldTag{Inject: true},
-						Set:    func(o, v any) { o.(*Service).Repo = v.(*Repo) },
+						Name: "Repo",
+						Type: reflect.TypeFor[*Repo](),
+						Tag:  proto.FieldTag{Inject: true},
+						Set:  func(o, v any) { o.(*Service).Repo = v.(*Repo) },
 					},
 				},
 				Methods: []proto.Method{
@@ -181,2149 +161,114 @@ func Module() proto.Module {
 	}
 }
 
-// CleanupProxy is the generated proxy of Cleanup.
-// It implements every exported method of *Cleanup: a method without
-// advice calls the target directly, one with advice runs its chain.
-type CleanupProxy struct {
-	target  *Cleanup
-	resolve func(ctx context.Context) (any, error)
-	chains  []*aop.Chain
+// feedProxy is the proxy of Feed: its methods run their advice.
+type feedProxy struct{ w weave.Proxy[*Feed] }
+
+func newFeedProxy(t weave.Target, ch []*weave.Chain) any {
+	return &feedProxy{weave.NewProxy[*Feed](t, ch, 2)}
 }
 
-// newCleanupProxy makes the proxy of Cleanup (its Descriptor's Proxy).
-// chains[i] is the chain of Methods[i], nil when it has no advice.
-func newCleanupProxy(t aop.Target, chains []*aop.Chain) any {
-	if chains == nil {
-		chains = make([]*aop.Chain, 1)
-	}
-	if len(chains) != 1 {
-		panic("teggo: the proxy of Cleanup takes one chain per method: 1")
-	}
-	p := &CleanupProxy{resolve: t.Resolve, chains: chains}
-	if t.Object != nil {
-		p.target = t.Object.(*Cleanup)
-	}
-	return p
-}
-
-// Subscribe calls Cleanup.Subscribe, through its advice chain if it has one.
-func (p *CleanupProxy) Subscribe(ctx context.Context) error {
-	if t := p.target; t != nil && p.chains[0] == nil {
-		return t.Subscribe(ctx)
-	}
-	return p.subscribeAdvised(ctx)
-}
-
-// subscribeAdvised is Subscribe's path with a context target or advice.
-func (p *CleanupProxy) subscribeAdvised(ctx context.Context) error {
-	t := p.target
-	if t == nil {
-		o, err := p.resolve(ctx)
-		if err != nil {
-			return err
-		}
-		t = o.(*Cleanup)
-	}
-	ch := p.chains[0]
-	if ch == nil {
-		return t.Subscribe(ctx)
-	}
-	f := ch.Acquire(newCleanupSubscribeFrame).(*cleanupSubscribeFrame)
-	f.t, f.a0 = t, ctx
-	err := ch.Run(&f.Call)
-	f.t, f.a0, f.r0 = nil, nil, nil
-	ch.Release(&f.Call)
-	return err
-}
-
-// cleanupSubscribeFrame holds one call of Cleanup.Subscribe
-// while its advice chain runs.
-type cleanupSubscribeFrame struct {
-	aop.Call
-	t  *Cleanup
-	a0 context.Context
-	r0 error
-}
-
-func newCleanupSubscribeFrame() aop.Frame {
-	f := new(cleanupSubscribeFrame)
-	f.Bind(f)
-	return f
-}
-
-func (f *cleanupSubscribeFrame) Target() any { return f.t }
-
-func (f *cleanupSubscribeFrame) Context() context.Context { return f.a0 }
-
-func (f *cleanupSubscribeFrame) NumArgs() int { return 1 }
-
-func (f *cleanupSubscribeFrame) Arg(i int) any {
-	switch i {
-	case 0:
-		return f.a0
-	}
-	panic(aop.IndexError("argument", i, 1))
-}
-
-func (f *cleanupSubscribeFrame) SetArg(i int, v any) error {
-	switch i {
-	case 0:
-		x, ok := v.(context.Context)
-		if !ok && v != nil {
-			return aop.ArgTypeError("argument", i, "context.Context", v)
-		}
-		f.a0 = x
-		return nil
-	}
-	return aop.IndexError("argument", i, 1)
-}
-
-func (f *cleanupSubscribeFrame) NumResults() int { return 0 }
-
-func (f *cleanupSubscribeFrame) Result(i int) any {
-	panic(aop.IndexError("result", i, 0))
-}
-
-func (f *cleanupSubscribeFrame) SetResult(i int, v any) error {
-	return aop.IndexError("result", i, 0)
-}
-
-func (f *cleanupSubscribeFrame) Invoke() error {
-	f.r0 = f.t.Subscribe(f.a0)
-	return f.r0
-}
-
-// ControllerProxy is the generated proxy of Controller.
-// It implements every exported method of *Controller: a method without
-// advice calls the target directly, one with advice runs its chain.
-type ControllerProxy struct {
-	target  *Controller
-	resolve func(ctx context.Context) (any, error)
-	chains  []*aop.Chain
-}
-
-// newControllerProxy makes the proxy of Controller (its Descriptor's Proxy).
-// chains[i] is the chain of Methods[i], nil when it has no advice.
-func newControllerProxy(t aop.Target, chains []*aop.Chain) any {
-	if chains == nil {
-		chains = make([]*aop.Chain, 4)
-	}
-	if len(chains) != 4 {
-		panic("teggo: the proxy of Controller takes one chain per method: 4")
-	}
-	p := &ControllerProxy{resolve: t.Resolve, chains: chains}
-	if t.Object != nil {
-		p.target = t.Object.(*Controller)
-	}
-	return p
-}
-
-// Create calls Controller.Create, through its advice chain if it has one.
-func (p *ControllerProxy) Create(ctx context.Context, in CreateTopic) (*Created, error) {
-	if t := p.target; t != nil && p.chains[0] == nil {
-		return t.Create(ctx, in)
-	}
-	return p.createAdvised(ctx, in)
-}
-
-// createAdvised is Create's path with a context target or advice.
-func (p *ControllerProxy) createAdvised(ctx context.Context, in CreateTopic) (*Created, error) {
-	t := p.target
-	if t == nil {
-		o, err := p.resolve(ctx)
-		if err != nil {
-			var r0 *Created
-			return r0, err
-		}
-		t = o.(*Controller)
-	}
-	ch := p.chains[0]
-	if ch == nil {
-		return t.Create(ctx, in)
-	}
-	f := ch.Acquire(newControllerCreateFrame).(*controllerCreateFrame)
-	f.t, f.a0, f.a1 = t, ctx, in
-	err := ch.Run(&f.Call)
-	r0 := f.r0
-	f.t, f.a0, f.a1, f.r0, f.r1 = nil, nil, CreateTopic{}, nil, nil
-	ch.Release(&f.Call)
-	return r0, err
-}
-
-// controllerCreateFrame holds one call of Controller.Create
-// while its advice chain runs.
-type controllerCreateFrame struct {
-	aop.Call
-	t  *Controller
-	a0 context.Context
-	a1 CreateTopic
-	r0 *Created
-	r1 error
-}
-
-func newControllerCreateFrame() aop.Frame {
-	f := new(controllerCreateFrame)
-	f.Bind(f)
-	return f
-}
-
-func (f *controllerCreateFrame) Target() any { return f.t }
-
-func (f *controllerCreateFrame) Context() context.Context { return f.a0 }
-
-func (f *controllerCreateFrame) NumArgs() int { return 2 }
-
-func (f *controllerCreateFrame) Arg(i int) any {
-	switch i {
-	case 0:
-		return f.a0
-	case 1:
-		return f.a1
-	}
-	panic(aop.IndexError("argument", i, 2))
-}
-
-func (f *controllerCreateFrame) SetArg(i int, v any) error {
-	switch i {
-	case 0:
-		x, ok := v.(context.Context)
-		if !ok && v != nil {
-			return aop.ArgTypeError("argument", i, "context.Context", v)
-		}
-		f.a0 = x
-		return nil
-	case 1:
-		x, ok := v.(CreateTopic)
-		if !ok {
-			return aop.ArgTypeError("argument", i, "topic.CreateTopic", v)
-		}
-		f.a1 = x
-		return nil
-	}
-	return aop.IndexError("argument", i, 2)
-}
-
-func (f *controllerCreateFrame) NumResults() int { return 1 }
-
-func (f *controllerCreateFrame) Result(i int) any {
-	switch i {
-	case 0:
-		return f.r0
-	}
-	panic(aop.IndexError("result", i, 1))
-}
-
-func (f *controllerCreateFrame) SetResult(i int, v any) error {
-	switch i {
-	case 0:
-		x, ok := v.(*Created)
-		if !ok && v != nil {
-			return aop.ArgTypeError("result", i, "*topic.Created", v)
-		}
-		f.r0 = x
-		return nil
-	}
-	return aop.IndexError("result", i, 1)
-}
-
-func (f *controllerCreateFrame) Invoke() error {
-	f.r0, f.r1 = f.t.Create(f.a0, f.a1)
-	return f.r1
-}
-
-// List calls Controller.List, through its advice chain if it has one.
-func (p *ControllerProxy) List(ctx context.Context, q ListQuery) ([]Topic, error) {
-	if t := p.target; t != nil && p.chains[1] == nil {
-		return t.List(ctx, q)
-	}
-	return p.listAdvised(ctx, q)
-}
-
-// listAdvised is List's path with a context target or advice.
-func (p *ControllerProxy) listAdvised(ctx context.Context, q ListQuery) ([]Topic, error) {
-	t := p.target
-	if t == nil {
-		o, err := p.resolve(ctx)
-		if err != nil {
-			var r0 []Topic
-			return r0, err
-		}
-		t = o.(*Controller)
-	}
-	ch := p.chains[1]
-	if ch == nil {
-		return t.List(ctx, q)
-	}
-	f := ch.Acquire(newControllerListFrame).(*controllerListFrame)
-	f.t, f.a0, f.a1 = t, ctx, q
-	err := ch.Run(&f.Call)
-	r0 := f.r0
-	f.t, f.a0, f.a1, f.r0, f.r1 = nil, nil, ListQuery{}, nil, nil
-	ch.Release(&f.Call)
-	return r0, err
-}
-
-// controllerListFrame holds one call of Controller.List
-// while its advice chain runs.
-type controllerListFrame struct {
-	aop.Call
-	t  *Controller
-	a0 context.Context
-	a1 ListQuery
-	r0 []Topic
-	r1 error
-}
-
-func newControllerListFrame() aop.Frame {
-	f := new(controllerListFrame)
-	f.Bind(f)
-	return f
-}
-
-func (f *controllerListFrame) Target() any { return f.t }
-
-func (f *controllerListFrame) Context() context.Context { return f.a0 }
-
-func (f *controllerListFrame) NumArgs() int { return 2 }
-
-func (f *controllerListFrame) Arg(i int) any {
-	switch i {
-	case 0:
-		return f.a0
-	case 1:
-		return f.a1
-	}
-	panic(aop.IndexError("argument", i, 2))
-}
-
-func (f *controllerListFrame) SetArg(i int, v any) error {
-	switch i {
-	case 0:
-		x, ok := v.(context.Context)
-		if !ok && v != nil {
-			return aop.ArgTypeError("argument", i, "context.Context", v)
-		}
-		f.a0 = x
-		return nil
-	case 1:
-		x, ok := v.(ListQuery)
-		if !ok {
-			return aop.ArgTypeError("argument", i, "topic.ListQuery", v)
-		}
-		f.a1 = x
-		return nil
-	}
-	return aop.IndexError("argument", i, 2)
-}
-
-func (f *controllerListFrame) NumResults() int { return 1 }
-
-func (f *controllerListFrame) Result(i int) any {
-	switch i {
-	case 0:
-		return f.r0
-	}
-	panic(aop.IndexError("result", i, 1))
-}
-
-func (f *controllerListFrame) SetResult(i int, v any) error {
-	switch i {
-	case 0:
-		x, ok := v.([]Topic)
-		if !ok && v != nil {
-			return aop.ArgTypeError("result", i, "[]topic.Topic", v)
-		}
-		f.r0 = x
-		return nil
-	}
-	return aop.IndexError("result", i, 1)
-}
-
-func (f *controllerListFrame) Invoke() error {
-	f.r0, f.r1 = f.t.List(f.a0, f.a1)
-	return f.r1
-}
-
-// Show calls Controller.Show, through its advice chain if it has one.
-func (p *ControllerProxy) Show(ctx context.Context, in ShowTopic) (*Topic, error) {
-	if t := p.target; t != nil && p.chains[2] == nil {
-		return t.Show(ctx, in)
-	}
-	return p.showAdvised(ctx, in)
-}
-
-// showAdvised is Show's path with a context target or advice.
-func (p *ControllerProxy) showAdvised(ctx context.Context, in ShowTopic) (*Topic, error) {
-	t := p.target
-	if t == nil {
-		o, err := p.resolve(ctx)
-		if err != nil {
-			var r0 *Topic
-			return r0, err
-		}
-		t = o.(*Controller)
-	}
-	ch := p.chains[2]
-	if ch == nil {
-		return t.Show(ctx, in)
-	}
-	f := ch.Acquire(newControllerShowFrame).(*controllerShowFrame)
-	f.t, f.a0, f.a1 = t, ctx, in
-	err := ch.Run(&f.Call)
-	r0 := f.r0
-	f.t, f.a0, f.a1, f.r0, f.r1 = nil, nil, ShowTopic{}, nil, nil
-	ch.Release(&f.Call)
-	return r0, err
-}
-
-// controllerShowFrame holds one call of Controller.Show
-// while its advice chain runs.
-type controllerShowFrame struct {
-	aop.Call
-	t  *Controller
-	a0 context.Context
-	a1 ShowTopic
-	r0 *Topic
-	r1 error
-}
-
-func newControllerShowFrame() aop.Frame {
-	f := new(controllerShowFrame)
-	f.Bind(f)
-	return f
-}
-
-func (f *controllerShowFrame) Target() any { return f.t }
-
-func (f *controllerShowFrame) Context() context.Context { return f.a0 }
-
-func (f *controllerShowFrame) NumArgs() int { return 2 }
-
-func (f *controllerShowFrame) Arg(i int) any {
-	switch i {
-	case 0:
-		return f.a0
-	case 1:
-		return f.a1
-	}
-	panic(aop.IndexError("argument", i, 2))
-}
-
-func (f *controllerShowFrame) SetArg(i int, v any) error {
-	switch i {
-	case 0:
-		x, ok := v.(context.Context)
-		if !ok && v != nil {
-			return aop.ArgTypeError("argument", i, "context.Context", v)
-		}
-		f.a0 = x
-		return nil
-	case 1:
-		x, ok := v.(ShowTopic)
-		if !ok {
-			return aop.ArgTypeError("argument", i, "topic.ShowTopic", v)
-		}
-		f.a1 = x
-		return nil
-	}
-	return aop.IndexError("argument", i, 2)
-}
-
-func (f *controllerShowFrame) NumResults() int { return 1 }
-
-func (f *controllerShowFrame) Result(i int) any {
-	switch i {
-	case 0:
-		return f.r0
-	}
-	panic(aop.IndexError("result", i, 1))
-}
-
-func (f *controllerShowFrame) SetResult(i int, v any) error {
-	switch i {
-	case 0:
-		x, ok := v.(*Topic)
-		if !ok && v != nil {
-			return aop.ArgTypeError("result", i, "*topic.Topic", v)
-		}
-		f.r0 = x
-		return nil
-	}
-	return aop.IndexError("result", i, 1)
-}
-
-func (f *controllerShowFrame) Invoke() error {
-	f.r0, f.r1 = f.t.Show(f.a0, f.a1)
-	return f.r1
-}
-
-// Update calls Controller.Update, through its advice chain if it has one.
-func (p *ControllerProxy) Update(ctx context.Context, in UpdateTopic) error {
-	if t := p.target; t != nil && p.chains[3] == nil {
-		return t.Update(ctx, in)
-	}
-	return p.updateAdvised(ctx, in)
-}
-
-// updateAdvised is Update's path with a context target or advice.
-func (p *ControllerProxy) updateAdvised(ctx context.Context, in UpdateTopic) error {
-	t := p.target
-	if t == nil {
-		o, err := p.resolve(ctx)
-		if err != nil {
-			return err
-		}
-		t = o.(*Controller)
-	}
-	ch := p.chains[3]
-	if ch == nil {
-		return t.Update(ctx, in)
-	}
-	f := ch.Acquire(newControllerUpdateFrame).(*controllerUpdateFrame)
-	f.t, f.a0, f.a1 = t, ctx, in
-	err := ch.Run(&f.Call)
-	f.t, f.a0, f.a1, f.r0 = nil, nil, UpdateTopic{}, nil
-	ch.Release(&f.Call)
-	return err
-}
-
-// controllerUpdateFrame holds one call of Controller.Update
-// while its advice chain runs.
-type controllerUpdateFrame struct {
-	aop.Call
-	t  *Controller
-	a0 context.Context
-	a1 UpdateTopic
-	r0 error
-}
-
-func newControllerUpdateFrame() aop.Frame {
-	f := new(controllerUpdateFrame)
-	f.Bind(f)
-	return f
-}
-
-func (f *controllerUpdateFrame) Target() any { return f.t }
-
-func (f *controllerUpdateFrame) Context() context.Context { return f.a0 }
-
-func (f *controllerUpdateFrame) NumArgs() int { return 2 }
-
-func (f *controllerUpdateFrame) Arg(i int) any {
-	switch i {
-	case 0:
-		return f.a0
-	case 1:
-		return f.a1
-	}
-	panic(aop.IndexError("argument", i, 2))
-}
-
-func (f *controllerUpdateFrame) SetArg(i int, v any) error {
-	switch i {
-	case 0:
-		x, ok := v.(context.Context)
-		if !ok && v != nil {
-			return aop.ArgTypeError("argument", i, "context.Context", v)
-		}
-		f.a0 = x
-		return nil
-	case 1:
-		x, ok := v.(UpdateTopic)
-		if !ok {
-			return aop.ArgTypeError("argument", i, "topic.UpdateTopic", v)
-		}
-		f.a1 = x
-		return nil
-	}
-	return aop.IndexError("argument", i, 2)
-}
-
-func (f *controllerUpdateFrame) NumResults() int { return 0 }
-
-func (f *controllerUpdateFrame) Result(i int) any {
-	panic(aop.IndexError("result", i, 0))
-}
-
-func (f *controllerUpdateFrame) SetResult(i int, v any) error {
-	return aop.IndexError("result", i, 0)
-}
-
-func (f *controllerUpdateFrame) Invoke() error {
-	f.r0 = f.t.Update(f.a0, f.a1)
-	return f.r0
-}
-
-// FeedProxy is the generated proxy of Feed.
-// It implements every exported method of *Feed: a method without
-// advice calls the target directly, one with advice runs its chain.
-type FeedProxy struct {
-	target  *Feed
-	resolve func(ctx context.Context) (any, error)
-	chains  []*aop.Chain
-}
-
-// newFeedProxy makes the proxy of Feed (its Descriptor's Proxy).
-// chains[i] is the chain of Methods[i], nil when it has no advice.
-func newFeedProxy(t aop.Target, chains []*aop.Chain) any {
-	if chains == nil {
-		chains = make([]*aop.Chain, 2)
-	}
-	if len(chains) != 2 {
-		panic("teggo: the proxy of Feed takes one chain per method: 2")
-	}
-	p := &FeedProxy{resolve: t.Resolve, chains: chains}
-	if t.Object != nil {
-		p.target = t.Object.(*Feed)
-	}
-	return p
-}
-
-// Latest calls Feed.Latest, through its advice chain if it has one.
-func (p *FeedProxy) Latest() []TopicCreated {
-	if t := p.target; t != nil && p.chains[0] == nil {
+func (p *feedProxy) Latest() []TopicCreated {
+	if t := p.w.Fixed; t != nil && p.w.Chains[0] == nil {
 		return t.Latest()
 	}
-	return p.latestAdvised()
+	return weave.Must(weave.CallA0R1(&p.w, 0, func(t *Feed) ([]TopicCreated, error) { return t.Latest(), nil }))
 }
 
-// latestAdvised is Latest's path with a context target or advice.
-func (p *FeedProxy) latestAdvised() []TopicCreated {
-	t := p.target
-	if t == nil {
-		panic("teggo: Feed.Latest takes no context.Context first: its proxy needs a fixed target (aop.Target.Object)")
-	}
-	ch := p.chains[0]
-	if ch == nil {
-		return t.Latest()
-	}
-	f := ch.Acquire(newFeedLatestFrame).(*feedLatestFrame)
-	f.t = t
-	err := ch.Run(&f.Call)
-	r0 := f.r0
-	f.t, f.r0 = nil, nil
-	ch.Release(&f.Call)
-	if err != nil {
-		panic(err)
-	}
-	return r0
-}
-
-// feedLatestFrame holds one call of Feed.Latest
-// while its advice chain runs.
-type feedLatestFrame struct {
-	aop.Call
-	t  *Feed
-	r0 []TopicCreated
-}
-
-func newFeedLatestFrame() aop.Frame {
-	f := new(feedLatestFrame)
-	f.Bind(f)
-	return f
-}
-
-func (f *feedLatestFrame) Target() any { return f.t }
-
-func (f *feedLatestFrame) Context() context.Context { return nil }
-
-func (f *feedLatestFrame) NumArgs() int { return 0 }
-
-func (f *feedLatestFrame) Arg(i int) any {
-	panic(aop.IndexError("argument", i, 0))
-}
-
-func (f *feedLatestFrame) SetArg(i int, v any) error {
-	return aop.IndexError("argument", i, 0)
-}
-
-func (f *feedLatestFrame) NumResults() int { return 1 }
-
-func (f *feedLatestFrame) Result(i int) any {
-	switch i {
-	case 0:
-		return f.r0
-	}
-	panic(aop.IndexError("result", i, 1))
-}
-
-func (f *feedLatestFrame) SetResult(i int, v any) error {
-	switch i {
-	case 0:
-		x, ok := v.([]TopicCreated)
-		if !ok && v != nil {
-			return aop.ArgTypeError("result", i, "[]topic.TopicCreated", v)
-		}
-		f.r0 = x
-		return nil
-	}
-	return aop.IndexError("result", i, 1)
-}
-
-func (f *feedLatestFrame) Invoke() error {
-	f.r0 = f.t.Latest()
-	return nil
-}
-
-// OnCreated calls Feed.OnCreated, through its advice chain if it has one.
-func (p *FeedProxy) OnCreated(ctx context.Context, e TopicCreated) error {
-	if t := p.target; t != nil && p.chains[1] == nil {
+func (p *feedProxy) OnCreated(ctx context.Context, e TopicCreated) error {
+	if t := p.w.Fixed; t != nil && p.w.Chains[1] == nil {
 		return t.OnCreated(ctx, e)
 	}
-	return p.onCreatedAdvised(ctx, e)
+	return weave.CallA2R0(&p.w, 1, (*Feed).OnCreated, ctx, e)
 }
 
-// onCreatedAdvised is OnCreated's path with a context target or advice.
-func (p *FeedProxy) onCreatedAdvised(ctx context.Context, e TopicCreated) error {
-	t := p.target
-	if t == nil {
-		o, err := p.resolve(ctx)
-		if err != nil {
-			return err
-		}
-		t = o.(*Feed)
-	}
-	ch := p.chains[1]
-	if ch == nil {
-		return t.OnCreated(ctx, e)
-	}
-	f := ch.Acquire(newFeedOnCreatedFrame).(*feedOnCreatedFrame)
-	f.t, f.a0, f.a1 = t, ctx, e
-	err := ch.Run(&f.Call)
-	f.t, f.a0, f.a1, f.r0 = nil, nil, TopicCreated{}, nil
-	ch.Release(&f.Call)
-	return err
+// repoProxy is the proxy of Repo: its methods run their advice.
+type repoProxy struct{ w weave.Proxy[*Repo] }
+
+func newRepoProxy(t weave.Target, ch []*weave.Chain) any {
+	return &repoProxy{weave.NewProxy[*Repo](t, ch, 7)}
 }
 
-// feedOnCreatedFrame holds one call of Feed.OnCreated
-// while its advice chain runs.
-type feedOnCreatedFrame struct {
-	aop.Call
-	t  *Feed
-	a0 context.Context
-	a1 TopicCreated
-	r0 error
-}
-
-func newFeedOnCreatedFrame() aop.Frame {
-	f := new(feedOnCreatedFrame)
-	f.Bind(f)
-	return f
-}
-
-func (f *feedOnCreatedFrame) Target() any { return f.t }
-
-func (f *feedOnCreatedFrame) Context() context.Context { return f.a0 }
-
-func (f *feedOnCreatedFrame) NumArgs() int { return 2 }
-
-func (f *feedOnCreatedFrame) Arg(i int) any {
-	switch i {
-	case 0:
-		return f.a0
-	case 1:
-		return f.a1
-	}
-	panic(aop.IndexError("argument", i, 2))
-}
-
-func (f *feedOnCreatedFrame) SetArg(i int, v any) error {
-	switch i {
-	case 0:
-		x, ok := v.(context.Context)
-		if !ok && v != nil {
-			return aop.ArgTypeError("argument", i, "context.Context", v)
-		}
-		f.a0 = x
-		return nil
-	case 1:
-		x, ok := v.(TopicCreated)
-		if !ok {
-			return aop.ArgTypeError("argument", i, "topic.TopicCreated", v)
-		}
-		f.a1 = x
-		return nil
-	}
-	return aop.IndexError("argument", i, 2)
-}
-
-func (f *feedOnCreatedFrame) NumResults() int { return 0 }
-
-func (f *feedOnCreatedFrame) Result(i int) any {
-	panic(aop.IndexError("result", i, 0))
-}
-
-func (f *feedOnCreatedFrame) SetResult(i int, v any) error {
-	return aop.IndexError("result", i, 0)
-}
-
-func (f *feedOnCreatedFrame) Invoke() error {
-	f.r0 = f.t.OnCreated(f.a0, f.a1)
-	return f.r0
-}
-
-// RepoProxy is the generated proxy of Repo.
-// It implements every exported method of *Repo: a method without
-// advice calls the target directly, one with advice runs its chain.
-type RepoProxy struct {
-	target  *Repo
-	resolve func(ctx context.Context) (any, error)
-	chains  []*aop.Chain
-}
-
-// newRepoProxy makes the proxy of Repo (its Descriptor's Proxy).
-// chains[i] is the chain of Methods[i], nil when it has no advice.
-func newRepoProxy(t aop.Target, chains []*aop.Chain) any {
-	if chains == nil {
-		chains = make([]*aop.Chain, 8)
-	}
-	if len(chains) != 8 {
-		panic("teggo: the proxy of Repo takes one chain per method: 8")
-	}
-	p := &RepoProxy{resolve: t.Resolve, chains: chains}
-	if t.Object != nil {
-		p.target = t.Object.(*Repo)
-	}
-	return p
-}
-
-// Audit calls Repo.Audit, through its advice chain if it has one.
-func (p *RepoProxy) Audit(ctx context.Context, action string, topicID string) error {
-	if t := p.target; t != nil && p.chains[0] == nil {
+func (p *repoProxy) Audit(ctx context.Context, action string, topicID string) error {
+	if t := p.w.Fixed; t != nil && p.w.Chains[0] == nil {
 		return t.Audit(ctx, action, topicID)
 	}
-	return p.auditAdvised(ctx, action, topicID)
+	return weave.CallA3R0(&p.w, 0, (*Repo).Audit, ctx, action, topicID)
 }
 
-// auditAdvised is Audit's path with a context target or advice.
-func (p *RepoProxy) auditAdvised(ctx context.Context, action string, topicID string) error {
-	t := p.target
-	if t == nil {
-		o, err := p.resolve(ctx)
-		if err != nil {
-			return err
-		}
-		t = o.(*Repo)
-	}
-	ch := p.chains[0]
-	if ch == nil {
-		return t.Audit(ctx, action, topicID)
-	}
-	f := ch.Acquire(newRepoAuditFrame).(*repoAuditFrame)
-	f.t, f.a0, f.a1, f.a2 = t, ctx, action, topicID
-	err := ch.Run(&f.Call)
-	f.t, f.a0, f.a1, f.a2, f.r0 = nil, nil, "", "", nil
-	ch.Release(&f.Call)
-	return err
-}
-
-// repoAuditFrame holds one call of Repo.Audit
-// while its advice chain runs.
-type repoAuditFrame struct {
-	aop.Call
-	t  *Repo
-	a0 context.Context
-	a1 string
-	a2 string
-	r0 error
-}
-
-func newRepoAuditFrame() aop.Frame {
-	f := new(repoAuditFrame)
-	f.Bind(f)
-	return f
-}
-
-func (f *repoAuditFrame) Target() any { return f.t }
-
-func (f *repoAuditFrame) Context() context.Context { return f.a0 }
-
-func (f *repoAuditFrame) NumArgs() int { return 3 }
-
-func (f *repoAuditFrame) Arg(i int) any {
-	switch i {
-	case 0:
-		return f.a0
-	case 1:
-		return f.a1
-	case 2:
-		return f.a2
-	}
-	panic(aop.IndexError("argument", i, 3))
-}
-
-func (f *repoAuditFrame) SetArg(i int, v any) error {
-	switch i {
-	case 0:
-		x, ok := v.(context.Context)
-		if !ok && v != nil {
-			return aop.ArgTypeError("argument", i, "context.Context", v)
-		}
-		f.a0 = x
-		return nil
-	case 1:
-		x, ok := v.(string)
-		if !ok {
-			return aop.ArgTypeError("argument", i, "string", v)
-		}
-		f.a1 = x
-		return nil
-	case 2:
-		x, ok := v.(string)
-		if !ok {
-			return aop.ArgTypeError("argument", i, "string", v)
-		}
-		f.a2 = x
-		return nil
-	}
-	return aop.IndexError("argument", i, 3)
-}
-
-func (f *repoAuditFrame) NumResults() int { return 0 }
-
-func (f *repoAuditFrame) Result(i int) any {
-	panic(aop.IndexError("result", i, 0))
-}
-
-func (f *repoAuditFrame) SetResult(i int, v any) error {
-	return aop.IndexError("result", i, 0)
-}
-
-func (f *repoAuditFrame) Invoke() error {
-	f.r0 = f.t.Audit(f.a0, f.a1, f.a2)
-	return f.r0
-}
-
-// AuditTrail calls Repo.AuditTrail, through its advice chain if it has one.
-func (p *RepoProxy) AuditTrail(ctx context.Context, topicID string) ([]string, error) {
-	if t := p.target; t != nil && p.chains[1] == nil {
+func (p *repoProxy) AuditTrail(ctx context.Context, topicID string) ([]string, error) {
+	if t := p.w.Fixed; t != nil && p.w.Chains[1] == nil {
 		return t.AuditTrail(ctx, topicID)
 	}
-	return p.auditTrailAdvised(ctx, topicID)
+	return weave.CallA2R1(&p.w, 1, (*Repo).AuditTrail, ctx, topicID)
 }
 
-// auditTrailAdvised is AuditTrail's path with a context target or advice.
-func (p *RepoProxy) auditTrailAdvised(ctx context.Context, topicID string) ([]string, error) {
-	t := p.target
-	if t == nil {
-		o, err := p.resolve(ctx)
-		if err != nil {
-			var r0 []string
-			return r0, err
-		}
-		t = o.(*Repo)
-	}
-	ch := p.chains[1]
-	if ch == nil {
-		return t.AuditTrail(ctx, topicID)
-	}
-	f := ch.Acquire(newRepoAuditTrailFrame).(*repoAuditTrailFrame)
-	f.t, f.a0, f.a1 = t, ctx, topicID
-	err := ch.Run(&f.Call)
-	r0 := f.r0
-	f.t, f.a0, f.a1, f.r0, f.r1 = nil, nil, "", nil, nil
-	ch.Release(&f.Call)
-	return r0, err
-}
-
-// repoAuditTrailFrame holds one call of Repo.AuditTrail
-// while its advice chain runs.
-type repoAuditTrailFrame struct {
-	aop.Call
-	t  *Repo
-	a0 context.Context
-	a1 string
-	r0 []string
-	r1 error
-}
-
-func newRepoAuditTrailFrame() aop.Frame {
-	f := new(repoAuditTrailFrame)
-	f.Bind(f)
-	return f
-}
-
-func (f *repoAuditTrailFrame) Target() any { return f.t }
-
-func (f *repoAuditTrailFrame) Context() context.Context { return f.a0 }
-
-func (f *repoAuditTrailFrame) NumArgs() int { return 2 }
-
-func (f *repoAuditTrailFrame) Arg(i int) any {
-	switch i {
-	case 0:
-		return f.a0
-	case 1:
-		return f.a1
-	}
-	panic(aop.IndexError("argument", i, 2))
-}
-
-func (f *repoAuditTrailFrame) SetArg(i int, v any) error {
-	switch i {
-	case 0:
-		x, ok := v.(context.Context)
-		if !ok && v != nil {
-			return aop.ArgTypeError("argument", i, "context.Context", v)
-		}
-		f.a0 = x
-		return nil
-	case 1:
-		x, ok := v.(string)
-		if !ok {
-			return aop.ArgTypeError("argument", i, "string", v)
-		}
-		f.a1 = x
-		return nil
-	}
-	return aop.IndexError("argument", i, 2)
-}
-
-func (f *repoAuditTrailFrame) NumResults() int { return 1 }
-
-func (f *repoAuditTrailFrame) Result(i int) any {
-	switch i {
-	case 0:
-		return f.r0
-	}
-	panic(aop.IndexError("result", i, 1))
-}
-
-func (f *repoAuditTrailFrame) SetResult(i int, v any) error {
-	switch i {
-	case 0:
-		x, ok := v.([]string)
-		if !ok && v != nil {
-			return aop.ArgTypeError("result", i, "[]string", v)
-		}
-		f.r0 = x
-		return nil
-	}
-	return aop.IndexError("result", i, 1)
-}
-
-func (f *repoAuditTrailFrame) Invoke() error {
-	f.r0, f.r1 = f.t.AuditTrail(f.a0, f.a1)
-	return f.r1
-}
-
-// Destroy calls Repo.Destroy, through its advice chain if it has one.
-func (p *RepoProxy) Destroy(a0 context.Context) error {
-	if t := p.target; t != nil && p.chains[2] == nil {
-		return t.Destroy(a0)
-	}
-	return p.destroyAdvised(a0)
-}
-
-// destroyAdvised is Destroy's path with a context target or advice.
-func (p *RepoProxy) destroyAdvised(a0 context.Context) error {
-	t := p.target
-	if t == nil {
-		o, err := p.resolve(a0)
-		if err != nil {
-			return err
-		}
-		t = o.(*Repo)
-	}
-	ch := p.chains[2]
-	if ch == nil {
-		return t.Destroy(a0)
-	}
-	f := ch.Acquire(newRepoDestroyFrame).(*repoDestroyFrame)
-	f.t, f.a0 = t, a0
-	err := ch.Run(&f.Call)
-	f.t, f.a0, f.r0 = nil, nil, nil
-	ch.Release(&f.Call)
-	return err
-}
-
-// repoDestroyFrame holds one call of Repo.Destroy
-// while its advice chain runs.
-type repoDestroyFrame struct {
-	aop.Call
-	t  *Repo
-	a0 context.Context
-	r0 error
-}
-
-func newRepoDestroyFrame() aop.Frame {
-	f := new(repoDestroyFrame)
-	f.Bind(f)
-	return f
-}
-
-func (f *repoDestroyFrame) Target() any { return f.t }
-
-func (f *repoDestroyFrame) Context() context.Context { return f.a0 }
-
-func (f *repoDestroyFrame) NumArgs() int { return 1 }
-
-func (f *repoDestroyFrame) Arg(i int) any {
-	switch i {
-	case 0:
-		return f.a0
-	}
-	panic(aop.IndexError("argument", i, 1))
-}
-
-func (f *repoDestroyFrame) SetArg(i int, v any) error {
-	switch i {
-	case 0:
-		x, ok := v.(context.Context)
-		if !ok && v != nil {
-			return aop.ArgTypeError("argument", i, "context.Context", v)
-		}
-		f.a0 = x
-		return nil
-	}
-	return aop.IndexError("argument", i, 1)
-}
-
-func (f *repoDestroyFrame) NumResults() int { return 0 }
-
-func (f *repoDestroyFrame) Result(i int) any {
-	panic(aop.IndexError("result", i, 0))
-}
-
-func (f *repoDestroyFrame) SetResult(i int, v any) error {
-	return aop.IndexError("result", i, 0)
-}
-
-func (f *repoDestroyFrame) Invoke() error {
-	f.r0 = f.t.Destroy(f.a0)
-	return f.r0
-}
-
-// Get calls Repo.Get, through its advice chain if it has one.
-func (p *RepoProxy) Get(ctx context.Context, id string) (*Topic, error) {
-	if t := p.target; t != nil && p.chains[3] == nil {
+func (p *repoProxy) Get(ctx context.Context, id string) (*Topic, error) {
+	if t := p.w.Fixed; t != nil && p.w.Chains[2] == nil {
 		return t.Get(ctx, id)
 	}
-	return p.getAdvised(ctx, id)
+	return weave.CallA2R1(&p.w, 2, (*Repo).Get, ctx, id)
 }
 
-// getAdvised is Get's path with a context target or advice.
-func (p *RepoProxy) getAdvised(ctx context.Context, id string) (*Topic, error) {
-	t := p.target
-	if t == nil {
-		o, err := p.resolve(ctx)
-		if err != nil {
-			var r0 *Topic
-			return r0, err
-		}
-		t = o.(*Repo)
-	}
-	ch := p.chains[3]
-	if ch == nil {
-		return t.Get(ctx, id)
-	}
-	f := ch.Acquire(newRepoGetFrame).(*repoGetFrame)
-	f.t, f.a0, f.a1 = t, ctx, id
-	err := ch.Run(&f.Call)
-	r0 := f.r0
-	f.t, f.a0, f.a1, f.r0, f.r1 = nil, nil, "", nil, nil
-	ch.Release(&f.Call)
-	return r0, err
-}
-
-// repoGetFrame holds one call of Repo.Get
-// while its advice chain runs.
-type repoGetFrame struct {
-	aop.Call
-	t  *Repo
-	a0 context.Context
-	a1 string
-	r0 *Topic
-	r1 error
-}
-
-func newRepoGetFrame() aop.Frame {
-	f := new(repoGetFrame)
-	f.Bind(f)
-	return f
-}
-
-func (f *repoGetFrame) Target() any { return f.t }
-
-func (f *repoGetFrame) Context() context.Context { return f.a0 }
-
-func (f *repoGetFrame) NumArgs() int { return 2 }
-
-func (f *repoGetFrame) Arg(i int) any {
-	switch i {
-	case 0:
-		return f.a0
-	case 1:
-		return f.a1
-	}
-	panic(aop.IndexError("argument", i, 2))
-}
-
-func (f *repoGetFrame) SetArg(i int, v any) error {
-	switch i {
-	case 0:
-		x, ok := v.(context.Context)
-		if !ok && v != nil {
-			return aop.ArgTypeError("argument", i, "context.Context", v)
-		}
-		f.a0 = x
-		return nil
-	case 1:
-		x, ok := v.(string)
-		if !ok {
-			return aop.ArgTypeError("argument", i, "string", v)
-		}
-		f.a1 = x
-		return nil
-	}
-	return aop.IndexError("argument", i, 2)
-}
-
-func (f *repoGetFrame) NumResults() int { return 1 }
-
-func (f *repoGetFrame) Result(i int) any {
-	switch i {
-	case 0:
-		return f.r0
-	}
-	panic(aop.IndexError("result", i, 1))
-}
-
-func (f *repoGetFrame) SetResult(i int, v any) error {
-	switch i {
-	case 0:
-		x, ok := v.(*Topic)
-		if !ok && v != nil {
-			return aop.ArgTypeError("result", i, "*topic.Topic", v)
-		}
-		f.r0 = x
-		return nil
-	}
-	return aop.IndexError("result", i, 1)
-}
-
-func (f *repoGetFrame) Invoke() error {
-	f.r0, f.r1 = f.t.Get(f.a0, f.a1)
-	return f.r1
-}
-
-// Insert calls Repo.Insert, through its advice chain if it has one.
-func (p *RepoProxy) Insert(ctx context.Context, a1 *Topic, editHash []byte) error {
-	if t := p.target; t != nil && p.chains[4] == nil {
+func (p *repoProxy) Insert(ctx context.Context, a1 *Topic, editHash []byte) error {
+	if t := p.w.Fixed; t != nil && p.w.Chains[3] == nil {
 		return t.Insert(ctx, a1, editHash)
 	}
-	return p.insertAdvised(ctx, a1, editHash)
+	return weave.CallA3R0(&p.w, 3, (*Repo).Insert, ctx, a1, editHash)
 }
 
-// insertAdvised is Insert's path with a context target or advice.
-func (p *RepoProxy) insertAdvised(ctx context.Context, a1 *Topic, editHash []byte) error {
-	t := p.target
-	if t == nil {
-		o, err := p.resolve(ctx)
-		if err != nil {
-			return err
-		}
-		t = o.(*Repo)
-	}
-	ch := p.chains[4]
-	if ch == nil {
-		return t.Insert(ctx, a1, editHash)
-	}
-	f := ch.Acquire(newRepoInsertFrame).(*repoInsertFrame)
-	f.t, f.a0, f.a1, f.a2 = t, ctx, a1, editHash
-	err := ch.Run(&f.Call)
-	f.t, f.a0, f.a1, f.a2, f.r0 = nil, nil, nil, nil, nil
-	ch.Release(&f.Call)
-	return err
-}
-
-// repoInsertFrame holds one call of Repo.Insert
-// while its advice chain runs.
-type repoInsertFrame struct {
-	aop.Call
-	t  *Repo
-	a0 context.Context
-	a1 *Topic
-	a2 []byte
-	r0 error
-}
-
-func newRepoInsertFrame() aop.Frame {
-	f := new(repoInsertFrame)
-	f.Bind(f)
-	return f
-}
-
-func (f *repoInsertFrame) Target() any { return f.t }
-
-func (f *repoInsertFrame) Context() context.Context { return f.a0 }
-
-func (f *repoInsertFrame) NumArgs() int { return 3 }
-
-func (f *repoInsertFrame) Arg(i int) any {
-	switch i {
-	case 0:
-		return f.a0
-	case 1:
-		return f.a1
-	case 2:
-		return f.a2
-	}
-	panic(aop.IndexError("argument", i, 3))
-}
-
-func (f *repoInsertFrame) SetArg(i int, v any) error {
-	switch i {
-	case 0:
-		x, ok := v.(context.Context)
-		if !ok && v != nil {
-			return aop.ArgTypeError("argument", i, "context.Context", v)
-		}
-		f.a0 = x
-		return nil
-	case 1:
-		x, ok := v.(*Topic)
-		if !ok && v != nil {
-			return aop.ArgTypeError("argument", i, "*topic.Topic", v)
-		}
-		f.a1 = x
-		return nil
-	case 2:
-		x, ok := v.([]byte)
-		if !ok && v != nil {
-			return aop.ArgTypeError("argument", i, "[]byte", v)
-		}
-		f.a2 = x
-		return nil
-	}
-	return aop.IndexError("argument", i, 3)
-}
-
-func (f *repoInsertFrame) NumResults() int { return 0 }
-
-func (f *repoInsertFrame) Result(i int) any {
-	panic(aop.IndexError("result", i, 0))
-}
-
-func (f *repoInsertFrame) SetResult(i int, v any) error {
-	return aop.IndexError("result", i, 0)
-}
-
-func (f *repoInsertFrame) Invoke() error {
-	f.r0 = f.t.Insert(f.a0, f.a1, f.a2)
-	return f.r0
-}
-
-// List calls Repo.List, through its advice chain if it has one.
-func (p *RepoProxy) List(ctx context.Context, tab string, page int, limit int) ([]Topic, error) {
-	if t := p.target; t != nil && p.chains[5] == nil {
+func (p *repoProxy) List(ctx context.Context, tab string, page int, limit int) ([]Topic, error) {
+	if t := p.w.Fixed; t != nil && p.w.Chains[4] == nil {
 		return t.List(ctx, tab, page, limit)
 	}
-	return p.listAdvised(ctx, tab, page, limit)
+	return weave.CallA4R1(&p.w, 4, (*Repo).List, ctx, tab, page, limit)
 }
 
-// listAdvised is List's path with a context target or advice.
-func (p *RepoProxy) listAdvised(ctx context.Context, tab string, page int, limit int) ([]Topic, error) {
-	t := p.target
-	if t == nil {
-		o, err := p.resolve(ctx)
-		if err != nil {
-			var r0 []Topic
-			return r0, err
-		}
-		t = o.(*Repo)
-	}
-	ch := p.chains[5]
-	if ch == nil {
-		return t.List(ctx, tab, page, limit)
-	}
-	f := ch.Acquire(newRepoListFrame).(*repoListFrame)
-	f.t, f.a0, f.a1, f.a2, f.a3 = t, ctx, tab, page, limit
-	err := ch.Run(&f.Call)
-	r0 := f.r0
-	f.t, f.a0, f.a1, f.a2, f.a3, f.r0, f.r1 = nil, nil, "", 0, 0, nil, nil
-	ch.Release(&f.Call)
-	return r0, err
-}
-
-// repoListFrame holds one call of Repo.List
-// while its advice chain runs.
-type repoListFrame struct {
-	aop.Call
-	t  *Repo
-	a0 context.Context
-	a1 string
-	a2 int
-	a3 int
-	r0 []Topic
-	r1 error
-}
-
-func newRepoListFrame() aop.Frame {
-	f := new(repoListFrame)
-	f.Bind(f)
-	return f
-}
-
-func (f *repoListFrame) Target() any { return f.t }
-
-func (f *repoListFrame) Context() context.Context { return f.a0 }
-
-func (f *repoListFrame) NumArgs() int { return 4 }
-
-func (f *repoListFrame) Arg(i int) any {
-	switch i {
-	case 0:
-		return f.a0
-	case 1:
-		return f.a1
-	case 2:
-		return f.a2
-	case 3:
-		return f.a3
-	}
-	panic(aop.IndexError("argument", i, 4))
-}
-
-func (f *repoListFrame) SetArg(i int, v any) error {
-	switch i {
-	case 0:
-		x, ok := v.(context.Context)
-		if !ok && v != nil {
-			return aop.ArgTypeError("argument", i, "context.Context", v)
-		}
-		f.a0 = x
-		return nil
-	case 1:
-		x, ok := v.(string)
-		if !ok {
-			return aop.ArgTypeError("argument", i, "string", v)
-		}
-		f.a1 = x
-		return nil
-	case 2:
-		x, ok := v.(int)
-		if !ok {
-			return aop.ArgTypeError("argument", i, "int", v)
-		}
-		f.a2 = x
-		return nil
-	case 3:
-		x, ok := v.(int)
-		if !ok {
-			return aop.ArgTypeError("argument", i, "int", v)
-		}
-		f.a3 = x
-		return nil
-	}
-	return aop.IndexError("argument", i, 4)
-}
-
-func (f *repoListFrame) NumResults() int { return 1 }
-
-func (f *repoListFrame) Result(i int) any {
-	switch i {
-	case 0:
-		return f.r0
-	}
-	panic(aop.IndexError("result", i, 1))
-}
-
-func (f *repoListFrame) SetResult(i int, v any) error {
-	switch i {
-	case 0:
-		x, ok := v.([]Topic)
-		if !ok && v != nil {
-			return aop.ArgTypeError("result", i, "[]topic.Topic", v)
-		}
-		f.r0 = x
-		return nil
-	}
-	return aop.IndexError("result", i, 1)
-}
-
-func (f *repoListFrame) Invoke() error {
-	f.r0, f.r1 = f.t.List(f.a0, f.a1, f.a2, f.a3)
-	return f.r1
-}
-
-// PruneAudit calls Repo.PruneAudit, through its advice chain if it has one.
-func (p *RepoProxy) PruneAudit(ctx context.Context, before time.Time) (int64, error) {
-	if t := p.target; t != nil && p.chains[6] == nil {
+func (p *repoProxy) PruneAudit(ctx context.Context, before time.Time) (int64, error) {
+	if t := p.w.Fixed; t != nil && p.w.Chains[5] == nil {
 		return t.PruneAudit(ctx, before)
 	}
-	return p.pruneAuditAdvised(ctx, before)
+	return weave.CallA2R1(&p.w, 5, (*Repo).PruneAudit, ctx, before)
 }
 
-// pruneAuditAdvised is PruneAudit's path with a context target or advice.
-func (p *RepoProxy) pruneAuditAdvised(ctx context.Context, before time.Time) (int64, error) {
-	t := p.target
-	if t == nil {
-		o, err := p.resolve(ctx)
-		if err != nil {
-			var r0 int64
-			return r0, err
-		}
-		t = o.(*Repo)
-	}
-	ch := p.chains[6]
-	if ch == nil {
-		return t.PruneAudit(ctx, before)
-	}
-	f := ch.Acquire(newRepoPruneAuditFrame).(*repoPruneAuditFrame)
-	f.t, f.a0, f.a1 = t, ctx, before
-	err := ch.Run(&f.Call)
-	r0 := f.r0
-	f.t, f.a0, f.a1, f.r0, f.r1 = nil, nil, time.Time{}, 0, nil
-	ch.Release(&f.Call)
-	return r0, err
-}
-
-// repoPruneAuditFrame holds one call of Repo.PruneAudit
-// while its advice chain runs.
-type repoPruneAuditFrame struct {
-	aop.Call
-	t  *Repo
-	a0 context.Context
-	a1 time.Time
-	r0 int64
-	r1 error
-}
-
-func newRepoPruneAuditFrame() aop.Frame {
-	f := new(repoPruneAuditFrame)
-	f.Bind(f)
-	return f
-}
-
-func (f *repoPruneAuditFrame) Target() any { return f.t }
-
-func (f *repoPruneAuditFrame) Context() context.Context { return f.a0 }
-
-func (f *repoPruneAuditFrame) NumArgs() int { return 2 }
-
-func (f *repoPruneAuditFrame) Arg(i int) any {
-	switch i {
-	case 0:
-		return f.a0
-	case 1:
-		return f.a1
-	}
-	panic(aop.IndexError("argument", i, 2))
-}
-
-func (f *repoPruneAuditFrame) SetArg(i int, v any) error {
-	switch i {
-	case 0:
-		x, ok := v.(context.Context)
-		if !ok && v != nil {
-			return aop.ArgTypeError("argument", i, "context.Context", v)
-		}
-		f.a0 = x
-		return nil
-	case 1:
-		x, ok := v.(time.Time)
-		if !ok {
-			return aop.ArgTypeError("argument", i, "time.Time", v)
-		}
-		f.a1 = x
-		return nil
-	}
-	return aop.IndexError("argument", i, 2)
-}
-
-func (f *repoPruneAuditFrame) NumResults() int { return 1 }
-
-func (f *repoPruneAuditFrame) Result(i int) any {
-	switch i {
-	case 0:
-		return f.r0
-	}
-	panic(aop.IndexError("result", i, 1))
-}
-
-func (f *repoPruneAuditFrame) SetResult(i int, v any) error {
-	switch i {
-	case 0:
-		x, ok := v.(int64)
-		if !ok {
-			return aop.ArgTypeError("result", i, "int64", v)
-		}
-		f.r0 = x
-		return nil
-	}
-	return aop.IndexError("result", i, 1)
-}
-
-func (f *repoPruneAuditFrame) Invoke() error {
-	f.r0, f.r1 = f.t.PruneAudit(f.a0, f.a1)
-	return f.r1
-}
-
-// Update calls Repo.Update, through its advice chain if it has one.
-func (p *RepoProxy) Update(ctx context.Context, in UpdateTopic, editHash []byte) error {
-	if t := p.target; t != nil && p.chains[7] == nil {
+func (p *repoProxy) Update(ctx context.Context, in UpdateTopic, editHash []byte) error {
+	if t := p.w.Fixed; t != nil && p.w.Chains[6] == nil {
 		return t.Update(ctx, in, editHash)
 	}
-	return p.updateAdvised(ctx, in, editHash)
+	return weave.CallA3R0(&p.w, 6, (*Repo).Update, ctx, in, editHash)
 }
 
-// updateAdvised is Update's path with a context target or advice.
-func (p *RepoProxy) updateAdvised(ctx context.Context, in UpdateTopic, editHash []byte) error {
-	t := p.target
-	if t == nil {
-		o, err := p.resolve(ctx)
-		if err != nil {
-			return err
-		}
-		t = o.(*Repo)
-	}
-	ch := p.chains[7]
-	if ch == nil {
-		return t.Update(ctx, in, editHash)
-	}
-	f := ch.Acquire(newRepoUpdateFrame).(*repoUpdateFrame)
-	f.t, f.a0, f.a1, f.a2 = t, ctx, in, editHash
-	err := ch.Run(&f.Call)
-	f.t, f.a0, f.a1, f.a2, f.r0 = nil, nil, UpdateTopic{}, nil, nil
-	ch.Release(&f.Call)
-	return err
+// serviceProxy is the proxy of Service: its methods run their advice.
+type serviceProxy struct{ w weave.Proxy[*Service] }
+
+func newServiceProxy(t weave.Target, ch []*weave.Chain) any {
+	return &serviceProxy{weave.NewProxy[*Service](t, ch, 4)}
 }
 
-// repoUpdateFrame holds one call of Repo.Update
-// while its advice chain runs.
-type repoUpdateFrame struct {
-	aop.Call
-	t  *Repo
-	a0 context.Context
-	a1 UpdateTopic
-	a2 []byte
-	r0 error
-}
-
-func newRepoUpdateFrame() aop.Frame {
-	f := new(repoUpdateFrame)
-	f.Bind(f)
-	return f
-}
-
-func (f *repoUpdateFrame) Target() any { return f.t }
-
-func (f *repoUpdateFrame) Context() context.Context { return f.a0 }
-
-func (f *repoUpdateFrame) NumArgs() int { return 3 }
-
-func (f *repoUpdateFrame) Arg(i int) any {
-	switch i {
-	case 0:
-		return f.a0
-	case 1:
-		return f.a1
-	case 2:
-		return f.a2
-	}
-	panic(aop.IndexError("argument", i, 3))
-}
-
-func (f *repoUpdateFrame) SetArg(i int, v any) error {
-	switch i {
-	case 0:
-		x, ok := v.(context.Context)
-		if !ok && v != nil {
-			return aop.ArgTypeError("argument", i, "context.Context", v)
-		}
-		f.a0 = x
-		return nil
-	case 1:
-		x, ok := v.(UpdateTopic)
-		if !ok {
-			return aop.ArgTypeError("argument", i, "topic.UpdateTopic", v)
-		}
-		f.a1 = x
-		return nil
-	case 2:
-		x, ok := v.([]byte)
-		if !ok && v != nil {
-			return aop.ArgTypeError("argument", i, "[]byte", v)
-		}
-		f.a2 = x
-		return nil
-	}
-	return aop.IndexError("argument", i, 3)
-}
-
-func (f *repoUpdateFrame) NumResults() int { return 0 }
-
-func (f *repoUpdateFrame) Result(i int) any {
-	panic(aop.IndexError("result", i, 0))
-}
-
-func (f *repoUpdateFrame) SetResult(i int, v any) error {
-	return aop.IndexError("result", i, 0)
-}
-
-func (f *repoUpdateFrame) Invoke() error {
-	f.r0 = f.t.Update(f.a0, f.a1, f.a2)
-	return f.r0
-}
-
-// ServiceProxy is the generated proxy of Service.
-// It implements every exported method of *Service: a method without
-// advice calls the target directly, one with advice runs its chain.
-type ServiceProxy struct {
-	target  *Service
-	resolve func(ctx context.Context) (any, error)
-	chains  []*aop.Chain
-}
-
-// newServiceProxy makes the proxy of Service (its Descriptor's Proxy).
-// chains[i] is the chain of Methods[i], nil when it has no advice.
-func newServiceProxy(t aop.Target, chains []*aop.Chain) any {
-	if chains == nil {
-		chains = make([]*aop.Chain, 4)
-	}
-	if len(chains) != 4 {
-		panic("teggo: the proxy of Service takes one chain per method: 4")
-	}
-	p := &ServiceProxy{resolve: t.Resolve, chains: chains}
-	if t.Object != nil {
-		p.target = t.Object.(*Service)
-	}
-	return p
-}
-
-// Create calls Service.Create, through its advice chain if it has one.
-func (p *ServiceProxy) Create(ctx context.Context, in CreateTopic) (*Created, error) {
-	if t := p.target; t != nil && p.chains[0] == nil {
+func (p *serviceProxy) Create(ctx context.Context, in CreateTopic) (*Created, error) {
+	if t := p.w.Fixed; t != nil && p.w.Chains[0] == nil {
 		return t.Create(ctx, in)
 	}
-	return p.createAdvised(ctx, in)
+	return weave.CallA2R1(&p.w, 0, (*Service).Create, ctx, in)
 }
 
-// createAdvised is Create's path with a context target or advice.
-func (p *ServiceProxy) createAdvised(ctx context.Context, in CreateTopic) (*Created, error) {
-	t := p.target
-	if t == nil {
-		o, err := p.resolve(ctx)
-		if err != nil {
-			var r0 *Created
-			return r0, err
-		}
-		t = o.(*Service)
-	}
-	ch := p.chains[0]
-	if ch == nil {
-		return t.Create(ctx, in)
-	}
-	f := ch.Acquire(newServiceCreateFrame).(*serviceCreateFrame)
-	f.t, f.a0, f.a1 = t, ctx, in
-	err := ch.Run(&f.Call)
-	r0 := f.r0
-	f.t, f.a0, f.a1, f.r0, f.r1 = nil, nil, CreateTopic{}, nil, nil
-	ch.Release(&f.Call)
-	return r0, err
-}
-
-// serviceCreateFrame holds one call of Service.Create
-// while its advice chain runs.
-type serviceCreateFrame struct {
-	aop.Call
-	t  *Service
-	a0 context.Context
-	a1 CreateTopic
-	r0 *Created
-	r1 error
-}
-
-func newServiceCreateFrame() aop.Frame {
-	f := new(serviceCreateFrame)
-	f.Bind(f)
-	return f
-}
-
-func (f *serviceCreateFrame) Target() any { return f.t }
-
-func (f *serviceCreateFrame) Context() context.Context { return f.a0 }
-
-func (f *serviceCreateFrame) NumArgs() int { return 2 }
-
-func (f *serviceCreateFrame) Arg(i int) any {
-	switch i {
-	case 0:
-		return f.a0
-	case 1:
-		return f.a1
-	}
-	panic(aop.IndexError("argument", i, 2))
-}
-
-func (f *serviceCreateFrame) SetArg(i int, v any) error {
-	switch i {
-	case 0:
-		x, ok := v.(context.Context)
-		if !ok && v != nil {
-			return aop.ArgTypeError("argument", i, "context.Context", v)
-		}
-		f.a0 = x
-		return nil
-	case 1:
-		x, ok := v.(CreateTopic)
-		if !ok {
-			return aop.ArgTypeError("argument", i, "topic.CreateTopic", v)
-		}
-		f.a1 = x
-		return nil
-	}
-	return aop.IndexError("argument", i, 2)
-}
-
-func (f *serviceCreateFrame) NumResults() int { return 1 }
-
-func (f *serviceCreateFrame) Result(i int) any {
-	switch i {
-	case 0:
-		return f.r0
-	}
-	panic(aop.IndexError("result", i, 1))
-}
-
-func (f *serviceCreateFrame) SetResult(i int, v any) error {
-	switch i {
-	case 0:
-		x, ok := v.(*Created)
-		if !ok && v != nil {
-			return aop.ArgTypeError("result", i, "*topic.Created", v)
-		}
-		f.r0 = x
-		return nil
-	}
-	return aop.IndexError("result", i, 1)
-}
-
-func (f *serviceCreateFrame) Invoke() error {
-	f.r0, f.r1 = f.t.Create(f.a0, f.a1)
-	return f.r1
-}
-
-// Get calls Service.Get, through its advice chain if it has one.
-func (p *ServiceProxy) Get(ctx context.Context, id string) (*Topic, error) {
-	if t := p.target; t != nil && p.chains[1] == nil {
+func (p *serviceProxy) Get(ctx context.Context, id string) (*Topic, error) {
+	if t := p.w.Fixed; t != nil && p.w.Chains[1] == nil {
 		return t.Get(ctx, id)
 	}
-	return p.getAdvised(ctx, id)
+	return weave.CallA2R1(&p.w, 1, (*Service).Get, ctx, id)
 }
 
-// getAdvised is Get's path with a context target or advice.
-func (p *ServiceProxy) getAdvised(ctx context.Context, id string) (*Topic, error) {
-	t := p.target
-	if t == nil {
-		o, err := p.resolve(ctx)
-		if err != nil {
-			var r0 *Topic
-			return r0, err
-		}
-		t = o.(*Service)
-	}
-	ch := p.chains[1]
-	if ch == nil {
-		return t.Get(ctx, id)
-	}
-	f := ch.Acquire(newServiceGetFrame).(*serviceGetFrame)
-	f.t, f.a0, f.a1 = t, ctx, id
-	err := ch.Run(&f.Call)
-	r0 := f.r0
-	f.t, f.a0, f.a1, f.r0, f.r1 = nil, nil, "", nil, nil
-	ch.Release(&f.Call)
-	return r0, err
-}
-
-// serviceGetFrame holds one call of Service.Get
-// while its advice chain runs.
-type serviceGetFrame struct {
-	aop.Call
-	t  *Service
-	a0 context.Context
-	a1 string
-	r0 *Topic
-	r1 error
-}
-
-func newServiceGetFrame() aop.Frame {
-	f := new(serviceGetFrame)
-	f.Bind(f)
-	return f
-}
-
-func (f *serviceGetFrame) Target() any { return f.t }
-
-func (f *serviceGetFrame) Context() context.Context { return f.a0 }
-
-func (f *serviceGetFrame) NumArgs() int { return 2 }
-
-func (f *serviceGetFrame) Arg(i int) any {
-	switch i {
-	case 0:
-		return f.a0
-	case 1:
-		return f.a1
-	}
-	panic(aop.IndexError("argument", i, 2))
-}
-
-func (f *serviceGetFrame) SetArg(i int, v any) error {
-	switch i {
-	case 0:
-		x, ok := v.(context.Context)
-		if !ok && v != nil {
-			return aop.ArgTypeError("argument", i, "context.Context", v)
-		}
-		f.a0 = x
-		return nil
-	case 1:
-		x, ok := v.(string)
-		if !ok {
-			return aop.ArgTypeError("argument", i, "string", v)
-		}
-		f.a1 = x
-		return nil
-	}
-	return aop.IndexError("argument", i, 2)
-}
-
-func (f *serviceGetFrame) NumResults() int { return 1 }
-
-func (f *serviceGetFrame) Result(i int) any {
-	switch i {
-	case 0:
-		return f.r0
-	}
-	panic(aop.IndexError("result", i, 1))
-}
-
-func (f *serviceGetFrame) SetResult(i int, v any) error {
-	switch i {
-	case 0:
-		x, ok := v.(*Topic)
-		if !ok && v != nil {
-			return aop.ArgTypeError("result", i, "*topic.Topic", v)
-		}
-		f.r0 = x
-		return nil
-	}
-	return aop.IndexError("result", i, 1)
-}
-
-func (f *serviceGetFrame) Invoke() error {
-	f.r0, f.r1 = f.t.Get(f.a0, f.a1)
-	return f.r1
-}
-
-// List calls Service.List, through its advice chain if it has one.
-func (p *ServiceProxy) List(ctx context.Context, q ListQuery) ([]Topic, error) {
-	if t := p.target; t != nil && p.chains[2] == nil {
+func (p *serviceProxy) List(ctx context.Context, q ListQuery) ([]Topic, error) {
+	if t := p.w.Fixed; t != nil && p.w.Chains[2] == nil {
 		return t.List(ctx, q)
 	}
-	return p.listAdvised(ctx, q)
+	return weave.CallA2R1(&p.w, 2, (*Service).List, ctx, q)
 }
 
-// listAdvised is List's path with a context target or advice.
-func (p *ServiceProxy) listAdvised(ctx context.Context, q ListQuery) ([]Topic, error) {
-	t := p.target
-	if t == nil {
-		o, err := p.resolve(ctx)
-		if err != nil {
-			var r0 []Topic
-			return r0, err
-		}
-		t = o.(*Service)
-	}
-	ch := p.chains[2]
-	if ch == nil {
-		return t.List(ctx, q)
-	}
-	f := ch.Acquire(newServiceListFrame).(*serviceListFrame)
-	f.t, f.a0, f.a1 = t, ctx, q
-	err := ch.Run(&f.Call)
-	r0 := f.r0
-	f.t, f.a0, f.a1, f.r0, f.r1 = nil, nil, ListQuery{}, nil, nil
-	ch.Release(&f.Call)
-	return r0, err
-}
-
-// serviceListFrame holds one call of Service.List
-// while its advice chain runs.
-type serviceListFrame struct {
-	aop.Call
-	t  *Service
-	a0 context.Context
-	a1 ListQuery
-	r0 []Topic
-	r1 error
-}
-
-func newServiceListFrame() aop.Frame {
-	f := new(serviceListFrame)
-	f.Bind(f)
-	return f
-}
-
-func (f *serviceListFrame) Target() any { return f.t }
-
-func (f *serviceListFrame) Context() context.Context { return f.a0 }
-
-func (f *serviceListFrame) NumArgs() int { return 2 }
-
-func (f *serviceListFrame) Arg(i int) any {
-	switch i {
-	case 0:
-		return f.a0
-	case 1:
-		return f.a1
-	}
-	panic(aop.IndexError("argument", i, 2))
-}
-
-func (f *serviceListFrame) SetArg(i int, v any) error {
-	switch i {
-	case 0:
-		x, ok := v.(context.Context)
-		if !ok && v != nil {
-			return aop.ArgTypeError("argument", i, "context.Context", v)
-		}
-		f.a0 = x
-		return nil
-	case 1:
-		x, ok := v.(ListQuery)
-		if !ok {
-			return aop.ArgTypeError("argument", i, "topic.ListQuery", v)
-		}
-		f.a1 = x
-		return nil
-	}
-	return aop.IndexError("argument", i, 2)
-}
-
-func (f *serviceListFrame) NumResults() int { return 1 }
-
-func (f *serviceListFrame) Result(i int) any {
-	switch i {
-	case 0:
-		return f.r0
-	}
-	panic(aop.IndexError("result", i, 1))
-}
-
-func (f *serviceListFrame) SetResult(i int, v any) error {
-	switch i {
-	case 0:
-		x, ok := v.([]Topic)
-		if !ok && v != nil {
-			return aop.ArgTypeError("result", i, "[]topic.Topic", v)
-		}
-		f.r0 = x
-		return nil
-	}
-	return aop.IndexError("result", i, 1)
-}
-
-func (f *serviceListFrame) Invoke() error {
-	f.r0, f.r1 = f.t.List(f.a0, f.a1)
-	return f.r1
-}
-
-// Update calls Service.Update, through its advice chain if it has one.
-func (p *ServiceProxy) Update(ctx context.Context, in UpdateTopic) error {
-	if t := p.target; t != nil && p.chains[3] == nil {
+func (p *serviceProxy) Update(ctx context.Context, in UpdateTopic) error {
+	if t := p.w.Fixed; t != nil && p.w.Chains[3] == nil {
 		return t.Update(ctx, in)
 	}
-	return p.updateAdvised(ctx, in)
-}
-
-// updateAdvised is Update's path with a context target or advice.
-func (p *ServiceProxy) updateAdvised(ctx context.Context, in UpdateTopic) error {
-	t := p.target
-	if t == nil {
-		o, err := p.resolve(ctx)
-		if err != nil {
-			return err
-		}
-		t = o.(*Service)
-	}
-	ch := p.chains[3]
-	if ch == nil {
-		return t.Update(ctx, in)
-	}
-	f := ch.Acquire(newServiceUpdateFrame).(*serviceUpdateFrame)
-	f.t, f.a0, f.a1 = t, ctx, in
-	err := ch.Run(&f.Call)
-	f.t, f.a0, f.a1, f.r0 = nil, nil, UpdateTopic{}, nil
-	ch.Release(&f.Call)
-	return err
-}
-
-// serviceUpdateFrame holds one call of Service.Update
-// while its advice chain runs.
-type serviceUpdateFrame struct {
-	aop.Call
-	t  *Service
-	a0 context.Context
-	a1 UpdateTopic
-	r0 error
-}
-
-func newServiceUpdateFrame() aop.Frame {
-	f := new(serviceUpdateFrame)
-	f.Bind(f)
-	return f
-}
-
-func (f *serviceUpdateFrame) Target() any { return f.t }
-
-func (f *serviceUpdateFrame) Context() context.Context { return f.a0 }
-
-func (f *serviceUpdateFrame) NumArgs() int { return 2 }
-
-func (f *serviceUpdateFrame) Arg(i int) any {
-	switch i {
-	case 0:
-		return f.a0
-	case 1:
-		return f.a1
-	}
-	panic(aop.IndexError("argument", i, 2))
-}
-
-func (f *serviceUpdateFrame) SetArg(i int, v any) error {
-	switch i {
-	case 0:
-		x, ok := v.(context.Context)
-		if !ok && v != nil {
-			return aop.ArgTypeError("argument", i, "context.Context", v)
-		}
-		f.a0 = x
-		return nil
-	case 1:
-		x, ok := v.(UpdateTopic)
-		if !ok {
-			return aop.ArgTypeError("argument", i, "topic.UpdateTopic", v)
-		}
-		f.a1 = x
-		return nil
-	}
-	return aop.IndexError("argument", i, 2)
-}
-
-func (f *serviceUpdateFrame) NumResults() int { return 0 }
-
-func (f *serviceUpdateFrame) Result(i int) any {
-	panic(aop.IndexError("result", i, 0))
-}
-
-func (f *serviceUpdateFrame) SetResult(i int, v any) error {
-	return aop.IndexError("result", i, 0)
-}
-
-func (f *serviceUpdateFrame) Invoke() error {
-	f.r0 = f.t.Update(f.a0, f.a1)
-	return f.r0
+	return weave.CallA2R0(&p.w, 3, (*Service).Update, ctx, in)
 }

@@ -12,6 +12,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/teggo/teggo/internal/frames"
 	"github.com/teggo/teggo/proto"
 )
 
@@ -77,6 +78,7 @@ func analyze(l *loaded) (*Package, ErrorList) {
 		a.methods(pr)
 	}
 	a.bind()
+	a.proxies()
 	a.names()
 	for _, f := range p.Syntax {
 		if filepath.Base(a.fset.File(f.Pos()).Name()) != FileName {
@@ -346,25 +348,26 @@ func (a *analyzer) names() {
 	if len(a.m.Protos) > 0 {
 		claim("Module", "the package", token.Position{})
 	}
+	need := map[string]bool{}
 	for _, p := range a.m.Protos {
-		if len(p.Methods) == 0 {
+		if len(p.Proxied) == 0 {
 			continue
 		}
-		base := proto.DefaultName(p.TypeName)
-		upper := upperFirst(p.TypeName)
-		p.proxy = base + "Proxy"
-		if token.IsExported(p.TypeName) {
-			p.proxy = p.TypeName + "Proxy"
-		}
-		p.proxyNew = "new" + upper + "Proxy"
-		p.frameBase = base
+		p.proxy = proto.DefaultName(p.TypeName) + "Proxy"
+		p.proxyNew = "new" + upperFirst(p.TypeName) + "Proxy"
 		claim(p.proxy, "the proxy of "+p.TypeName, p.Pos)
 		claim(p.proxyNew, "the proxy of "+p.TypeName, p.Pos)
-		for _, m := range p.Methods {
-			m.frame = base + m.Name + "Frame"
-			m.frameNew = "new" + upper + m.Name + "Frame"
-			claim(m.frame, "the frame of "+p.TypeName+"."+m.Name, p.Pos)
-			claim(m.frameNew, "the frame of "+p.TypeName+"."+m.Name, p.Pos)
+		for _, m := range p.Proxied {
+			ar, rr := len(m.Params), len(m.Results)
+			if ar > frames.MaxFrameArgs || rr > frames.MaxFrameResults {
+				name := frames.FrameName(ar, rr)
+				if !need[name] {
+					need[name] = true
+					for _, n := range []string{name, "run" + frames.RunName(ar, rr)[3:], "call" + frames.CallName(ar, rr)[4:]} {
+						claim(n, "the frame of "+p.TypeName+"."+m.Name, p.Pos)
+					}
+				}
+			}
 		}
 	}
 }

@@ -35,9 +35,8 @@ func emitFile(p *Package, avail *availability) ([]byte, ErrorList) {
 	imp := newImportSet(p.types)
 	imp.reserve("Module")
 	for _, pr := range p.Protos {
-		imp.reserve(pr.proxy, pr.proxyNew)
-		for _, m := range pr.Methods {
-			imp.reserve(m.frame, m.frameNew)
+		if pr.proxy != "" {
+			imp.reserve(pr.proxy, pr.proxyNew)
 		}
 	}
 	e := &emitter{p: p, imp: imp, collecting: true}
@@ -61,10 +60,11 @@ func (e *emitter) file() {
 	}
 	e.module()
 	for _, pr := range e.p.Protos {
-		if len(pr.Methods) > 0 {
+		if len(pr.Proxied) > 0 {
 			e.proxy(pr)
 		}
 	}
+	e.extraFrames()
 }
 
 func (e *emitter) printf(format string, args ...any) {

@@ -11,6 +11,7 @@ import (
 // Runtime packages that generated declarations call.
 const (
 	aopPath      = "github.com/teggo/teggo/aop"
+	weavePath    = "github.com/teggo/teggo/weave"
 	eventbusPath = "github.com/teggo/teggo/eventbus"
 	schedulePath = "github.com/teggo/teggo/schedule"
 	httpPath     = "github.com/teggo/teggo/http"

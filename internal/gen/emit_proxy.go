@@ -3,40 +3,24 @@ package gen
 import (
 	"fmt"
 	"go/types"
+	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/teggo/teggo/internal/frames"
 )
 
-// proxy writes the proxy of pr: its struct, its constructor (the
-// Descriptor's Proxy) and, per method, the proxy method and the typed
-// frame its advice chain runs on.
+// proxy writes the proxy of pr: a struct holding weave's proxy state, its
+// constructor (the Descriptor's Proxy) and one method per proxied method.
 func (e *emitter) proxy(pr *Proto) {
 	t := e.typ(pr.named)
-	aop := e.pkg(aopPath, "aop")
-	ctx := e.pkg("context", "context")
-	n := len(pr.Methods)
-	e.printf("// %s is the generated proxy of %s.\n", pr.proxy, pr.TypeName)
-	e.printf("// It implements every exported method of *%s: a method without\n", pr.TypeName)
-	e.printf("// advice calls the target directly, one with advice runs its chain.\n")
-	e.printf("type %s struct {\n", pr.proxy)
-	e.printf("target *%s\n", t)
-	e.printf("resolve func(ctx %s.Context) (any, error)\n", ctx)
-	e.printf("chains []*%s.Chain\n", aop)
-	e.printf("}\n\n")
-
-	e.printf("// %s makes the proxy of %s (its Descriptor's Proxy).\n", pr.proxyNew, pr.TypeName)
-	e.printf("// chains[i] is the chain of Methods[i], nil when it has no advice.\n")
-	e.printf("func %s(t %s.Target, chains []*%s.Chain) any {\n", pr.proxyNew, aop, aop)
-	e.printf("if chains == nil {\nchains = make([]*%s.Chain, %d)\n}\n", aop, n)
-	e.printf("if len(chains) != %d {\npanic(%q)\n}\n", n,
-		fmt.Sprintf("teggo: the proxy of %s takes one chain per method: %d", pr.TypeName, n))
-	e.printf("p := &%s{resolve: t.Resolve, chains: chains}\n", pr.proxy)
-	e.printf("if t.Object != nil {\np.target = t.Object.(*%s)\n}\n", t)
-	e.printf("return p\n}\n\n")
-
-	for _, m := range pr.Methods {
+	wv := e.pkg(weavePath, "weave")
+	e.printf("// %s is the proxy of %s: its methods run their advice.\n", pr.proxy, pr.TypeName)
+	e.printf("type %s struct{ w %s.Proxy[*%s] }\n\n", pr.proxy, wv, t)
+	e.printf("func %s(t %s.Target, ch []*%s.Chain) any {\n", pr.proxyNew, wv, wv)
+	e.printf("return &%s{%s.NewProxy[*%s](t, ch, %d)}\n}\n\n", pr.proxy, wv, t, len(pr.Proxied))
+	for _, m := range pr.Proxied {
 		e.proxyMethod(pr, m)
-		e.frame(pr, m)
 	}
 }
 
@@ -138,185 +122,113 @@ func callArgs(m *Method, args []string) string {
 	return s
 }
 
-// proxyMethod writes the proxy's implementation of m.
+// proxyMethod writes the proxy's implementation of m: the fast path — a
+// fixed target and no advice — small enough that Go inlines a small target
+// into it, then weave's generic call of the method's arity.
 func (e *emitter) proxyMethod(pr *Proto, m *Method) {
-	t := e.typ(pr.named)
 	names := e.paramNames(m)
 	nres := len(m.Results)
-	sig := e.signature(m, names)
-	slow := strings.ToLower(m.Name[:1]) + m.Name[1:] + "Advised"
-	// The public method is only the fast path — a fixed target and no
-	// advice — small enough that Go inlines a small target into it; the
-	// rest is a method of its own.
-	e.printf("// %s calls %s.%s, through its advice chain if it has one.\n", m.Name, pr.TypeName, m.Name)
-	e.printf("func (p *%s) %s%s {\n", pr.proxy, m.Name, sig)
-	e.printf("if t := p.target; t != nil && p.chains[%d] == nil {\n", m.Index)
+	e.printf("func (p *%s) %s%s {\n", pr.proxy, m.Name, e.signature(m, names))
+	e.printf("if t := p.w.Fixed; t != nil && p.w.Chains[%d] == nil {\n", m.Index)
 	fast := fmt.Sprintf("t.%s(%s)", m.Name, callArgs(m, names))
-	slowCall := fmt.Sprintf("p.%s(%s)", slow, callArgs(m, names))
 	if nres > 0 || m.HasErr {
-		e.printf("return %s\n}\nreturn %s\n}\n\n", fast, slowCall)
+		e.printf("return %s\n}\n", fast)
 	} else {
-		e.printf("%s\nreturn\n}\n%s\n}\n\n", fast, slowCall)
+		e.printf("%s\nreturn\n}\n", fast)
 	}
-	e.printf("// %s is %s's path with a context target or advice.\n", slow, m.Name)
-	e.printf("func (p *%s) %s%s {\n", pr.proxy, slow, sig)
-	e.printf("t := p.target\nif t == nil {\n")
-	if m.CtxFirst {
-		e.printf("o, err := p.resolve(%s)\nif err != nil {\n", names[0])
-		if m.HasErr {
-			for i, r := range m.Results {
-				e.printf("var r%d %s\n", i, e.typ(r))
-			}
-			e.printf("return %s\n", strings.Join(append(numbered("r", nres), "err"), ", "))
-		} else {
-			e.printf("panic(err)\n")
-		}
-		e.printf("}\nt = o.(*%s)\n", t)
-	} else {
-		e.printf("panic(%q)\n", fmt.Sprintf("teggo: %s.%s takes no context.Context first: its proxy needs a fixed target (aop.Target.Object)", pr.TypeName, m.Name))
-	}
-	e.printf("}\n")
-	e.printf("ch := p.chains[%d]\nif ch == nil {\n", m.Index)
-	direct := fmt.Sprintf("t.%s(%s)", m.Name, callArgs(m, names))
-	if nres > 0 || m.HasErr {
-		e.printf("return %s\n", direct)
-	} else {
-		e.printf("%s\nreturn\n", direct)
-	}
-	e.printf("}\n")
-	e.printf("f := ch.Acquire(%s).(*%s)\n", m.frameNew, m.frame)
-	lhs := append([]string{"f.t"}, prefixed("f.", numbered("a", len(m.Params)))...)
-	e.printf("%s = %s\n", strings.Join(lhs, ", "), strings.Join(append([]string{"t"}, names...), ", "))
-	e.printf("err := ch.Run(&f.Call)\n")
-	for i := range nres {
-		e.printf("r%d := f.r%d\n", i, i)
-	}
-	e.printf("%s\n", e.zeroFrame(m))
-	e.printf("ch.Release(&f.Call)\n")
-	if m.HasErr {
-		e.printf("return %s\n", strings.Join(append(numbered("r", nres), "err"), ", "))
-	} else {
-		e.printf("if err != nil {\npanic(err)\n}\n")
-		if nres > 0 {
-			e.printf("return %s\n", strings.Join(numbered("r", nres), ", "))
-		}
-	}
-	e.printf("}\n\n")
-}
-
-func prefixed(prefix string, names []string) []string {
-	out := make([]string, len(names))
-	for i, n := range names {
-		out[i] = prefix + n
-	}
-	return out
-}
-
-// zeroFrame renders the statement that clears every typed field of m's
-// frame, so that a pooled frame retains no argument or result.
-func (e *emitter) zeroFrame(m *Method) string {
-	lhs, rhs := []string{"f.t"}, []string{"nil"}
-	for i, t := range m.Params {
-		lhs = append(lhs, "f.a"+strconv.Itoa(i))
-		rhs = append(rhs, e.zero(t))
-	}
-	for i, t := range e.allResults(m) {
-		lhs = append(lhs, "f.r"+strconv.Itoa(i))
-		rhs = append(rhs, e.zero(t))
-	}
-	return strings.Join(lhs, ", ") + " = " + strings.Join(rhs, ", ")
-}
-
-// allResults returns the result types, the error included.
-func (e *emitter) allResults(m *Method) []types.Type {
-	out := append([]types.Type(nil), m.Results...)
-	if m.HasErr {
-		out = append(out, errorType)
-	}
-	return out
-}
-
-// frame writes the typed frame of m and its aop.Frame methods.
-func (e *emitter) frame(pr *Proto, m *Method) {
-	aop := e.pkg(aopPath, "aop")
-	ctx := e.pkg("context", "context")
-	t := e.typ(pr.named)
-	fr := m.frame
-	np, nr := len(m.Params), len(m.Results)
-	all := e.allResults(m)
-
-	e.printf("// %s holds one call of %s.%s\n// while its advice chain runs.\n", fr, pr.TypeName, m.Name)
-	e.printf("type %s struct {\n%s.Call\nt *%s\n", fr, aop, t)
-	for i, p := range m.Params {
-		e.printf("a%d %s\n", i, e.typ(p))
-	}
-	for i, r := range all {
-		e.printf("r%d %s\n", i, e.typ(r))
-	}
-	e.printf("}\n\n")
-
-	e.printf("func %s() %s.Frame {\nf := new(%s)\nf.Bind(f)\nreturn f\n}\n\n", m.frameNew, aop, fr)
-	e.printf("func (f *%s) Target() any { return f.t }\n\n", fr)
-	if m.CtxFirst {
-		e.printf("func (f *%s) Context() %s.Context { return f.a0 }\n\n", fr, ctx)
-	} else {
-		e.printf("func (f *%s) Context() %s.Context { return nil }\n\n", fr, ctx)
-	}
-	e.printf("func (f *%s) NumArgs() int { return %d }\n\n", fr, np)
-	e.getter(fr, "Arg", "argument", "a", np)
-	e.setter(fr, "SetArg", "argument", "a", m.Params)
-	e.printf("func (f *%s) NumResults() int { return %d }\n\n", fr, nr)
-	e.getter(fr, "Result", "result", "r", nr)
-	e.setter(fr, "SetResult", "result", "r", m.Results)
-
-	args := callArgs(m, prefixed("f.", numbered("a", np)))
-	call := fmt.Sprintf("f.t.%s(%s)", m.Name, args)
-	e.printf("func (f *%s) Invoke() error {\n", fr)
+	call := fmt.Sprintf("%s(&p.w, %d, %s%s)", e.callFunc(m), m.Index, e.methodFunc(pr, m), prefixEach(", ", names))
+	wv := e.pkg(weavePath, "weave")
 	switch {
-	case len(all) == 0:
-		e.printf("%s\nreturn nil\n", call)
+	case m.HasErr:
+		e.printf("return %s\n", call)
+	case nres == 0:
+		e.printf("%s.Check(%s)\n", wv, call)
+	case nres == 1:
+		e.printf("return %s.Must(%s)\n", wv, call)
 	default:
-		e.printf("%s = %s\n", strings.Join(prefixed("f.", numbered("r", len(all))), ", "), call)
-		if m.HasErr {
-			e.printf("return f.r%d\n", nr)
-		} else {
-			e.printf("return nil\n")
-		}
+		rs := numbered("r", nres)
+		e.printf("%s, err := %s\n%s.Check(err)\nreturn %s\n", strings.Join(rs, ", "), call, wv, strings.Join(rs, ", "))
 	}
 	e.printf("}\n\n")
 }
 
-// getter writes Arg or Result.
-func (e *emitter) getter(fr, name, what, prefix string, n int) {
-	aop := e.pkg(aopPath, "aop")
-	e.printf("func (f *%s) %s(i int) any {\n", fr, name)
-	if n > 0 {
-		e.printf("switch i {\n")
-		for i := range n {
-			e.printf("case %d:\nreturn f.%s%d\n", i, prefix, i)
-		}
-		e.printf("}\n")
+// callFunc names the generic call of m's arity: weave's, or the one
+// emitted into the package past weave's largest arity.
+func (e *emitter) callFunc(m *Method) string {
+	a, r := len(m.Params), len(m.Results)
+	if a > frames.MaxFrameArgs || r > frames.MaxFrameResults {
+		return "call" + frames.CallName(a, r)[4:]
 	}
-	e.printf("panic(%s.IndexError(%q, i, %d))\n}\n\n", aop, what, n)
+	return e.pkg(weavePath, "weave") + "." + frames.CallName(a, r)
 }
 
-// setter writes SetArg or SetResult: a type assertion per index; nil is
-// accepted for types that have it.
-func (e *emitter) setter(fr, name, what, prefix string, ts []types.Type) {
-	aop := e.pkg(aopPath, "aop")
-	e.printf("func (f *%s) %s(i int, v any) error {\n", fr, name)
-	if len(ts) > 0 {
-		e.printf("switch i {\n")
-		for i, t := range ts {
-			e.printf("case %d:\nx, ok := v.(%s)\n", i, e.typ(t))
-			cond := "!ok"
-			if nillable(t) {
-				cond = "!ok && v != nil"
-			}
-			e.printf("if %s {\nreturn %s.ArgTypeError(%q, i, %q, v)\n}\n", cond, aop, what, typeLabel(t))
-			e.printf("f.%s%d = x\nreturn nil\n", prefix, i)
-		}
-		e.printf("}\n")
+// methodFunc renders m as a function of the receiver and the arguments
+// returning the results and an error: the method expression itself when
+// it has that shape, else a literal adapting it (no error result, or a
+// variadic last parameter).
+func (e *emitter) methodFunc(pr *Proto, m *Method) string {
+	t := e.typ(pr.named)
+	if m.HasErr && !m.Variadic {
+		return fmt.Sprintf("(*%s).%s", t, m.Name)
 	}
-	e.printf("return %s.IndexError(%q, i, %d)\n}\n\n", aop, what, len(ts))
+	params := []string{"t *" + t}
+	args := numbered("a", len(m.Params))
+	for i, pt := range m.Params {
+		params = append(params, args[i]+" "+e.typ(pt))
+	}
+	var res []string
+	for _, r := range m.Results {
+		res = append(res, e.typ(r))
+	}
+	res = append(res, "error")
+	call := fmt.Sprintf("t.%s(%s)", m.Name, callArgs(m, args))
+	var body string
+	switch {
+	case m.HasErr:
+		body = "return " + call
+	case len(m.Results) == 0:
+		body = call + "; return nil"
+	case len(m.Results) > 1:
+		rs := strings.Join(numbered("r", len(m.Results)), ", ")
+		body = rs + " := " + call + "; return " + rs + ", nil"
+	default:
+		body = "return " + call + ", nil"
+	}
+	rl := res[0]
+	if len(res) > 1 {
+		rl = "(" + strings.Join(res, ", ") + ")"
+	}
+	return fmt.Sprintf("func(%s) %s { %s }", strings.Join(params, ", "), rl, body)
+}
+
+// extraFrames writes the generic frames of the arities past weave's that
+// the package's proxies use.
+func (e *emitter) extraFrames() {
+	seen := map[[2]int]bool{}
+	var need [][2]int
+	for _, pr := range e.p.Protos {
+		for _, m := range pr.Proxied {
+			k := [2]int{len(m.Params), len(m.Results)}
+			if (k[0] > frames.MaxFrameArgs || k[1] > frames.MaxFrameResults) && !seen[k] {
+				seen[k] = true
+				need = append(need, k)
+			}
+		}
+	}
+	slices.SortFunc(need, func(x, y [2]int) int {
+		if x[0] != y[0] {
+			return x[0] - y[0]
+		}
+		return x[1] - y[1]
+	})
+	for _, k := range need {
+		e.printf("%s", frames.FrameSource(e.pkg(weavePath, "weave")+".", k[0], k[1], false))
+	}
+}
+
+func prefixEach(sep string, s []string) string {
+	if len(s) == 0 {
+		return ""
+	}
+	return sep + strings.Join(s, sep)
 }

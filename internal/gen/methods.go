@@ -6,17 +6,19 @@ import (
 	"go/types"
 	"slices"
 	"strings"
+
+	"github.com/teggo/teggo/proto"
 )
 
 // methods fills p.Methods: every exported method of *T, promoted ones
-// included (but none from the marker), sorted by name as reflect sorts
-// them, so that Methods[i] matches the proxy's chains[i] on both paths.
+// included (but none from the marker nor the lifecycle hooks), sorted by
+// name as reflect sorts them.
 func (a *analyzer) methods(p *Proto) {
 	ms := types.NewMethodSet(types.NewPointer(p.named))
 	for i := range ms.Len() {
 		sel := ms.At(i)
 		fn, ok := sel.Obj().(*types.Func)
-		if !ok || !fn.Exported() {
+		if !ok || !fn.Exported() || proto.IsHook(fn.Name()) {
 			continue
 		}
 		idx := sel.Index()
@@ -31,23 +33,23 @@ func (a *analyzer) methods(p *Proto) {
 		}
 		sig := fn.Signature()
 		m := &Method{Name: fn.Name(), Variadic: sig.Variadic(), Pos: at}
-		bad := false
+		bad := func(err error) {
+			if m.unproxiable == "" {
+				m.unproxiable = fmt.Sprintf("proto %s: method %s%s cannot be proxied: %s", p.TypeName, fn.Name(), where, a.typeProblem(err, at))
+			}
+		}
 		for v := range sig.Params().Variables() {
 			if err := expressible(v.Type(), a.m.types); err != nil {
-				a.errs.add(at, "proto %s: method %s%s cannot be proxied: %s", p.TypeName, fn.Name(), where, a.typeProblem(err, at))
-				bad = true
-				break
+				bad(err)
 			}
 			m.Params = append(m.Params, v.Type())
 			m.ParamNames = append(m.ParamNames, v.Name())
 		}
 		res := sig.Results()
-		for j := 0; j < res.Len() && !bad; j++ {
+		for j := 0; j < res.Len(); j++ {
 			t := res.At(j).Type()
 			if err := expressible(t, a.m.types); err != nil {
-				a.errs.add(at, "proto %s: method %s%s cannot be proxied: %s", p.TypeName, fn.Name(), where, a.typeProblem(err, at))
-				bad = true
-				break
+				bad(err)
 			}
 			if j == res.Len()-1 && isError(t) {
 				m.HasErr = true
@@ -55,15 +57,59 @@ func (a *analyzer) methods(p *Proto) {
 			}
 			m.Results = append(m.Results, t)
 		}
-		if bad {
-			continue
-		}
 		m.CtxFirst = len(m.Params) > 0 && isContext(m.Params[0])
 		p.Methods = append(p.Methods, m)
 	}
 	slices.SortFunc(p.Methods, func(x, y *Method) int { return strings.Compare(x.Name, y.Name) })
-	for i, m := range p.Methods {
-		m.Index = i
+}
+
+// proxies decides which protos get a proxy and fills their Proxied: a
+// proxy is what an interface inject site of an advised proto receives, so
+// only a proto that can be injected by interface needs one — a public
+// proto (other packages may), or one that a field of this package injects
+// by an interface it implements. Advice gets none. HTTP routes, jobs and
+// event handlers reach their methods through the method's chain, with no
+// proxy.
+func (a *analyzer) proxies() {
+	byIface := map[*Proto]bool{}
+	for _, q := range a.m.Protos {
+		for _, f := range q.Fields {
+			it, ok := f.Type.Underlying().(*types.Interface)
+			if !ok || it.Empty() {
+				continue
+			}
+			for _, p := range a.m.Protos {
+				if types.Implements(types.NewPointer(p.named), it) {
+					byIface[p] = true
+				}
+			}
+		}
+	}
+	for _, p := range a.m.Protos {
+		if len(p.Methods) == 0 || p.Access != proto.Public && !byIface[p] {
+			continue
+		}
+		advice := false
+		for _, m := range p.Methods {
+			advice = advice || slices.Contains(adviceHooks, m.Name)
+		}
+		if advice {
+			continue
+		}
+		ok := true
+		for _, m := range p.Methods {
+			if m.unproxiable != "" {
+				a.errs.add(m.Pos, "%s", m.unproxiable)
+				ok = false
+			}
+		}
+		if !ok {
+			continue
+		}
+		p.Proxied = p.Methods
+		for i, m := range p.Proxied {
+			m.Index = i
+		}
 	}
 }
 

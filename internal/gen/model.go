@@ -37,17 +37,21 @@ type Proto struct {
 	Pos token.Position
 	// Fields are the inject sites in declaration order.
 	Fields []*Field
-	// Methods are the exported methods of *TypeName, sorted by name.
+	// Methods are the exported methods of *TypeName but the lifecycle
+	// hooks, sorted by name.
 	Methods []*Method
+	// Proxied are the methods of the proto's proxy: Methods when it gets
+	// one (it is public, or injected by interface in its package, and not
+	// an advice), else none.
+	Proxied []*Method
 	// Controller is the proto's //teggo:controller, if any.
 	Controller *Directive
 
-	obj       *types.TypeName
-	named     *types.Named
-	fieldPos  []token.Pos // position of every struct field, by index
-	proxy     string      // proxy type name
-	proxyNew  string      // proxy constructor name
-	frameBase string      // lowerCamel prefix of frame names
+	obj      *types.TypeName
+	named    *types.Named
+	fieldPos []token.Pos // position of every struct field, by index
+	proxy    string      // proxy type name
+	proxyNew string      // proxy constructor name
 }
 
 // Field is one inject site.
@@ -72,12 +76,13 @@ type Method struct {
 	Results []types.Type
 	// HasErr reports a trailing error result.
 	HasErr bool
-	// Index is the method's index in Proto.Methods (its chain index).
+	// Index is the method's index in Proto.Proxied (its chain index).
 	Index int
 	Pos   token.Position
 
-	frame    string // frame type name
-	frameNew string // frame constructor name
+	// unproxiable says why the method's types cannot be written in the
+	// package, which matters only when the proto gets a proxy.
+	unproxiable string
 }
 
 // Decl is one declaration read from a directive, emitted into

@@ -6,8 +6,8 @@ import (
 	"context"
 	"reflect"
 
-	"github.com/teggo/teggo/aop"
 	"github.com/teggo/teggo/proto"
+	"github.com/teggo/teggo/weave"
 )
 
 // Module returns the protos and declarations of package greet, for a
@@ -18,7 +18,7 @@ func Module() proto.Module {
 		Path: "github.com/teggo/teggo/bench/internal/greet",
 		Protos: []proto.Descriptor{
 			{
-				Type:     reflect.TypeFor[Opaque](),
+				Type:     reflect.TypeOf((*Opaque)(nil)).Elem(),
 				Name:     "opaque",
 				InitType: proto.InitSingleton,
 				Access:   proto.Public,
@@ -31,7 +31,7 @@ func Module() proto.Module {
 				Proxy: newOpaqueProxy,
 			},
 			{
-				Type:     reflect.TypeFor[Small](),
+				Type:     reflect.TypeOf((*Small)(nil)).Elem(),
 				Name:     "small",
 				InitType: proto.InitSingleton,
 				Access:   proto.Public,
@@ -47,278 +47,30 @@ func Module() proto.Module {
 	}
 }
 
-// OpaqueProxy is the generated proxy of Opaque.
-// It implements every exported method of *Opaque: a method without
-// advice calls the target directly, one with advice runs its chain.
-type OpaqueProxy struct {
-	target  *Opaque
-	resolve func(ctx context.Context) (any, error)
-	chains  []*aop.Chain
+// opaqueProxy is the proxy of Opaque: its methods run their advice.
+type opaqueProxy struct{ w weave.Proxy[*Opaque] }
+
+func newOpaqueProxy(t weave.Target, ch []*weave.Chain) any {
+	return &opaqueProxy{weave.NewProxy[*Opaque](t, ch, 1)}
 }
 
-// newOpaqueProxy makes the proxy of Opaque (its Descriptor's Proxy).
-// chains[i] is the chain of Methods[i], nil when it has no advice.
-func newOpaqueProxy(t aop.Target, chains []*aop.Chain) any {
-	if chains == nil {
-		chains = make([]*aop.Chain, 1)
-	}
-	if len(chains) != 1 {
-		panic("teggo: the proxy of Opaque takes one chain per method: 1")
-	}
-	p := &OpaqueProxy{resolve: t.Resolve, chains: chains}
-	if t.Object != nil {
-		p.target = t.Object.(*Opaque)
-	}
-	return p
-}
-
-// Greet calls Opaque.Greet, through its advice chain if it has one.
-func (p *OpaqueProxy) Greet(ctx context.Context, in Req) (string, error) {
-	if t := p.target; t != nil && p.chains[0] == nil {
+func (p *opaqueProxy) Greet(ctx context.Context, in Req) (string, error) {
+	if t := p.w.Fixed; t != nil && p.w.Chains[0] == nil {
 		return t.Greet(ctx, in)
 	}
-	return p.greetAdvised(ctx, in)
+	return weave.CallA2R1(&p.w, 0, (*Opaque).Greet, ctx, in)
 }
 
-// greetAdvised is Greet's path with a context target or advice.
-func (p *OpaqueProxy) greetAdvised(ctx context.Context, in Req) (string, error) {
-	t := p.target
-	if t == nil {
-		o, err := p.resolve(ctx)
-		if err != nil {
-			var r0 string
-			return r0, err
-		}
-		t = o.(*Opaque)
-	}
-	ch := p.chains[0]
-	if ch == nil {
+// smallProxy is the proxy of Small: its methods run their advice.
+type smallProxy struct{ w weave.Proxy[*Small] }
+
+func newSmallProxy(t weave.Target, ch []*weave.Chain) any {
+	return &smallProxy{weave.NewProxy[*Small](t, ch, 1)}
+}
+
+func (p *smallProxy) Greet(ctx context.Context, in Req) (string, error) {
+	if t := p.w.Fixed; t != nil && p.w.Chains[0] == nil {
 		return t.Greet(ctx, in)
 	}
-	f := ch.Acquire(newOpaqueGreetFrame).(*opaqueGreetFrame)
-	f.t, f.a0, f.a1 = t, ctx, in
-	err := ch.Run(&f.Call)
-	r0 := f.r0
-	f.t, f.a0, f.a1, f.r0, f.r1 = nil, nil, Req{}, "", nil
-	ch.Release(&f.Call)
-	return r0, err
-}
-
-// opaqueGreetFrame holds one call of Opaque.Greet
-// while its advice chain runs.
-type opaqueGreetFrame struct {
-	aop.Call
-	t  *Opaque
-	a0 context.Context
-	a1 Req
-	r0 string
-	r1 error
-}
-
-func newOpaqueGreetFrame() aop.Frame {
-	f := new(opaqueGreetFrame)
-	f.Bind(f)
-	return f
-}
-
-func (f *opaqueGreetFrame) Target() any { return f.t }
-
-func (f *opaqueGreetFrame) Context() context.Context { return f.a0 }
-
-func (f *opaqueGreetFrame) NumArgs() int { return 2 }
-
-func (f *opaqueGreetFrame) Arg(i int) any {
-	switch i {
-	case 0:
-		return f.a0
-	case 1:
-		return f.a1
-	}
-	panic(aop.IndexError("argument", i, 2))
-}
-
-func (f *opaqueGreetFrame) SetArg(i int, v any) error {
-	switch i {
-	case 0:
-		x, ok := v.(context.Context)
-		if !ok && v != nil {
-			return aop.ArgTypeError("argument", i, "context.Context", v)
-		}
-		f.a0 = x
-		return nil
-	case 1:
-		x, ok := v.(Req)
-		if !ok {
-			return aop.ArgTypeError("argument", i, "greet.Req", v)
-		}
-		f.a1 = x
-		return nil
-	}
-	return aop.IndexError("argument", i, 2)
-}
-
-func (f *opaqueGreetFrame) NumResults() int { return 1 }
-
-func (f *opaqueGreetFrame) Result(i int) any {
-	switch i {
-	case 0:
-		return f.r0
-	}
-	panic(aop.IndexError("result", i, 1))
-}
-
-func (f *opaqueGreetFrame) SetResult(i int, v any) error {
-	switch i {
-	case 0:
-		x, ok := v.(string)
-		if !ok {
-			return aop.ArgTypeError("result", i, "string", v)
-		}
-		f.r0 = x
-		return nil
-	}
-	return aop.IndexError("result", i, 1)
-}
-
-func (f *opaqueGreetFrame) Invoke() error {
-	f.r0, f.r1 = f.t.Greet(f.a0, f.a1)
-	return f.r1
-}
-
-// SmallProxy is the generated proxy of Small.
-// It implements every exported method of *Small: a method without
-// advice calls the target directly, one with advice runs its chain.
-type SmallProxy struct {
-	target  *Small
-	resolve func(ctx context.Context) (any, error)
-	chains  []*aop.Chain
-}
-
-// newSmallProxy makes the proxy of Small (its Descriptor's Proxy).
-// chains[i] is the chain of Methods[i], nil when it has no advice.
-func newSmallProxy(t aop.Target, chains []*aop.Chain) any {
-	if chains == nil {
-		chains = make([]*aop.Chain, 1)
-	}
-	if len(chains) != 1 {
-		panic("teggo: the proxy of Small takes one chain per method: 1")
-	}
-	p := &SmallProxy{resolve: t.Resolve, chains: chains}
-	if t.Object != nil {
-		p.target = t.Object.(*Small)
-	}
-	return p
-}
-
-// Greet calls Small.Greet, through its advice chain if it has one.
-func (p *SmallProxy) Greet(ctx context.Context, in Req) (string, error) {
-	if t := p.target; t != nil && p.chains[0] == nil {
-		return t.Greet(ctx, in)
-	}
-	return p.greetAdvised(ctx, in)
-}
-
-// greetAdvised is Greet's path with a context target or advice.
-func (p *SmallProxy) greetAdvised(ctx context.Context, in Req) (string, error) {
-	t := p.target
-	if t == nil {
-		o, err := p.resolve(ctx)
-		if err != nil {
-			var r0 string
-			return r0, err
-		}
-		t = o.(*Small)
-	}
-	ch := p.chains[0]
-	if ch == nil {
-		return t.Greet(ctx, in)
-	}
-	f := ch.Acquire(newSmallGreetFrame).(*smallGreetFrame)
-	f.t, f.a0, f.a1 = t, ctx, in
-	err := ch.Run(&f.Call)
-	r0 := f.r0
-	f.t, f.a0, f.a1, f.r0, f.r1 = nil, nil, Req{}, "", nil
-	ch.Release(&f.Call)
-	return r0, err
-}
-
-// smallGreetFrame holds one call of Small.Greet
-// while its advice chain runs.
-type smallGreetFrame struct {
-	aop.Call
-	t  *Small
-	a0 context.Context
-	a1 Req
-	r0 string
-	r1 error
-}
-
-func newSmallGreetFrame() aop.Frame {
-	f := new(smallGreetFrame)
-	f.Bind(f)
-	return f
-}
-
-func (f *smallGreetFrame) Target() any { return f.t }
-
-func (f *smallGreetFrame) Context() context.Context { return f.a0 }
-
-func (f *smallGreetFrame) NumArgs() int { return 2 }
-
-func (f *smallGreetFrame) Arg(i int) any {
-	switch i {
-	case 0:
-		return f.a0
-	case 1:
-		return f.a1
-	}
-	panic(aop.IndexError("argument", i, 2))
-}
-
-func (f *smallGreetFrame) SetArg(i int, v any) error {
-	switch i {
-	case 0:
-		x, ok := v.(context.Context)
-		if !ok && v != nil {
-			return aop.ArgTypeError("argument", i, "context.Context", v)
-		}
-		f.a0 = x
-		return nil
-	case 1:
-		x, ok := v.(Req)
-		if !ok {
-			return aop.ArgTypeError("argument", i, "greet.Req", v)
-		}
-		f.a1 = x
-		return nil
-	}
-	return aop.IndexError("argument", i, 2)
-}
-
-func (f *smallGreetFrame) NumResults() int { return 1 }
-
-func (f *smallGreetFrame) Result(i int) any {
-	switch i {
-	case 0:
-		return f.r0
-	}
-	panic(aop.IndexError("result", i, 1))
-}
-
-func (f *smallGreetFrame) SetResult(i int, v any) error {
-	switch i {
-	case 0:
-		x, ok := v.(string)
-		if !ok {
-			return aop.ArgTypeError("result", i, "string", v)
-		}
-		f.r0 = x
-		return nil
-	}
-	return aop.IndexError("result", i, 1)
-}
-
-func (f *smallGreetFrame) Invoke() error {
-	f.r0, f.r1 = f.t.Greet(f.a0, f.a1)
-	return f.r1
+	return weave.CallA2R1(&p.w, 0, (*Small).Greet, ctx, in)
 }

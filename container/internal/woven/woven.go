@@ -104,7 +104,7 @@ type Trace struct {
 }
 
 // BeforeCall records the call.
-func (a *Trace) BeforeCall(c *aop.Call) error {
+func (a *Trace) BeforeCall(c aop.Call) error {
 	a.Journal.Add("trace " + c.TypeName() + "." + c.Method())
 	return nil
 }
@@ -126,7 +126,7 @@ func (*Wrap) ParseParams(p aop.Params) (any, error) {
 }
 
 // Around wraps the result.
-func (*Wrap) Around(c *aop.Call, next aop.Next) error {
+func (*Wrap) Around(c aop.Call, next aop.Next) error {
 	if err := next(); err != nil {
 		return err
 	}
@@ -142,7 +142,7 @@ type Counter struct {
 }
 
 // BeforeCall counts and records the count of this scope's instance.
-func (a *Counter) BeforeCall(c *aop.Call) error {
+func (a *Counter) BeforeCall(c aop.Call) error {
 	a.calls++
 	if j, ok := c.Target().(interface{ journal() *Journal }); ok {
 		j.journal().Add(fmt.Sprintf("counter %d", a.calls))

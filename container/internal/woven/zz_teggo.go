@@ -5,10 +5,10 @@ package woven
 import (
 	"context"
 	"reflect"
-	"unsafe"
 
 	"github.com/teggo/teggo/aop"
 	"github.com/teggo/teggo/proto"
+	"github.com/teggo/teggo/weave"
 )
 
 // Module returns the protos and declarations of package woven, for a
@@ -19,20 +19,16 @@ func Module() proto.Module {
 		Path: "github.com/teggo/teggo/container/internal/woven",
 		Protos: []proto.Descriptor{
 			{
-				Type:     reflect.TypeFor[Counter](),
+				Type:     reflect.TypeOf((*Counter)(nil)).Elem(),
 				Name:     "counter",
 				InitType: proto.InitContext,
 				Access:   proto.Public,
 				Pos:      proto.Pos{File: "container/internal/woven/woven.go", Line: 139},
 				New:      func() any { return new(Counter) },
 				Fields:   []proto.Field{},
-				Methods: []proto.Method{
-					{Name: "BeforeCall"},
-				},
-				Proxy: newCounterProxy,
 			},
 			{
-				Type:     reflect.TypeFor[Greeter](),
+				Type:     reflect.TypeOf((*Greeter)(nil)).Elem(),
 				Name:     "greeter",
 				InitType: proto.InitSingleton,
 				Access:   proto.Public,
@@ -40,11 +36,10 @@ func Module() proto.Module {
 				New:      func() any { return new(Greeter) },
 				Fields: []proto.Field{
 					{
-						Name:   "Journal",
-						Type:   reflect.TypeFor[*Journal](),
-						Offset: unsafe.Offsetof(Greeter{}.Journal),
-						Tag:    proto.FieldTag{Inject: true},
-						Set:    func(o, v any) { o.(*Greeter).Journal = v.(*Journal) },
+						Name: "Journal",
+						Type: reflect.TypeFor[*Journal](),
+						Tag:  proto.FieldTag{Inject: true},
+						Set:  func(o, v any) { o.(*Greeter).Journal = v.(*Journal) },
 					},
 				},
 				Methods: []proto.Method{
@@ -53,7 +48,7 @@ func Module() proto.Module {
 				Proxy: newGreeterProxy,
 			},
 			{
-				Type:     reflect.TypeFor[Journal](),
+				Type:     reflect.TypeOf((*Journal)(nil)).Elem(),
 				Name:     "journal",
 				InitType: proto.InitSingleton,
 				Access:   proto.Public,
@@ -67,7 +62,7 @@ func Module() proto.Module {
 				Proxy: newJournalProxy,
 			},
 			{
-				Type:     reflect.TypeFor[MemRepo](),
+				Type:     reflect.TypeOf((*MemRepo)(nil)).Elem(),
 				Name:     "memRepo",
 				InitType: proto.InitSingleton,
 				Access:   proto.Public,
@@ -75,11 +70,10 @@ func Module() proto.Module {
 				New:      func() any { return new(MemRepo) },
 				Fields: []proto.Field{
 					{
-						Name:   "Journal",
-						Type:   reflect.TypeFor[*Journal](),
-						Offset: unsafe.Offsetof(MemRepo{}.Journal),
-						Tag:    proto.FieldTag{Inject: true},
-						Set:    func(o, v any) { o.(*MemRepo).Journal = v.(*Journal) },
+						Name: "Journal",
+						Type: reflect.TypeFor[*Journal](),
+						Tag:  proto.FieldTag{Inject: true},
+						Set:  func(o, v any) { o.(*MemRepo).Journal = v.(*Journal) },
 					},
 				},
 				Methods: []proto.Method{
@@ -88,7 +82,7 @@ func Module() proto.Module {
 				Proxy: newMemRepoProxy,
 			},
 			{
-				Type:     reflect.TypeFor[RequestUser](),
+				Type:     reflect.TypeOf((*RequestUser)(nil)).Elem(),
 				Name:     "requestUser",
 				InitType: proto.InitContext,
 				Access:   proto.Public,
@@ -102,7 +96,7 @@ func Module() proto.Module {
 				Proxy: newRequestUserProxy,
 			},
 			{
-				Type:     reflect.TypeFor[Topics](),
+				Type:     reflect.TypeOf((*Topics)(nil)).Elem(),
 				Name:     "topics",
 				InitType: proto.InitSingleton,
 				Access:   proto.Public,
@@ -110,25 +104,22 @@ func Module() proto.Module {
 				New:      func() any { return new(Topics) },
 				Fields: []proto.Field{
 					{
-						Name:   "Repo",
-						Type:   reflect.TypeFor[Repo](),
-						Offset: unsafe.Offsetof(Topics{}.Repo),
-						Tag:    proto.FieldTag{Inject: true},
-						Set:    func(o, v any) { o.(*Topics).Repo = v.(Repo) },
+						Name: "Repo",
+						Type: reflect.TypeFor[Repo](),
+						Tag:  proto.FieldTag{Inject: true},
+						Set:  func(o, v any) { o.(*Topics).Repo = v.(Repo) },
 					},
 					{
-						Name:   "User",
-						Type:   reflect.TypeFor[User](),
-						Offset: unsafe.Offsetof(Topics{}.User),
-						Tag:    proto.FieldTag{Inject: true},
-						Set:    func(o, v any) { o.(*Topics).User = v.(User) },
+						Name: "User",
+						Type: reflect.TypeFor[User](),
+						Tag:  proto.FieldTag{Inject: true},
+						Set:  func(o, v any) { o.(*Topics).User = v.(User) },
 					},
 					{
-						Name:   "Journal",
-						Type:   reflect.TypeFor[*Journal](),
-						Offset: unsafe.Offsetof(Topics{}.Journal),
-						Tag:    proto.FieldTag{Inject: true},
-						Set:    func(o, v any) { o.(*Topics).Journal = v.(*Journal) },
+						Name: "Journal",
+						Type: reflect.TypeFor[*Journal](),
+						Tag:  proto.FieldTag{Inject: true},
+						Set:  func(o, v any) { o.(*Topics).Journal = v.(*Journal) },
 					},
 				},
 				Methods: []proto.Method{
@@ -137,7 +128,7 @@ func Module() proto.Module {
 				Proxy: newTopicsProxy,
 			},
 			{
-				Type:     reflect.TypeFor[Trace](),
+				Type:     reflect.TypeOf((*Trace)(nil)).Elem(),
 				Name:     "trace",
 				InitType: proto.InitSingleton,
 				Access:   proto.Public,
@@ -145,20 +136,15 @@ func Module() proto.Module {
 				New:      func() any { return new(Trace) },
 				Fields: []proto.Field{
 					{
-						Name:   "Journal",
-						Type:   reflect.TypeFor[*Journal](),
-						Offset: unsafe.Offsetof(Trace{}.Journal),
-						Tag:    proto.FieldTag{Inject: true},
-						Set:    func(o, v any) { o.(*Trace).Journal = v.(*Journal) },
+						Name: "Journal",
+						Type: reflect.TypeFor[*Journal](),
+						Tag:  proto.FieldTag{Inject: true},
+						Set:  func(o, v any) { o.(*Trace).Journal = v.(*Journal) },
 					},
 				},
-				Methods: []proto.Method{
-					{Name: "BeforeCall"},
-				},
-				Proxy: newTraceProxy,
 			},
 			{
-				Type:     reflect.TypeFor[UsesGreeting](),
+				Type:     reflect.TypeOf((*UsesGreeting)(nil)).Elem(),
 				Name:     "usesGreeting",
 				InitType: proto.InitSingleton,
 				Access:   proto.Public,
@@ -166,28 +152,21 @@ func Module() proto.Module {
 				New:      func() any { return new(UsesGreeting) },
 				Fields: []proto.Field{
 					{
-						Name:   "G",
-						Type:   reflect.TypeFor[Greeting](),
-						Offset: unsafe.Offsetof(UsesGreeting{}.G),
-						Tag:    proto.FieldTag{Inject: true},
-						Set:    func(o, v any) { o.(*UsesGreeting).G = v.(Greeting) },
+						Name: "G",
+						Type: reflect.TypeFor[Greeting](),
+						Tag:  proto.FieldTag{Inject: true},
+						Set:  func(o, v any) { o.(*UsesGreeting).G = v.(Greeting) },
 					},
 				},
-				Methods: []proto.Method{},
 			},
 			{
-				Type:     reflect.TypeFor[Wrap](),
+				Type:     reflect.TypeOf((*Wrap)(nil)).Elem(),
 				Name:     "wrap",
 				InitType: proto.InitSingleton,
 				Access:   proto.Public,
 				Pos:      proto.Pos{File: "container/internal/woven/woven.go", Line: 116},
 				New:      func() any { return new(Wrap) },
 				Fields:   []proto.Field{},
-				Methods: []proto.Method{
-					{Name: "Around"},
-					{Name: "ParseParams"},
-				},
-				Proxy: newWrapProxy,
 			},
 		},
 		Decls: []any{
@@ -200,1275 +179,88 @@ func Module() proto.Module {
 	}
 }
 
-// CounterProxy is the generated proxy of Counter.
-// It implements every exported method of *Counter: a method without
-// advice calls the target directly, one with advice runs its chain.
-type CounterProxy struct {
-	target  *Counter
-	resolve func(ctx context.Context) (any, error)
-	chains  []*aop.Chain
+// greeterProxy is the proxy of Greeter: its methods run their advice.
+type greeterProxy struct{ w weave.Proxy[*Greeter] }
+
+func newGreeterProxy(t weave.Target, ch []*weave.Chain) any {
+	return &greeterProxy{weave.NewProxy[*Greeter](t, ch, 1)}
 }
 
-// newCounterProxy makes the proxy of Counter (its Descriptor's Proxy).
-// chains[i] is the chain of Methods[i], nil when it has no advice.
-func newCounterProxy(t aop.Target, chains []*aop.Chain) any {
-	if chains == nil {
-		chains = make([]*aop.Chain, 1)
-	}
-	if len(chains) != 1 {
-		panic("teggo: the proxy of Counter takes one chain per method: 1")
-	}
-	p := &CounterProxy{resolve: t.Resolve, chains: chains}
-	if t.Object != nil {
-		p.target = t.Object.(*Counter)
-	}
-	return p
-}
-
-// BeforeCall calls Counter.BeforeCall, through its advice chain if it has one.
-func (p *CounterProxy) BeforeCall(c *aop.Call) error {
-	if t := p.target; t != nil && p.chains[0] == nil {
-		return t.BeforeCall(c)
-	}
-	return p.beforeCallAdvised(c)
-}
-
-// beforeCallAdvised is BeforeCall's path with a context target or advice.
-func (p *CounterProxy) beforeCallAdvised(c *aop.Call) error {
-	t := p.target
-	if t == nil {
-		panic("teggo: Counter.BeforeCall takes no context.Context first: its proxy needs a fixed target (aop.Target.Object)")
-	}
-	ch := p.chains[0]
-	if ch == nil {
-		return t.BeforeCall(c)
-	}
-	f := ch.Acquire(newCounterBeforeCallFrame).(*counterBeforeCallFrame)
-	f.t, f.a0 = t, c
-	err := ch.Run(&f.Call)
-	f.t, f.a0, f.r0 = nil, nil, nil
-	ch.Release(&f.Call)
-	return err
-}
-
-// counterBeforeCallFrame holds one call of Counter.BeforeCall
-// while its advice chain runs.
-type counterBeforeCallFrame struct {
-	aop.Call
-	t  *Counter
-	a0 *aop.Call
-	r0 error
-}
-
-func newCounterBeforeCallFrame() aop.Frame {
-	f := new(counterBeforeCallFrame)
-	f.Bind(f)
-	return f
-}
-
-func (f *counterBeforeCallFrame) Target() any { return f.t }
-
-func (f *counterBeforeCallFrame) Context() context.Context { return nil }
-
-func (f *counterBeforeCallFrame) NumArgs() int { return 1 }
-
-func (f *counterBeforeCallFrame) Arg(i int) any {
-	switch i {
-	case 0:
-		return f.a0
-	}
-	panic(aop.IndexError("argument", i, 1))
-}
-
-func (f *counterBeforeCallFrame) SetArg(i int, v any) error {
-	switch i {
-	case 0:
-		x, ok := v.(*aop.Call)
-		if !ok && v != nil {
-			return aop.ArgTypeError("argument", i, "*aop.Call", v)
-		}
-		f.a0 = x
-		return nil
-	}
-	return aop.IndexError("argument", i, 1)
-}
-
-func (f *counterBeforeCallFrame) NumResults() int { return 0 }
-
-func (f *counterBeforeCallFrame) Result(i int) any {
-	panic(aop.IndexError("result", i, 0))
-}
-
-func (f *counterBeforeCallFrame) SetResult(i int, v any) error {
-	return aop.IndexError("result", i, 0)
-}
-
-func (f *counterBeforeCallFrame) Invoke() error {
-	f.r0 = f.t.BeforeCall(f.a0)
-	return f.r0
-}
-
-// GreeterProxy is the generated proxy of Greeter.
-// It implements every exported method of *Greeter: a method without
-// advice calls the target directly, one with advice runs its chain.
-type GreeterProxy struct {
-	target  *Greeter
-	resolve func(ctx context.Context) (any, error)
-	chains  []*aop.Chain
-}
-
-// newGreeterProxy makes the proxy of Greeter (its Descriptor's Proxy).
-// chains[i] is the chain of Methods[i], nil when it has no advice.
-func newGreeterProxy(t aop.Target, chains []*aop.Chain) any {
-	if chains == nil {
-		chains = make([]*aop.Chain, 1)
-	}
-	if len(chains) != 1 {
-		panic("teggo: the proxy of Greeter takes one chain per method: 1")
-	}
-	p := &GreeterProxy{resolve: t.Resolve, chains: chains}
-	if t.Object != nil {
-		p.target = t.Object.(*Greeter)
-	}
-	return p
-}
-
-// Greet calls Greeter.Greet, through its advice chain if it has one.
-func (p *GreeterProxy) Greet(ctx context.Context, name string) string {
-	if t := p.target; t != nil && p.chains[0] == nil {
+func (p *greeterProxy) Greet(ctx context.Context, name string) string {
+	if t := p.w.Fixed; t != nil && p.w.Chains[0] == nil {
 		return t.Greet(ctx, name)
 	}
-	return p.greetAdvised(ctx, name)
+	return weave.Must(weave.CallA2R1(&p.w, 0, func(t *Greeter, a0 context.Context, a1 string) (string, error) { return t.Greet(a0, a1), nil }, ctx, name))
 }
 
-// greetAdvised is Greet's path with a context target or advice.
-func (p *GreeterProxy) greetAdvised(ctx context.Context, name string) string {
-	t := p.target
-	if t == nil {
-		o, err := p.resolve(ctx)
-		if err != nil {
-			panic(err)
-		}
-		t = o.(*Greeter)
-	}
-	ch := p.chains[0]
-	if ch == nil {
-		return t.Greet(ctx, name)
-	}
-	f := ch.Acquire(newGreeterGreetFrame).(*greeterGreetFrame)
-	f.t, f.a0, f.a1 = t, ctx, name
-	err := ch.Run(&f.Call)
-	r0 := f.r0
-	f.t, f.a0, f.a1, f.r0 = nil, nil, "", ""
-	ch.Release(&f.Call)
-	if err != nil {
-		panic(err)
-	}
-	return r0
+// journalProxy is the proxy of Journal: its methods run their advice.
+type journalProxy struct{ w weave.Proxy[*Journal] }
+
+func newJournalProxy(t weave.Target, ch []*weave.Chain) any {
+	return &journalProxy{weave.NewProxy[*Journal](t, ch, 2)}
 }
 
-// greeterGreetFrame holds one call of Greeter.Greet
-// while its advice chain runs.
-type greeterGreetFrame struct {
-	aop.Call
-	t  *Greeter
-	a0 context.Context
-	a1 string
-	r0 string
-}
-
-func newGreeterGreetFrame() aop.Frame {
-	f := new(greeterGreetFrame)
-	f.Bind(f)
-	return f
-}
-
-func (f *greeterGreetFrame) Target() any { return f.t }
-
-func (f *greeterGreetFrame) Context() context.Context { return f.a0 }
-
-func (f *greeterGreetFrame) NumArgs() int { return 2 }
-
-func (f *greeterGreetFrame) Arg(i int) any {
-	switch i {
-	case 0:
-		return f.a0
-	case 1:
-		return f.a1
-	}
-	panic(aop.IndexError("argument", i, 2))
-}
-
-func (f *greeterGreetFrame) SetArg(i int, v any) error {
-	switch i {
-	case 0:
-		x, ok := v.(context.Context)
-		if !ok && v != nil {
-			return aop.ArgTypeError("argument", i, "context.Context", v)
-		}
-		f.a0 = x
-		return nil
-	case 1:
-		x, ok := v.(string)
-		if !ok {
-			return aop.ArgTypeError("argument", i, "string", v)
-		}
-		f.a1 = x
-		return nil
-	}
-	return aop.IndexError("argument", i, 2)
-}
-
-func (f *greeterGreetFrame) NumResults() int { return 1 }
-
-func (f *greeterGreetFrame) Result(i int) any {
-	switch i {
-	case 0:
-		return f.r0
-	}
-	panic(aop.IndexError("result", i, 1))
-}
-
-func (f *greeterGreetFrame) SetResult(i int, v any) error {
-	switch i {
-	case 0:
-		x, ok := v.(string)
-		if !ok {
-			return aop.ArgTypeError("result", i, "string", v)
-		}
-		f.r0 = x
-		return nil
-	}
-	return aop.IndexError("result", i, 1)
-}
-
-func (f *greeterGreetFrame) Invoke() error {
-	f.r0 = f.t.Greet(f.a0, f.a1)
-	return nil
-}
-
-// JournalProxy is the generated proxy of Journal.
-// It implements every exported method of *Journal: a method without
-// advice calls the target directly, one with advice runs its chain.
-type JournalProxy struct {
-	target  *Journal
-	resolve func(ctx context.Context) (any, error)
-	chains  []*aop.Chain
-}
-
-// newJournalProxy makes the proxy of Journal (its Descriptor's Proxy).
-// chains[i] is the chain of Methods[i], nil when it has no advice.
-func newJournalProxy(t aop.Target, chains []*aop.Chain) any {
-	if chains == nil {
-		chains = make([]*aop.Chain, 2)
-	}
-	if len(chains) != 2 {
-		panic("teggo: the proxy of Journal takes one chain per method: 2")
-	}
-	p := &JournalProxy{resolve: t.Resolve, chains: chains}
-	if t.Object != nil {
-		p.target = t.Object.(*Journal)
-	}
-	return p
-}
-
-// Add calls Journal.Add, through its advice chain if it has one.
-func (p *JournalProxy) Add(s string) {
-	if t := p.target; t != nil && p.chains[0] == nil {
+func (p *journalProxy) Add(s string) {
+	if t := p.w.Fixed; t != nil && p.w.Chains[0] == nil {
 		t.Add(s)
 		return
 	}
-	p.addAdvised(s)
+	weave.Check(weave.CallA1R0(&p.w, 0, func(t *Journal, a0 string) error { t.Add(a0); return nil }, s))
 }
 
-// addAdvised is Add's path with a context target or advice.
-func (p *JournalProxy) addAdvised(s string) {
-	t := p.target
-	if t == nil {
-		panic("teggo: Journal.Add takes no context.Context first: its proxy needs a fixed target (aop.Target.Object)")
-	}
-	ch := p.chains[0]
-	if ch == nil {
-		t.Add(s)
-		return
-	}
-	f := ch.Acquire(newJournalAddFrame).(*journalAddFrame)
-	f.t, f.a0 = t, s
-	err := ch.Run(&f.Call)
-	f.t, f.a0 = nil, ""
-	ch.Release(&f.Call)
-	if err != nil {
-		panic(err)
-	}
-}
-
-// journalAddFrame holds one call of Journal.Add
-// while its advice chain runs.
-type journalAddFrame struct {
-	aop.Call
-	t  *Journal
-	a0 string
-}
-
-func newJournalAddFrame() aop.Frame {
-	f := new(journalAddFrame)
-	f.Bind(f)
-	return f
-}
-
-func (f *journalAddFrame) Target() any { return f.t }
-
-func (f *journalAddFrame) Context() context.Context { return nil }
-
-func (f *journalAddFrame) NumArgs() int { return 1 }
-
-func (f *journalAddFrame) Arg(i int) any {
-	switch i {
-	case 0:
-		return f.a0
-	}
-	panic(aop.IndexError("argument", i, 1))
-}
-
-func (f *journalAddFrame) SetArg(i int, v any) error {
-	switch i {
-	case 0:
-		x, ok := v.(string)
-		if !ok {
-			return aop.ArgTypeError("argument", i, "string", v)
-		}
-		f.a0 = x
-		return nil
-	}
-	return aop.IndexError("argument", i, 1)
-}
-
-func (f *journalAddFrame) NumResults() int { return 0 }
-
-func (f *journalAddFrame) Result(i int) any {
-	panic(aop.IndexError("result", i, 0))
-}
-
-func (f *journalAddFrame) SetResult(i int, v any) error {
-	return aop.IndexError("result", i, 0)
-}
-
-func (f *journalAddFrame) Invoke() error {
-	f.t.Add(f.a0)
-	return nil
-}
-
-// Lines calls Journal.Lines, through its advice chain if it has one.
-func (p *JournalProxy) Lines() []string {
-	if t := p.target; t != nil && p.chains[1] == nil {
+func (p *journalProxy) Lines() []string {
+	if t := p.w.Fixed; t != nil && p.w.Chains[1] == nil {
 		return t.Lines()
 	}
-	return p.linesAdvised()
+	return weave.Must(weave.CallA0R1(&p.w, 1, func(t *Journal) ([]string, error) { return t.Lines(), nil }))
 }
 
-// linesAdvised is Lines's path with a context target or advice.
-func (p *JournalProxy) linesAdvised() []string {
-	t := p.target
-	if t == nil {
-		panic("teggo: Journal.Lines takes no context.Context first: its proxy needs a fixed target (aop.Target.Object)")
-	}
-	ch := p.chains[1]
-	if ch == nil {
-		return t.Lines()
-	}
-	f := ch.Acquire(newJournalLinesFrame).(*journalLinesFrame)
-	f.t = t
-	err := ch.Run(&f.Call)
-	r0 := f.r0
-	f.t, f.r0 = nil, nil
-	ch.Release(&f.Call)
-	if err != nil {
-		panic(err)
-	}
-	return r0
+// memRepoProxy is the proxy of MemRepo: its methods run their advice.
+type memRepoProxy struct{ w weave.Proxy[*MemRepo] }
+
+func newMemRepoProxy(t weave.Target, ch []*weave.Chain) any {
+	return &memRepoProxy{weave.NewProxy[*MemRepo](t, ch, 1)}
 }
 
-// journalLinesFrame holds one call of Journal.Lines
-// while its advice chain runs.
-type journalLinesFrame struct {
-	aop.Call
-	t  *Journal
-	r0 []string
-}
-
-func newJournalLinesFrame() aop.Frame {
-	f := new(journalLinesFrame)
-	f.Bind(f)
-	return f
-}
-
-func (f *journalLinesFrame) Target() any { return f.t }
-
-func (f *journalLinesFrame) Context() context.Context { return nil }
-
-func (f *journalLinesFrame) NumArgs() int { return 0 }
-
-func (f *journalLinesFrame) Arg(i int) any {
-	panic(aop.IndexError("argument", i, 0))
-}
-
-func (f *journalLinesFrame) SetArg(i int, v any) error {
-	return aop.IndexError("argument", i, 0)
-}
-
-func (f *journalLinesFrame) NumResults() int { return 1 }
-
-func (f *journalLinesFrame) Result(i int) any {
-	switch i {
-	case 0:
-		return f.r0
-	}
-	panic(aop.IndexError("result", i, 1))
-}
-
-func (f *journalLinesFrame) SetResult(i int, v any) error {
-	switch i {
-	case 0:
-		x, ok := v.([]string)
-		if !ok && v != nil {
-			return aop.ArgTypeError("result", i, "[]string", v)
-		}
-		f.r0 = x
-		return nil
-	}
-	return aop.IndexError("result", i, 1)
-}
-
-func (f *journalLinesFrame) Invoke() error {
-	f.r0 = f.t.Lines()
-	return nil
-}
-
-// MemRepoProxy is the generated proxy of MemRepo.
-// It implements every exported method of *MemRepo: a method without
-// advice calls the target directly, one with advice runs its chain.
-type MemRepoProxy struct {
-	target  *MemRepo
-	resolve func(ctx context.Context) (any, error)
-	chains  []*aop.Chain
-}
-
-// newMemRepoProxy makes the proxy of MemRepo (its Descriptor's Proxy).
-// chains[i] is the chain of Methods[i], nil when it has no advice.
-func newMemRepoProxy(t aop.Target, chains []*aop.Chain) any {
-	if chains == nil {
-		chains = make([]*aop.Chain, 1)
-	}
-	if len(chains) != 1 {
-		panic("teggo: the proxy of MemRepo takes one chain per method: 1")
-	}
-	p := &MemRepoProxy{resolve: t.Resolve, chains: chains}
-	if t.Object != nil {
-		p.target = t.Object.(*MemRepo)
-	}
-	return p
-}
-
-// Save calls MemRepo.Save, through its advice chain if it has one.
-func (p *MemRepoProxy) Save(ctx context.Context, title string) (string, error) {
-	if t := p.target; t != nil && p.chains[0] == nil {
+func (p *memRepoProxy) Save(ctx context.Context, title string) (string, error) {
+	if t := p.w.Fixed; t != nil && p.w.Chains[0] == nil {
 		return t.Save(ctx, title)
 	}
-	return p.saveAdvised(ctx, title)
+	return weave.CallA2R1(&p.w, 0, (*MemRepo).Save, ctx, title)
 }
 
-// saveAdvised is Save's path with a context target or advice.
-func (p *MemRepoProxy) saveAdvised(ctx context.Context, title string) (string, error) {
-	t := p.target
-	if t == nil {
-		o, err := p.resolve(ctx)
-		if err != nil {
-			var r0 string
-			return r0, err
-		}
-		t = o.(*MemRepo)
-	}
-	ch := p.chains[0]
-	if ch == nil {
-		return t.Save(ctx, title)
-	}
-	f := ch.Acquire(newMemRepoSaveFrame).(*memRepoSaveFrame)
-	f.t, f.a0, f.a1 = t, ctx, title
-	err := ch.Run(&f.Call)
-	r0 := f.r0
-	f.t, f.a0, f.a1, f.r0, f.r1 = nil, nil, "", "", nil
-	ch.Release(&f.Call)
-	return r0, err
+// requestUserProxy is the proxy of RequestUser: its methods run their advice.
+type requestUserProxy struct{ w weave.Proxy[*RequestUser] }
+
+func newRequestUserProxy(t weave.Target, ch []*weave.Chain) any {
+	return &requestUserProxy{weave.NewProxy[*RequestUser](t, ch, 2)}
 }
 
-// memRepoSaveFrame holds one call of MemRepo.Save
-// while its advice chain runs.
-type memRepoSaveFrame struct {
-	aop.Call
-	t  *MemRepo
-	a0 context.Context
-	a1 string
-	r0 string
-	r1 error
-}
-
-func newMemRepoSaveFrame() aop.Frame {
-	f := new(memRepoSaveFrame)
-	f.Bind(f)
-	return f
-}
-
-func (f *memRepoSaveFrame) Target() any { return f.t }
-
-func (f *memRepoSaveFrame) Context() context.Context { return f.a0 }
-
-func (f *memRepoSaveFrame) NumArgs() int { return 2 }
-
-func (f *memRepoSaveFrame) Arg(i int) any {
-	switch i {
-	case 0:
-		return f.a0
-	case 1:
-		return f.a1
-	}
-	panic(aop.IndexError("argument", i, 2))
-}
-
-func (f *memRepoSaveFrame) SetArg(i int, v any) error {
-	switch i {
-	case 0:
-		x, ok := v.(context.Context)
-		if !ok && v != nil {
-			return aop.ArgTypeError("argument", i, "context.Context", v)
-		}
-		f.a0 = x
-		return nil
-	case 1:
-		x, ok := v.(string)
-		if !ok {
-			return aop.ArgTypeError("argument", i, "string", v)
-		}
-		f.a1 = x
-		return nil
-	}
-	return aop.IndexError("argument", i, 2)
-}
-
-func (f *memRepoSaveFrame) NumResults() int { return 1 }
-
-func (f *memRepoSaveFrame) Result(i int) any {
-	switch i {
-	case 0:
-		return f.r0
-	}
-	panic(aop.IndexError("result", i, 1))
-}
-
-func (f *memRepoSaveFrame) SetResult(i int, v any) error {
-	switch i {
-	case 0:
-		x, ok := v.(string)
-		if !ok {
-			return aop.ArgTypeError("result", i, "string", v)
-		}
-		f.r0 = x
-		return nil
-	}
-	return aop.IndexError("result", i, 1)
-}
-
-func (f *memRepoSaveFrame) Invoke() error {
-	f.r0, f.r1 = f.t.Save(f.a0, f.a1)
-	return f.r1
-}
-
-// RequestUserProxy is the generated proxy of RequestUser.
-// It implements every exported method of *RequestUser: a method without
-// advice calls the target directly, one with advice runs its chain.
-type RequestUserProxy struct {
-	target  *RequestUser
-	resolve func(ctx context.Context) (any, error)
-	chains  []*aop.Chain
-}
-
-// newRequestUserProxy makes the proxy of RequestUser (its Descriptor's Proxy).
-// chains[i] is the chain of Methods[i], nil when it has no advice.
-func newRequestUserProxy(t aop.Target, chains []*aop.Chain) any {
-	if chains == nil {
-		chains = make([]*aop.Chain, 2)
-	}
-	if len(chains) != 2 {
-		panic("teggo: the proxy of RequestUser takes one chain per method: 2")
-	}
-	p := &RequestUserProxy{resolve: t.Resolve, chains: chains}
-	if t.Object != nil {
-		p.target = t.Object.(*RequestUser)
-	}
-	return p
-}
-
-// Name calls RequestUser.Name, through its advice chain if it has one.
-func (p *RequestUserProxy) Name(ctx context.Context) string {
-	if t := p.target; t != nil && p.chains[0] == nil {
+func (p *requestUserProxy) Name(ctx context.Context) string {
+	if t := p.w.Fixed; t != nil && p.w.Chains[0] == nil {
 		return t.Name(ctx)
 	}
-	return p.nameAdvised(ctx)
+	return weave.Must(weave.CallA1R1(&p.w, 0, func(t *RequestUser, a0 context.Context) (string, error) { return t.Name(a0), nil }, ctx))
 }
 
-// nameAdvised is Name's path with a context target or advice.
-func (p *RequestUserProxy) nameAdvised(ctx context.Context) string {
-	t := p.target
-	if t == nil {
-		o, err := p.resolve(ctx)
-		if err != nil {
-			panic(err)
-		}
-		t = o.(*RequestUser)
-	}
-	ch := p.chains[0]
-	if ch == nil {
-		return t.Name(ctx)
-	}
-	f := ch.Acquire(newRequestUserNameFrame).(*requestUserNameFrame)
-	f.t, f.a0 = t, ctx
-	err := ch.Run(&f.Call)
-	r0 := f.r0
-	f.t, f.a0, f.r0 = nil, nil, ""
-	ch.Release(&f.Call)
-	if err != nil {
-		panic(err)
-	}
-	return r0
-}
-
-// requestUserNameFrame holds one call of RequestUser.Name
-// while its advice chain runs.
-type requestUserNameFrame struct {
-	aop.Call
-	t  *RequestUser
-	a0 context.Context
-	r0 string
-}
-
-func newRequestUserNameFrame() aop.Frame {
-	f := new(requestUserNameFrame)
-	f.Bind(f)
-	return f
-}
-
-func (f *requestUserNameFrame) Target() any { return f.t }
-
-func (f *requestUserNameFrame) Context() context.Context { return f.a0 }
-
-func (f *requestUserNameFrame) NumArgs() int { return 1 }
-
-func (f *requestUserNameFrame) Arg(i int) any {
-	switch i {
-	case 0:
-		return f.a0
-	}
-	panic(aop.IndexError("argument", i, 1))
-}
-
-func (f *requestUserNameFrame) SetArg(i int, v any) error {
-	switch i {
-	case 0:
-		x, ok := v.(context.Context)
-		if !ok && v != nil {
-			return aop.ArgTypeError("argument", i, "context.Context", v)
-		}
-		f.a0 = x
-		return nil
-	}
-	return aop.IndexError("argument", i, 1)
-}
-
-func (f *requestUserNameFrame) NumResults() int { return 1 }
-
-func (f *requestUserNameFrame) Result(i int) any {
-	switch i {
-	case 0:
-		return f.r0
-	}
-	panic(aop.IndexError("result", i, 1))
-}
-
-func (f *requestUserNameFrame) SetResult(i int, v any) error {
-	switch i {
-	case 0:
-		x, ok := v.(string)
-		if !ok {
-			return aop.ArgTypeError("result", i, "string", v)
-		}
-		f.r0 = x
-		return nil
-	}
-	return aop.IndexError("result", i, 1)
-}
-
-func (f *requestUserNameFrame) Invoke() error {
-	f.r0 = f.t.Name(f.a0)
-	return nil
-}
-
-// SetName calls RequestUser.SetName, through its advice chain if it has one.
-func (p *RequestUserProxy) SetName(ctx context.Context, name string) {
-	if t := p.target; t != nil && p.chains[1] == nil {
+func (p *requestUserProxy) SetName(ctx context.Context, name string) {
+	if t := p.w.Fixed; t != nil && p.w.Chains[1] == nil {
 		t.SetName(ctx, name)
 		return
 	}
-	p.setNameAdvised(ctx, name)
+	weave.Check(weave.CallA2R0(&p.w, 1, func(t *RequestUser, a0 context.Context, a1 string) error { t.SetName(a0, a1); return nil }, ctx, name))
 }
 
-// setNameAdvised is SetName's path with a context target or advice.
-func (p *RequestUserProxy) setNameAdvised(ctx context.Context, name string) {
-	t := p.target
-	if t == nil {
-		o, err := p.resolve(ctx)
-		if err != nil {
-			panic(err)
-		}
-		t = o.(*RequestUser)
-	}
-	ch := p.chains[1]
-	if ch == nil {
-		t.SetName(ctx, name)
-		return
-	}
-	f := ch.Acquire(newRequestUserSetNameFrame).(*requestUserSetNameFrame)
-	f.t, f.a0, f.a1 = t, ctx, name
-	err := ch.Run(&f.Call)
-	f.t, f.a0, f.a1 = nil, nil, ""
-	ch.Release(&f.Call)
-	if err != nil {
-		panic(err)
-	}
+// topicsProxy is the proxy of Topics: its methods run their advice.
+type topicsProxy struct{ w weave.Proxy[*Topics] }
+
+func newTopicsProxy(t weave.Target, ch []*weave.Chain) any {
+	return &topicsProxy{weave.NewProxy[*Topics](t, ch, 1)}
 }
 
-// requestUserSetNameFrame holds one call of RequestUser.SetName
-// while its advice chain runs.
-type requestUserSetNameFrame struct {
-	aop.Call
-	t  *RequestUser
-	a0 context.Context
-	a1 string
-}
-
-func newRequestUserSetNameFrame() aop.Frame {
-	f := new(requestUserSetNameFrame)
-	f.Bind(f)
-	return f
-}
-
-func (f *requestUserSetNameFrame) Target() any { return f.t }
-
-func (f *requestUserSetNameFrame) Context() context.Context { return f.a0 }
-
-func (f *requestUserSetNameFrame) NumArgs() int { return 2 }
-
-func (f *requestUserSetNameFrame) Arg(i int) any {
-	switch i {
-	case 0:
-		return f.a0
-	case 1:
-		return f.a1
-	}
-	panic(aop.IndexError("argument", i, 2))
-}
-
-func (f *requestUserSetNameFrame) SetArg(i int, v any) error {
-	switch i {
-	case 0:
-		x, ok := v.(context.Context)
-		if !ok && v != nil {
-			return aop.ArgTypeError("argument", i, "context.Context", v)
-		}
-		f.a0 = x
-		return nil
-	case 1:
-		x, ok := v.(string)
-		if !ok {
-			return aop.ArgTypeError("argument", i, "string", v)
-		}
-		f.a1 = x
-		return nil
-	}
-	return aop.IndexError("argument", i, 2)
-}
-
-func (f *requestUserSetNameFrame) NumResults() int { return 0 }
-
-func (f *requestUserSetNameFrame) Result(i int) any {
-	panic(aop.IndexError("result", i, 0))
-}
-
-func (f *requestUserSetNameFrame) SetResult(i int, v any) error {
-	return aop.IndexError("result", i, 0)
-}
-
-func (f *requestUserSetNameFrame) Invoke() error {
-	f.t.SetName(f.a0, f.a1)
-	return nil
-}
-
-// TopicsProxy is the generated proxy of Topics.
-// It implements every exported method of *Topics: a method without
-// advice calls the target directly, one with advice runs its chain.
-type TopicsProxy struct {
-	target  *Topics
-	resolve func(ctx context.Context) (any, error)
-	chains  []*aop.Chain
-}
-
-// newTopicsProxy makes the proxy of Topics (its Descriptor's Proxy).
-// chains[i] is the chain of Methods[i], nil when it has no advice.
-func newTopicsProxy(t aop.Target, chains []*aop.Chain) any {
-	if chains == nil {
-		chains = make([]*aop.Chain, 1)
-	}
-	if len(chains) != 1 {
-		panic("teggo: the proxy of Topics takes one chain per method: 1")
-	}
-	p := &TopicsProxy{resolve: t.Resolve, chains: chains}
-	if t.Object != nil {
-		p.target = t.Object.(*Topics)
-	}
-	return p
-}
-
-// Create calls Topics.Create, through its advice chain if it has one.
-func (p *TopicsProxy) Create(ctx context.Context, title string) (string, error) {
-	if t := p.target; t != nil && p.chains[0] == nil {
+func (p *topicsProxy) Create(ctx context.Context, title string) (string, error) {
+	if t := p.w.Fixed; t != nil && p.w.Chains[0] == nil {
 		return t.Create(ctx, title)
 	}
-	return p.createAdvised(ctx, title)
-}
-
-// createAdvised is Create's path with a context target or advice.
-func (p *TopicsProxy) createAdvised(ctx context.Context, title string) (string, error) {
-	t := p.target
-	if t == nil {
-		o, err := p.resolve(ctx)
-		if err != nil {
-			var r0 string
-			return r0, err
-		}
-		t = o.(*Topics)
-	}
-	ch := p.chains[0]
-	if ch == nil {
-		return t.Create(ctx, title)
-	}
-	f := ch.Acquire(newTopicsCreateFrame).(*topicsCreateFrame)
-	f.t, f.a0, f.a1 = t, ctx, title
-	err := ch.Run(&f.Call)
-	r0 := f.r0
-	f.t, f.a0, f.a1, f.r0, f.r1 = nil, nil, "", "", nil
-	ch.Release(&f.Call)
-	return r0, err
-}
-
-// topicsCreateFrame holds one call of Topics.Create
-// while its advice chain runs.
-type topicsCreateFrame struct {
-	aop.Call
-	t  *Topics
-	a0 context.Context
-	a1 string
-	r0 string
-	r1 error
-}
-
-func newTopicsCreateFrame() aop.Frame {
-	f := new(topicsCreateFrame)
-	f.Bind(f)
-	return f
-}
-
-func (f *topicsCreateFrame) Target() any { return f.t }
-
-func (f *topicsCreateFrame) Context() context.Context { return f.a0 }
-
-func (f *topicsCreateFrame) NumArgs() int { return 2 }
-
-func (f *topicsCreateFrame) Arg(i int) any {
-	switch i {
-	case 0:
-		return f.a0
-	case 1:
-		return f.a1
-	}
-	panic(aop.IndexError("argument", i, 2))
-}
-
-func (f *topicsCreateFrame) SetArg(i int, v any) error {
-	switch i {
-	case 0:
-		x, ok := v.(context.Context)
-		if !ok && v != nil {
-			return aop.ArgTypeError("argument", i, "context.Context", v)
-		}
-		f.a0 = x
-		return nil
-	case 1:
-		x, ok := v.(string)
-		if !ok {
-			return aop.ArgTypeError("argument", i, "string", v)
-		}
-		f.a1 = x
-		return nil
-	}
-	return aop.IndexError("argument", i, 2)
-}
-
-func (f *topicsCreateFrame) NumResults() int { return 1 }
-
-func (f *topicsCreateFrame) Result(i int) any {
-	switch i {
-	case 0:
-		return f.r0
-	}
-	panic(aop.IndexError("result", i, 1))
-}
-
-func (f *topicsCreateFrame) SetResult(i int, v any) error {
-	switch i {
-	case 0:
-		x, ok := v.(string)
-		if !ok {
-			return aop.ArgTypeError("result", i, "string", v)
-		}
-		f.r0 = x
-		return nil
-	}
-	return aop.IndexError("result", i, 1)
-}
-
-func (f *topicsCreateFrame) Invoke() error {
-	f.r0, f.r1 = f.t.Create(f.a0, f.a1)
-	return f.r1
-}
-
-// TraceProxy is the generated proxy of Trace.
-// It implements every exported method of *Trace: a method without
-// advice calls the target directly, one with advice runs its chain.
-type TraceProxy struct {
-	target  *Trace
-	resolve func(ctx context.Context) (any, error)
-	chains  []*aop.Chain
-}
-
-// newTraceProxy makes the proxy of Trace (its Descriptor's Proxy).
-// chains[i] is the chain of Methods[i], nil when it has no advice.
-func newTraceProxy(t aop.Target, chains []*aop.Chain) any {
-	if chains == nil {
-		chains = make([]*aop.Chain, 1)
-	}
-	if len(chains) != 1 {
-		panic("teggo: the proxy of Trace takes one chain per method: 1")
-	}
-	p := &TraceProxy{resolve: t.Resolve, chains: chains}
-	if t.Object != nil {
-		p.target = t.Object.(*Trace)
-	}
-	return p
-}
-
-// BeforeCall calls Trace.BeforeCall, through its advice chain if it has one.
-func (p *TraceProxy) BeforeCall(c *aop.Call) error {
-	if t := p.target; t != nil && p.chains[0] == nil {
-		return t.BeforeCall(c)
-	}
-	return p.beforeCallAdvised(c)
-}
-
-// beforeCallAdvised is BeforeCall's path with a context target or advice.
-func (p *TraceProxy) beforeCallAdvised(c *aop.Call) error {
-	t := p.target
-	if t == nil {
-		panic("teggo: Trace.BeforeCall takes no context.Context first: its proxy needs a fixed target (aop.Target.Object)")
-	}
-	ch := p.chains[0]
-	if ch == nil {
-		return t.BeforeCall(c)
-	}
-	f := ch.Acquire(newTraceBeforeCallFrame).(*traceBeforeCallFrame)
-	f.t, f.a0 = t, c
-	err := ch.Run(&f.Call)
-	f.t, f.a0, f.r0 = nil, nil, nil
-	ch.Release(&f.Call)
-	return err
-}
-
-// traceBeforeCallFrame holds one call of Trace.BeforeCall
-// while its advice chain runs.
-type traceBeforeCallFrame struct {
-	aop.Call
-	t  *Trace
-	a0 *aop.Call
-	r0 error
-}
-
-func newTraceBeforeCallFrame() aop.Frame {
-	f := new(traceBeforeCallFrame)
-	f.Bind(f)
-	return f
-}
-
-func (f *traceBeforeCallFrame) Target() any { return f.t }
-
-func (f *traceBeforeCallFrame) Context() context.Context { return nil }
-
-func (f *traceBeforeCallFrame) NumArgs() int { return 1 }
-
-func (f *traceBeforeCallFrame) Arg(i int) any {
-	switch i {
-	case 0:
-		return f.a0
-	}
-	panic(aop.IndexError("argument", i, 1))
-}
-
-func (f *traceBeforeCallFrame) SetArg(i int, v any) error {
-	switch i {
-	case 0:
-		x, ok := v.(*aop.Call)
-		if !ok && v != nil {
-			return aop.ArgTypeError("argument", i, "*aop.Call", v)
-		}
-		f.a0 = x
-		return nil
-	}
-	return aop.IndexError("argument", i, 1)
-}
-
-func (f *traceBeforeCallFrame) NumResults() int { return 0 }
-
-func (f *traceBeforeCallFrame) Result(i int) any {
-	panic(aop.IndexError("result", i, 0))
-}
-
-func (f *traceBeforeCallFrame) SetResult(i int, v any) error {
-	return aop.IndexError("result", i, 0)
-}
-
-func (f *traceBeforeCallFrame) Invoke() error {
-	f.r0 = f.t.BeforeCall(f.a0)
-	return f.r0
-}
-
-// WrapProxy is the generated proxy of Wrap.
-// It implements every exported method of *Wrap: a method without
-// advice calls the target directly, one with advice runs its chain.
-type WrapProxy struct {
-	target  *Wrap
-	resolve func(ctx context.Context) (any, error)
-	chains  []*aop.Chain
-}
-
-// newWrapProxy makes the proxy of Wrap (its Descriptor's Proxy).
-// chains[i] is the chain of Methods[i], nil when it has no advice.
-func newWrapProxy(t aop.Target, chains []*aop.Chain) any {
-	if chains == nil {
-		chains = make([]*aop.Chain, 2)
-	}
-	if len(chains) != 2 {
-		panic("teggo: the proxy of Wrap takes one chain per method: 2")
-	}
-	p := &WrapProxy{resolve: t.Resolve, chains: chains}
-	if t.Object != nil {
-		p.target = t.Object.(*Wrap)
-	}
-	return p
-}
-
-// Around calls Wrap.Around, through its advice chain if it has one.
-func (p *WrapProxy) Around(c *aop.Call, next aop.Next) error {
-	if t := p.target; t != nil && p.chains[0] == nil {
-		return t.Around(c, next)
-	}
-	return p.aroundAdvised(c, next)
-}
-
-// aroundAdvised is Around's path with a context target or advice.
-func (p *WrapProxy) aroundAdvised(c *aop.Call, next aop.Next) error {
-	t := p.target
-	if t == nil {
-		panic("teggo: Wrap.Around takes no context.Context first: its proxy needs a fixed target (aop.Target.Object)")
-	}
-	ch := p.chains[0]
-	if ch == nil {
-		return t.Around(c, next)
-	}
-	f := ch.Acquire(newWrapAroundFrame).(*wrapAroundFrame)
-	f.t, f.a0, f.a1 = t, c, next
-	err := ch.Run(&f.Call)
-	f.t, f.a0, f.a1, f.r0 = nil, nil, nil, nil
-	ch.Release(&f.Call)
-	return err
-}
-
-// wrapAroundFrame holds one call of Wrap.Around
-// while its advice chain runs.
-type wrapAroundFrame struct {
-	aop.Call
-	t  *Wrap
-	a0 *aop.Call
-	a1 aop.Next
-	r0 error
-}
-
-func newWrapAroundFrame() aop.Frame {
-	f := new(wrapAroundFrame)
-	f.Bind(f)
-	return f
-}
-
-func (f *wrapAroundFrame) Target() any { return f.t }
-
-func (f *wrapAroundFrame) Context() context.Context { return nil }
-
-func (f *wrapAroundFrame) NumArgs() int { return 2 }
-
-func (f *wrapAroundFrame) Arg(i int) any {
-	switch i {
-	case 0:
-		return f.a0
-	case 1:
-		return f.a1
-	}
-	panic(aop.IndexError("argument", i, 2))
-}
-
-func (f *wrapAroundFrame) SetArg(i int, v any) error {
-	switch i {
-	case 0:
-		x, ok := v.(*aop.Call)
-		if !ok && v != nil {
-			return aop.ArgTypeError("argument", i, "*aop.Call", v)
-		}
-		f.a0 = x
-		return nil
-	case 1:
-		x, ok := v.(aop.Next)
-		if !ok && v != nil {
-			return aop.ArgTypeError("argument", i, "aop.Next", v)
-		}
-		f.a1 = x
-		return nil
-	}
-	return aop.IndexError("argument", i, 2)
-}
-
-func (f *wrapAroundFrame) NumResults() int { return 0 }
-
-func (f *wrapAroundFrame) Result(i int) any {
-	panic(aop.IndexError("result", i, 0))
-}
-
-func (f *wrapAroundFrame) SetResult(i int, v any) error {
-	return aop.IndexError("result", i, 0)
-}
-
-func (f *wrapAroundFrame) Invoke() error {
-	f.r0 = f.t.Around(f.a0, f.a1)
-	return f.r0
-}
-
-// ParseParams calls Wrap.ParseParams, through its advice chain if it has one.
-func (p *WrapProxy) ParseParams(a0 aop.Params) (any, error) {
-	if t := p.target; t != nil && p.chains[1] == nil {
-		return t.ParseParams(a0)
-	}
-	return p.parseParamsAdvised(a0)
-}
-
-// parseParamsAdvised is ParseParams's path with a context target or advice.
-func (p *WrapProxy) parseParamsAdvised(a0 aop.Params) (any, error) {
-	t := p.target
-	if t == nil {
-		panic("teggo: Wrap.ParseParams takes no context.Context first: its proxy needs a fixed target (aop.Target.Object)")
-	}
-	ch := p.chains[1]
-	if ch == nil {
-		return t.ParseParams(a0)
-	}
-	f := ch.Acquire(newWrapParseParamsFrame).(*wrapParseParamsFrame)
-	f.t, f.a0 = t, a0
-	err := ch.Run(&f.Call)
-	r0 := f.r0
-	f.t, f.a0, f.r0, f.r1 = nil, nil, nil, nil
-	ch.Release(&f.Call)
-	return r0, err
-}
-
-// wrapParseParamsFrame holds one call of Wrap.ParseParams
-// while its advice chain runs.
-type wrapParseParamsFrame struct {
-	aop.Call
-	t  *Wrap
-	a0 aop.Params
-	r0 any
-	r1 error
-}
-
-func newWrapParseParamsFrame() aop.Frame {
-	f := new(wrapParseParamsFrame)
-	f.Bind(f)
-	return f
-}
-
-func (f *wrapParseParamsFrame) Target() any { return f.t }
-
-func (f *wrapParseParamsFrame) Context() context.Context { return nil }
-
-func (f *wrapParseParamsFrame) NumArgs() int { return 1 }
-
-func (f *wrapParseParamsFrame) Arg(i int) any {
-	switch i {
-	case 0:
-		return f.a0
-	}
-	panic(aop.IndexError("argument", i, 1))
-}
-
-func (f *wrapParseParamsFrame) SetArg(i int, v any) error {
-	switch i {
-	case 0:
-		x, ok := v.(aop.Params)
-		if !ok && v != nil {
-			return aop.ArgTypeError("argument", i, "aop.Params", v)
-		}
-		f.a0 = x
-		return nil
-	}
-	return aop.IndexError("argument", i, 1)
-}
-
-func (f *wrapParseParamsFrame) NumResults() int { return 1 }
-
-func (f *wrapParseParamsFrame) Result(i int) any {
-	switch i {
-	case 0:
-		return f.r0
-	}
-	panic(aop.IndexError("result", i, 1))
-}
-
-func (f *wrapParseParamsFrame) SetResult(i int, v any) error {
-	switch i {
-	case 0:
-		x, ok := v.(any)
-		if !ok && v != nil {
-			return aop.ArgTypeError("result", i, "any", v)
-		}
-		f.r0 = x
-		return nil
-	}
-	return aop.IndexError("result", i, 1)
-}
-
-func (f *wrapParseParamsFrame) Invoke() error {
-	f.r0, f.r1 = f.t.ParseParams(f.a0)
-	return f.r1
+	return weave.CallA2R1(&p.w, 0, (*Topics).Create, ctx, title)
 }

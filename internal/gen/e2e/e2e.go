@@ -95,8 +95,8 @@ func (s *TopicService) Boom(ctx context.Context, msg string) error { panic(msg) 
 
 // RequestInfo is a context proto: one per scope.
 type RequestInfo struct {
-	proto.Context
-	User string
+	proto.Context `access:"public"`
+	User          string
 }
 
 // Who returns the user of the request.
@@ -109,7 +109,7 @@ type Tx struct {
 }
 
 // Around records the call and its params, then runs it.
-func (t *Tx) Around(c *aop.Call, next aop.Next) error {
+func (t *Tx) Around(c aop.Call, next aop.Next) error {
 	t.Calls = append(t.Calls, c.TypeName()+"."+c.Method()+" "+c.Params()["propagation"])
 	return next()
 }
@@ -121,25 +121,25 @@ type Trace struct {
 }
 
 // BeforeCall records.
-func (t *Trace) BeforeCall(c *aop.Call) error {
+func (t *Trace) BeforeCall(c aop.Call) error {
 	t.Log = append(t.Log, "before "+c.Method())
 	return nil
 }
 
 // AfterReturn records.
-func (t *Trace) AfterReturn(c *aop.Call) error {
+func (t *Trace) AfterReturn(c aop.Call) error {
 	t.Log = append(t.Log, "return "+c.Method())
 	return nil
 }
 
 // AfterThrow records.
-func (t *Trace) AfterThrow(c *aop.Call, err error) error {
+func (t *Trace) AfterThrow(c aop.Call, err error) error {
 	t.Log = append(t.Log, "throw "+c.Method()+": "+err.Error())
 	return nil
 }
 
 // AfterFinally records.
-func (t *Trace) AfterFinally(c *aop.Call) error {
+func (t *Trace) AfterFinally(c aop.Call) error {
 	t.Log = append(t.Log, "finally "+c.Method())
 	return nil
 }
@@ -154,7 +154,7 @@ type Metrics struct {
 }
 
 // Around records the method.
-func (m *Metrics) Around(c *aop.Call, next aop.Next) error {
+func (m *Metrics) Around(c aop.Call, next aop.Next) error {
 	m.Seen = append(m.Seen, c.Method())
 	return next()
 }

@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"errors"
+	"fmt"
 	"reflect"
 	"slices"
 	"strings"
@@ -10,12 +11,13 @@ import (
 
 	"github.com/teggo/teggo/aop"
 	"github.com/teggo/teggo/proto"
+	"github.com/teggo/teggo/weave"
 )
 
 // around is an Around advice made of a func.
-type around func(c *aop.Call, next aop.Next) error
+type around func(c aop.Call, next aop.Next) error
 
-func (f around) Around(c *aop.Call, next aop.Next) error { return f(c, next) }
+func (f around) Around(c aop.Call, next aop.Next) error { return f(c, next) }
 
 func descriptor(t *testing.T, typ reflect.Type) proto.Descriptor {
 	t.Helper()
@@ -41,16 +43,16 @@ func methodIndex(t *testing.T, name string) int {
 }
 
 // proxyWith makes a TopicService proxy with one hand-built chain on method.
-func proxyWith(t *testing.T, svc *TopicService, method string, advice ...any) *TopicServiceProxy {
+func proxyWith(t *testing.T, svc *TopicService, method string, advice ...any) *topicServiceProxy {
 	t.Helper()
 	d := descriptor(t, topicType)
-	chains := make([]*aop.Chain, len(d.Methods))
-	var list []aop.Advice
+	chains := make([]*weave.Chain, len(d.Methods))
+	var list []weave.Advice
 	for _, a := range advice {
-		list = append(list, aop.Advice{Name: reflect.TypeOf(a).String(), Instance: a})
+		list = append(list, weave.Advice{Name: reflect.TypeOf(a).String(), Instance: a})
 	}
-	chains[methodIndex(t, method)] = aop.NewChain("TopicService", method, list)
-	return d.Proxy(aop.Target{Object: svc}, chains).(*TopicServiceProxy)
+	chains[methodIndex(t, method)] = weave.NewChain("TopicService", method, list)
+	return d.Proxy(weave.Target{Object: svc}, chains).(*topicServiceProxy)
 }
 
 func newService() *TopicService {
@@ -91,16 +93,28 @@ func TestModuleMatchesReflection(t *testing.T) {
 		}
 		for i, f := range d.Fields {
 			w := want[i]
-			if f.Name != w.Name || f.Type != w.Type || f.Offset != w.Offset || !reflect.DeepEqual(f.Tag, w.Tag) || f.Set == nil {
+			if f.Name != w.Name || f.Type != w.Type || !reflect.DeepEqual(f.Tag, w.Tag) || f.Set == nil {
 				t.Errorf("%v field %d = %+v, want %+v", typ, i, f, w)
 			}
 		}
+		if d.Proxy == nil {
+			if len(d.Methods) > 0 {
+				t.Errorf("%v: %d methods without a proxy", typ, len(d.Methods))
+			}
+			continue
+		}
 		ptr := reflect.PointerTo(typ)
-		if len(d.Methods) != ptr.NumMethod() {
-			t.Fatalf("%v: %d methods, reflect has %d", typ, len(d.Methods), ptr.NumMethod())
+		var methods []reflect.Method
+		for i := range ptr.NumMethod() {
+			if !proto.IsHook(ptr.Method(i).Name) {
+				methods = append(methods, ptr.Method(i))
+			}
+		}
+		if len(d.Methods) != len(methods) {
+			t.Fatalf("%v: %d methods, reflect has %d", typ, len(d.Methods), len(methods))
 		}
 		for i, m := range d.Methods {
-			rm := ptr.Method(i)
+			rm := methods[i]
 			ctxFirst := rm.Type.NumIn() > 1 && rm.Type.In(1) == reflect.TypeFor[context.Context]()
 			if m.Name != rm.Name || m.CtxFirst != ctxFirst {
 				t.Errorf("%v method %d = %+v, reflect has %s ctx=%v", typ, i, m, rm.Name, ctxFirst)
@@ -121,7 +135,7 @@ func TestModuleMatchesReflection(t *testing.T) {
 	if svc.Repo != repo || svc.Label != "lbl" {
 		t.Errorf("setters: %+v", svc)
 	}
-	if errs := aop.DeclErrors(mod.Decls); len(errs) > 0 {
+	if errs := weave.DeclErrors(mod.Decls); len(errs) > 0 {
 		t.Errorf("invalid decls: %v", errs)
 	}
 }
@@ -135,21 +149,21 @@ func TestPlannedChains(t *testing.T) {
 		reflect.TypeFor[Tx](): tx, reflect.TypeFor[Trace](): trace, reflect.TypeFor[Metrics](): metrics,
 	}
 	d := descriptor(t, topicType)
-	chains := make([]*aop.Chain, len(d.Methods))
+	chains := make([]*weave.Chain, len(d.Methods))
 	plans := map[string][]string{}
 	for i, m := range d.Methods {
-		var list []aop.Advice
-		for _, pa := range aop.Plan(mod.Decls, topicType, m.Name) {
-			list = append(list, aop.Advice{Name: pa.AdviceType.Name(), Instance: inst[pa.AdviceType], Params: pa.Params, Order: pa.Order})
+		var list []weave.Advice
+		for _, pa := range weave.Plan(mod.Decls, topicType, m.Name) {
+			list = append(list, weave.Advice{Name: pa.AdviceType.Name(), Instance: inst[pa.AdviceType], Params: pa.Params, Order: pa.Order})
 			plans[m.Name] = append(plans[m.Name], pa.AdviceType.Name())
 		}
-		chains[i] = aop.NewChain("TopicService", m.Name, list)
+		chains[i] = weave.NewChain("TopicService", m.Name, list)
 	}
 	want := map[string][]string{"Create": {"Trace", "Tx"}, "Sum": {"Metrics", "Trace"}, "Split": {"Metrics"}}
 	if !reflect.DeepEqual(plans, want) {
 		t.Fatalf("plans = %v, want %v", plans, want)
 	}
-	p := d.Proxy(aop.Target{Object: newService()}, chains).(*TopicServiceProxy)
+	p := d.Proxy(weave.Target{Object: newService()}, chains).(*topicServiceProxy)
 	ctx := context.Background()
 	if id, err := p.Create(ctx, CreateTopic{Title: "go", Tags: []string{"x"}}); id != "1:go+x" || err != nil {
 		t.Errorf("Create = %q, %v", id, err)
@@ -177,8 +191,8 @@ func TestPlannedChains(t *testing.T) {
 
 // TestNoAdvice calls straight through with nil chains.
 func TestNoAdvice(t *testing.T) {
-	p := descriptor(t, topicType).Proxy(aop.Target{Object: newService()}, nil).(*TopicServiceProxy)
-	var _ TopicRepo = descriptor(t, reflect.TypeFor[MemRepo]()).Proxy(aop.Target{Object: &MemRepo{}}, nil).(*MemRepoProxy)
+	p := descriptor(t, topicType).Proxy(weave.Target{Object: newService()}, nil).(*topicServiceProxy)
+	var _ TopicRepo = descriptor(t, reflect.TypeFor[MemRepo]()).Proxy(weave.Target{Object: &MemRepo{}}, nil).(*memRepoProxy)
 	if id, err := p.Create(context.Background(), CreateTopic{Title: "a"}); id != "1:a" || err != nil {
 		t.Errorf("Create = %q, %v", id, err)
 	}
@@ -197,7 +211,7 @@ func TestArgsAndResults(t *testing.T) {
 			checks = append(checks, what)
 		}
 	}
-	p := proxyWith(t, newService(), "Create", around(func(c *aop.Call, next aop.Next) error {
+	p := proxyWith(t, newService(), "Create", around(func(c aop.Call, next aop.Next) error {
 		check(c.NumArgs() == 2 && c.NumResults() == 1, "counts")
 		check(c.Context() == ctx && c.Arg(0) == ctx, "context")
 		in, ok := c.Arg(1).(CreateTopic)
@@ -243,7 +257,7 @@ func panics(f func()) (did bool) {
 // TestVariadic reads and replaces a variadic argument.
 func TestVariadic(t *testing.T) {
 	var seen any
-	p := proxyWith(t, newService(), "Sum", around(func(c *aop.Call, next aop.Next) error {
+	p := proxyWith(t, newService(), "Sum", around(func(c aop.Call, next aop.Next) error {
 		seen = c.Arg(2)
 		if err := c.SetArg(2, []int{100}); err != nil {
 			return err
@@ -263,7 +277,7 @@ func TestVariadic(t *testing.T) {
 // without an error result.
 func TestErrors(t *testing.T) {
 	trace := &Trace{}
-	p := proxyWith(t, newService(), "Create", trace, around(func(c *aop.Call, next aop.Next) error {
+	p := proxyWith(t, newService(), "Create", trace, around(func(c aop.Call, next aop.Next) error {
 		if err := next(); !errors.Is(err, ErrEmpty) {
 			t.Errorf("next = %v", err)
 		}
@@ -273,7 +287,7 @@ func TestErrors(t *testing.T) {
 		t.Errorf("Create = %q, %v", id, err)
 	}
 	boom := errors.New("boom")
-	p = proxyWith(t, newService(), "Split", around(func(*aop.Call, aop.Next) error { return boom }))
+	p = proxyWith(t, newService(), "Split", around(func(aop.Call, aop.Next) error { return boom }))
 	defer func() {
 		if r := recover(); r != boom {
 			t.Errorf("recovered %v, want boom", r)
@@ -302,8 +316,8 @@ func TestPanic(t *testing.T) {
 
 // TestPooledFramesZeroed checks that a released frame retains nothing.
 func TestPooledFramesZeroed(t *testing.T) {
-	var kept *aop.Call
-	p := proxyWith(t, newService(), "Create", around(func(c *aop.Call, next aop.Next) error {
+	var kept aop.Call
+	p := proxyWith(t, newService(), "Create", around(func(c aop.Call, next aop.Next) error {
 		kept = c // advice must not keep a Call; this test does, to look at it afterwards
 		return next()
 	}))
@@ -313,8 +327,8 @@ func TestPooledFramesZeroed(t *testing.T) {
 	if kept.Target() != (*TopicService)(nil) || kept.Arg(0) != nil || !reflect.DeepEqual(kept.Arg(1), CreateTopic{}) || kept.Result(0) != "" {
 		t.Errorf("released frame holds target=%v args=%v,%v result=%v", kept.Target(), kept.Arg(0), kept.Arg(1), kept.Result(0))
 	}
-	var keptSum *aop.Call
-	p = proxyWith(t, newService(), "Sum", around(func(c *aop.Call, next aop.Next) error { keptSum = c; return next() }))
+	var keptSum aop.Call
+	p = proxyWith(t, newService(), "Sum", around(func(c aop.Call, next aop.Next) error { keptSum = c; return next() }))
 	_, _ = p.Sum(context.Background(), 1, 2)
 	if s := keptSum.Arg(2).([]int); s != nil {
 		t.Errorf("variadic slice not cleared: %v", s)
@@ -331,7 +345,7 @@ func TestResolve(t *testing.T) {
 		}
 		return nil, errors.New("no scope")
 	}
-	p := d.Proxy(aop.Target{Resolve: resolve}, nil).(*RequestInfoProxy)
+	p := d.Proxy(weave.Target{Resolve: resolve}, nil).(*requestInfoProxy)
 	if who := p.Who(context.WithValue(context.Background(), key{}, "ann")); who != "ann" {
 		t.Errorf("Who = %q", who)
 	}
@@ -339,14 +353,14 @@ func TestResolve(t *testing.T) {
 		t.Error("Who without scope: want a panic (no error result)")
 	}
 
-	ts := descriptor(t, topicType).Proxy(aop.Target{Resolve: func(ctx context.Context) (any, error) {
+	ts := descriptor(t, topicType).Proxy(weave.Target{Resolve: func(ctx context.Context) (any, error) {
 		return nil, errors.New("no scope")
-	}}, nil).(*TopicServiceProxy)
+	}}, nil).(*topicServiceProxy)
 	if id, err := ts.Create(context.Background(), CreateTopic{Title: "x"}); id != "" || err == nil {
 		t.Errorf("Create = %q, %v; want the resolve error", id, err)
 	}
 	defer func() {
-		if r := recover(); r == nil || !strings.Contains(r.(string), "takes no context.Context first") {
+		if r := recover(); r == nil || !strings.Contains(fmt.Sprint(r), "without a context.Context first parameter needs a fixed target") {
 			t.Errorf("Count: recovered %v", r)
 		}
 	}()
@@ -356,7 +370,7 @@ func TestResolve(t *testing.T) {
 // TestChainCount rejects a chains slice of the wrong length.
 func TestChainCount(t *testing.T) {
 	d := descriptor(t, topicType)
-	if !panics(func() { d.Proxy(aop.Target{Object: newService()}, make([]*aop.Chain, 1)) }) {
+	if !panics(func() { d.Proxy(weave.Target{Object: newService()}, make([]*weave.Chain, 1)) }) {
 		t.Error("want a panic")
 	}
 }

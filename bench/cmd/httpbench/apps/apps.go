@@ -131,7 +131,7 @@ type Count struct {
 }
 
 // Around counts calls.
-func (a *Count) Around(c *aop.Call, next aop.Next) error {
+func (a *Count) Around(c aop.Call, next aop.Next) error {
 	a.n.Add(1)
 	return next()
 }

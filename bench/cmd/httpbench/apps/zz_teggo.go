@@ -5,10 +5,9 @@ package apps
 import (
 	"context"
 	"reflect"
-	"unsafe"
 
-	"github.com/teggo/teggo/aop"
 	"github.com/teggo/teggo/proto"
+	"github.com/teggo/teggo/weave"
 )
 
 // Module returns the protos and declarations of package apps, for a
@@ -19,46 +18,34 @@ func Module() proto.Module {
 		Path: "github.com/teggo/teggo/bench/cmd/httpbench/apps",
 		Protos: []proto.Descriptor{
 			{
-				Type:     reflect.TypeFor[Count](),
+				Type:     reflect.TypeOf((*Count)(nil)).Elem(),
 				Name:     "count",
 				InitType: proto.InitSingleton,
 				Access:   proto.Private,
 				Pos:      proto.Pos{File: "cmd/httpbench/apps/apps.go", Line: 128},
 				New:      func() any { return new(Count) },
 				Fields:   []proto.Field{},
-				Methods: []proto.Method{
-					{Name: "Around"},
-				},
-				Proxy: newCountProxy,
 			},
 			{
-				Type:     reflect.TypeFor[HelloController](),
+				Type:     reflect.TypeOf((*HelloController)(nil)).Elem(),
 				Name:     "helloController",
 				InitType: proto.InitSingleton,
 				Access:   proto.Private,
 				Pos:      proto.Pos{File: "cmd/httpbench/apps/apps.go", Line: 94},
 				New:      func() any { return new(HelloController) },
 				Fields:   []proto.Field{},
-				Methods: []proto.Method{
-					{Name: "Hello", CtxFirst: true},
-				},
-				Proxy: newHelloControllerProxy,
 			},
 			{
-				Type:     reflect.TypeFor[TopicController](),
+				Type:     reflect.TypeOf((*TopicController)(nil)).Elem(),
 				Name:     "topicController",
 				InitType: proto.InitSingleton,
 				Access:   proto.Private,
 				Pos:      proto.Pos{File: "cmd/httpbench/apps/apps.go", Line: 120},
 				New:      func() any { return new(TopicController) },
 				Fields:   []proto.Field{},
-				Methods: []proto.Method{
-					{Name: "Create", CtxFirst: true},
-				},
-				Proxy: newTopicControllerProxy,
 			},
 			{
-				Type:     reflect.TypeFor[UserController](),
+				Type:     reflect.TypeOf((*UserController)(nil)).Elem(),
 				Name:     "userController",
 				InitType: proto.InitSingleton,
 				Access:   proto.Private,
@@ -66,33 +53,24 @@ func Module() proto.Module {
 				New:      func() any { return new(UserController) },
 				Fields: []proto.Field{
 					{
-						Name:   "Users",
-						Type:   reflect.TypeFor[Users](),
-						Offset: unsafe.Offsetof(UserController{}.Users),
-						Tag:    proto.FieldTag{Inject: true},
-						Set:    func(o, v any) { o.(*UserController).Users = v.(Users) },
+						Name: "Users",
+						Type: reflect.TypeFor[Users](),
+						Tag:  proto.FieldTag{Inject: true},
+						Set:  func(o, v any) { o.(*UserController).Users = v.(Users) },
 					},
 				},
-				Methods: []proto.Method{
-					{Name: "Show", CtxFirst: true},
-				},
-				Proxy: newUserControllerProxy,
 			},
 			{
-				Type:     reflect.TypeFor[UserRepo](),
+				Type:     reflect.TypeOf((*UserRepo)(nil)).Elem(),
 				Name:     "userRepo",
 				InitType: proto.InitSingleton,
 				Access:   proto.Private,
 				Pos:      proto.Pos{File: "cmd/httpbench/apps/apps.go", Line: 48},
 				New:      func() any { return new(UserRepo) },
 				Fields:   []proto.Field{},
-				Methods: []proto.Method{
-					{Name: "Find"},
-				},
-				Proxy: newUserRepoProxy,
 			},
 			{
-				Type:     reflect.TypeFor[UserService](),
+				Type:     reflect.TypeOf((*UserService)(nil)).Elem(),
 				Name:     "userService",
 				InitType: proto.InitContext,
 				Access:   proto.Private,
@@ -100,11 +78,10 @@ func Module() proto.Module {
 				New:      func() any { return new(UserService) },
 				Fields: []proto.Field{
 					{
-						Name:   "Repo",
-						Type:   reflect.TypeFor[*UserRepo](),
-						Offset: unsafe.Offsetof(UserService{}.Repo),
-						Tag:    proto.FieldTag{Inject: true},
-						Set:    func(o, v any) { o.(*UserService).Repo = v.(*UserRepo) },
+						Name: "Repo",
+						Type: reflect.TypeFor[*UserRepo](),
+						Tag:  proto.FieldTag{Inject: true},
+						Set:  func(o, v any) { o.(*UserService).Repo = v.(*UserRepo) },
 					},
 				},
 				Methods: []proto.Method{
@@ -116,788 +93,16 @@ func Module() proto.Module {
 	}
 }
 
-// CountProxy is the generated proxy of Count.
-// It implements every exported method of *Count: a method without
-// advice calls the target directly, one with advice runs its chain.
-type CountProxy struct {
-	target  *Count
-	resolve func(ctx context.Context) (any, error)
-	chains  []*aop.Chain
+// userServiceProxy is the proxy of UserService: its methods run their advice.
+type userServiceProxy struct{ w weave.Proxy[*UserService] }
+
+func newUserServiceProxy(t weave.Target, ch []*weave.Chain) any {
+	return &userServiceProxy{weave.NewProxy[*UserService](t, ch, 1)}
 }
 
-// newCountProxy makes the proxy of Count (its Descriptor's Proxy).
-// chains[i] is the chain of Methods[i], nil when it has no advice.
-func newCountProxy(t aop.Target, chains []*aop.Chain) any {
-	if chains == nil {
-		chains = make([]*aop.Chain, 1)
-	}
-	if len(chains) != 1 {
-		panic("teggo: the proxy of Count takes one chain per method: 1")
-	}
-	p := &CountProxy{resolve: t.Resolve, chains: chains}
-	if t.Object != nil {
-		p.target = t.Object.(*Count)
-	}
-	return p
-}
-
-// Around calls Count.Around, through its advice chain if it has one.
-func (p *CountProxy) Around(c *aop.Call, next aop.Next) error {
-	if t := p.target; t != nil && p.chains[0] == nil {
-		return t.Around(c, next)
-	}
-	return p.aroundAdvised(c, next)
-}
-
-// aroundAdvised is Around's path with a context target or advice.
-func (p *CountProxy) aroundAdvised(c *aop.Call, next aop.Next) error {
-	t := p.target
-	if t == nil {
-		panic("teggo: Count.Around takes no context.Context first: its proxy needs a fixed target (aop.Target.Object)")
-	}
-	ch := p.chains[0]
-	if ch == nil {
-		return t.Around(c, next)
-	}
-	f := ch.Acquire(newCountAroundFrame).(*countAroundFrame)
-	f.t, f.a0, f.a1 = t, c, next
-	err := ch.Run(&f.Call)
-	f.t, f.a0, f.a1, f.r0 = nil, nil, nil, nil
-	ch.Release(&f.Call)
-	return err
-}
-
-// countAroundFrame holds one call of Count.Around
-// while its advice chain runs.
-type countAroundFrame struct {
-	aop.Call
-	t  *Count
-	a0 *aop.Call
-	a1 aop.Next
-	r0 error
-}
-
-func newCountAroundFrame() aop.Frame {
-	f := new(countAroundFrame)
-	f.Bind(f)
-	return f
-}
-
-func (f *countAroundFrame) Target() any { return f.t }
-
-func (f *countAroundFrame) Context() context.Context { return nil }
-
-func (f *countAroundFrame) NumArgs() int { return 2 }
-
-func (f *countAroundFrame) Arg(i int) any {
-	switch i {
-	case 0:
-		return f.a0
-	case 1:
-		return f.a1
-	}
-	panic(aop.IndexError("argument", i, 2))
-}
-
-func (f *countAroundFrame) SetArg(i int, v any) error {
-	switch i {
-	case 0:
-		x, ok := v.(*aop.Call)
-		if !ok && v != nil {
-			return aop.ArgTypeError("argument", i, "*aop.Call", v)
-		}
-		f.a0 = x
-		return nil
-	case 1:
-		x, ok := v.(aop.Next)
-		if !ok && v != nil {
-			return aop.ArgTypeError("argument", i, "aop.Next", v)
-		}
-		f.a1 = x
-		return nil
-	}
-	return aop.IndexError("argument", i, 2)
-}
-
-func (f *countAroundFrame) NumResults() int { return 0 }
-
-func (f *countAroundFrame) Result(i int) any {
-	panic(aop.IndexError("result", i, 0))
-}
-
-func (f *countAroundFrame) SetResult(i int, v any) error {
-	return aop.IndexError("result", i, 0)
-}
-
-func (f *countAroundFrame) Invoke() error {
-	f.r0 = f.t.Around(f.a0, f.a1)
-	return f.r0
-}
-
-// HelloControllerProxy is the generated proxy of HelloController.
-// It implements every exported method of *HelloController: a method without
-// advice calls the target directly, one with advice runs its chain.
-type HelloControllerProxy struct {
-	target  *HelloController
-	resolve func(ctx context.Context) (any, error)
-	chains  []*aop.Chain
-}
-
-// newHelloControllerProxy makes the proxy of HelloController (its Descriptor's Proxy).
-// chains[i] is the chain of Methods[i], nil when it has no advice.
-func newHelloControllerProxy(t aop.Target, chains []*aop.Chain) any {
-	if chains == nil {
-		chains = make([]*aop.Chain, 1)
-	}
-	if len(chains) != 1 {
-		panic("teggo: the proxy of HelloController takes one chain per method: 1")
-	}
-	p := &HelloControllerProxy{resolve: t.Resolve, chains: chains}
-	if t.Object != nil {
-		p.target = t.Object.(*HelloController)
-	}
-	return p
-}
-
-// Hello calls HelloController.Hello, through its advice chain if it has one.
-func (p *HelloControllerProxy) Hello(ctx context.Context) (*Hello, error) {
-	if t := p.target; t != nil && p.chains[0] == nil {
-		return t.Hello(ctx)
-	}
-	return p.helloAdvised(ctx)
-}
-
-// helloAdvised is Hello's path with a context target or advice.
-func (p *HelloControllerProxy) helloAdvised(ctx context.Context) (*Hello, error) {
-	t := p.target
-	if t == nil {
-		o, err := p.resolve(ctx)
-		if err != nil {
-			var r0 *Hello
-			return r0, err
-		}
-		t = o.(*HelloController)
-	}
-	ch := p.chains[0]
-	if ch == nil {
-		return t.Hello(ctx)
-	}
-	f := ch.Acquire(newHelloControllerHelloFrame).(*helloControllerHelloFrame)
-	f.t, f.a0 = t, ctx
-	err := ch.Run(&f.Call)
-	r0 := f.r0
-	f.t, f.a0, f.r0, f.r1 = nil, nil, nil, nil
-	ch.Release(&f.Call)
-	return r0, err
-}
-
-// helloControllerHelloFrame holds one call of HelloController.Hello
-// while its advice chain runs.
-type helloControllerHelloFrame struct {
-	aop.Call
-	t  *HelloController
-	a0 context.Context
-	r0 *Hello
-	r1 error
-}
-
-func newHelloControllerHelloFrame() aop.Frame {
-	f := new(helloControllerHelloFrame)
-	f.Bind(f)
-	return f
-}
-
-func (f *helloControllerHelloFrame) Target() any { return f.t }
-
-func (f *helloControllerHelloFrame) Context() context.Context { return f.a0 }
-
-func (f *helloControllerHelloFrame) NumArgs() int { return 1 }
-
-func (f *helloControllerHelloFrame) Arg(i int) any {
-	switch i {
-	case 0:
-		return f.a0
-	}
-	panic(aop.IndexError("argument", i, 1))
-}
-
-func (f *helloControllerHelloFrame) SetArg(i int, v any) error {
-	switch i {
-	case 0:
-		x, ok := v.(context.Context)
-		if !ok && v != nil {
-			return aop.ArgTypeError("argument", i, "context.Context", v)
-		}
-		f.a0 = x
-		return nil
-	}
-	return aop.IndexError("argument", i, 1)
-}
-
-func (f *helloControllerHelloFrame) NumResults() int { return 1 }
-
-func (f *helloControllerHelloFrame) Result(i int) any {
-	switch i {
-	case 0:
-		return f.r0
-	}
-	panic(aop.IndexError("result", i, 1))
-}
-
-func (f *helloControllerHelloFrame) SetResult(i int, v any) error {
-	switch i {
-	case 0:
-		x, ok := v.(*Hello)
-		if !ok && v != nil {
-			return aop.ArgTypeError("result", i, "*apps.Hello", v)
-		}
-		f.r0 = x
-		return nil
-	}
-	return aop.IndexError("result", i, 1)
-}
-
-func (f *helloControllerHelloFrame) Invoke() error {
-	f.r0, f.r1 = f.t.Hello(f.a0)
-	return f.r1
-}
-
-// TopicControllerProxy is the generated proxy of TopicController.
-// It implements every exported method of *TopicController: a method without
-// advice calls the target directly, one with advice runs its chain.
-type TopicControllerProxy struct {
-	target  *TopicController
-	resolve func(ctx context.Context) (any, error)
-	chains  []*aop.Chain
-}
-
-// newTopicControllerProxy makes the proxy of TopicController (its Descriptor's Proxy).
-// chains[i] is the chain of Methods[i], nil when it has no advice.
-func newTopicControllerProxy(t aop.Target, chains []*aop.Chain) any {
-	if chains == nil {
-		chains = make([]*aop.Chain, 1)
-	}
-	if len(chains) != 1 {
-		panic("teggo: the proxy of TopicController takes one chain per method: 1")
-	}
-	p := &TopicControllerProxy{resolve: t.Resolve, chains: chains}
-	if t.Object != nil {
-		p.target = t.Object.(*TopicController)
-	}
-	return p
-}
-
-// Create calls TopicController.Create, through its advice chain if it has one.
-func (p *TopicControllerProxy) Create(ctx context.Context, in CreateTopic) (*Created, error) {
-	if t := p.target; t != nil && p.chains[0] == nil {
-		return t.Create(ctx, in)
-	}
-	return p.createAdvised(ctx, in)
-}
-
-// createAdvised is Create's path with a context target or advice.
-func (p *TopicControllerProxy) createAdvised(ctx context.Context, in CreateTopic) (*Created, error) {
-	t := p.target
-	if t == nil {
-		o, err := p.resolve(ctx)
-		if err != nil {
-			var r0 *Created
-			return r0, err
-		}
-		t = o.(*TopicController)
-	}
-	ch := p.chains[0]
-	if ch == nil {
-		return t.Create(ctx, in)
-	}
-	f := ch.Acquire(newTopicControllerCreateFrame).(*topicControllerCreateFrame)
-	f.t, f.a0, f.a1 = t, ctx, in
-	err := ch.Run(&f.Call)
-	r0 := f.r0
-	f.t, f.a0, f.a1, f.r0, f.r1 = nil, nil, CreateTopic{}, nil, nil
-	ch.Release(&f.Call)
-	return r0, err
-}
-
-// topicControllerCreateFrame holds one call of TopicController.Create
-// while its advice chain runs.
-type topicControllerCreateFrame struct {
-	aop.Call
-	t  *TopicController
-	a0 context.Context
-	a1 CreateTopic
-	r0 *Created
-	r1 error
-}
-
-func newTopicControllerCreateFrame() aop.Frame {
-	f := new(topicControllerCreateFrame)
-	f.Bind(f)
-	return f
-}
-
-func (f *topicControllerCreateFrame) Target() any { return f.t }
-
-func (f *topicControllerCreateFrame) Context() context.Context { return f.a0 }
-
-func (f *topicControllerCreateFrame) NumArgs() int { return 2 }
-
-func (f *topicControllerCreateFrame) Arg(i int) any {
-	switch i {
-	case 0:
-		return f.a0
-	case 1:
-		return f.a1
-	}
-	panic(aop.IndexError("argument", i, 2))
-}
-
-func (f *topicControllerCreateFrame) SetArg(i int, v any) error {
-	switch i {
-	case 0:
-		x, ok := v.(context.Context)
-		if !ok && v != nil {
-			return aop.ArgTypeError("argument", i, "context.Context", v)
-		}
-		f.a0 = x
-		return nil
-	case 1:
-		x, ok := v.(CreateTopic)
-		if !ok {
-			return aop.ArgTypeError("argument", i, "apps.CreateTopic", v)
-		}
-		f.a1 = x
-		return nil
-	}
-	return aop.IndexError("argument", i, 2)
-}
-
-func (f *topicControllerCreateFrame) NumResults() int { return 1 }
-
-func (f *topicControllerCreateFrame) Result(i int) any {
-	switch i {
-	case 0:
-		return f.r0
-	}
-	panic(aop.IndexError("result", i, 1))
-}
-
-func (f *topicControllerCreateFrame) SetResult(i int, v any) error {
-	switch i {
-	case 0:
-		x, ok := v.(*Created)
-		if !ok && v != nil {
-			return aop.ArgTypeError("result", i, "*apps.Created", v)
-		}
-		f.r0 = x
-		return nil
-	}
-	return aop.IndexError("result", i, 1)
-}
-
-func (f *topicControllerCreateFrame) Invoke() error {
-	f.r0, f.r1 = f.t.Create(f.a0, f.a1)
-	return f.r1
-}
-
-// UserControllerProxy is the generated proxy of UserController.
-// It implements every exported method of *UserController: a method without
-// advice calls the target directly, one with advice runs its chain.
-type UserControllerProxy struct {
-	target  *UserController
-	resolve func(ctx context.Context) (any, error)
-	chains  []*aop.Chain
-}
-
-// newUserControllerProxy makes the proxy of UserController (its Descriptor's Proxy).
-// chains[i] is the chain of Methods[i], nil when it has no advice.
-func newUserControllerProxy(t aop.Target, chains []*aop.Chain) any {
-	if chains == nil {
-		chains = make([]*aop.Chain, 1)
-	}
-	if len(chains) != 1 {
-		panic("teggo: the proxy of UserController takes one chain per method: 1")
-	}
-	p := &UserControllerProxy{resolve: t.Resolve, chains: chains}
-	if t.Object != nil {
-		p.target = t.Object.(*UserController)
-	}
-	return p
-}
-
-// Show calls UserController.Show, through its advice chain if it has one.
-func (p *UserControllerProxy) Show(ctx context.Context, in UserIn) (*User, error) {
-	if t := p.target; t != nil && p.chains[0] == nil {
-		return t.Show(ctx, in)
-	}
-	return p.showAdvised(ctx, in)
-}
-
-// showAdvised is Show's path with a context target or advice.
-func (p *UserControllerProxy) showAdvised(ctx context.Context, in UserIn) (*User, error) {
-	t := p.target
-	if t == nil {
-		o, err := p.resolve(ctx)
-		if err != nil {
-			var r0 *User
-			return r0, err
-		}
-		t = o.(*UserController)
-	}
-	ch := p.chains[0]
-	if ch == nil {
-		return t.Show(ctx, in)
-	}
-	f := ch.Acquire(newUserControllerShowFrame).(*userControllerShowFrame)
-	f.t, f.a0, f.a1 = t, ctx, in
-	err := ch.Run(&f.Call)
-	r0 := f.r0
-	f.t, f.a0, f.a1, f.r0, f.r1 = nil, nil, UserIn{}, nil, nil
-	ch.Release(&f.Call)
-	return r0, err
-}
-
-// userControllerShowFrame holds one call of UserController.Show
-// while its advice chain runs.
-type userControllerShowFrame struct {
-	aop.Call
-	t  *UserController
-	a0 context.Context
-	a1 UserIn
-	r0 *User
-	r1 error
-}
-
-func newUserControllerShowFrame() aop.Frame {
-	f := new(userControllerShowFrame)
-	f.Bind(f)
-	return f
-}
-
-func (f *userControllerShowFrame) Target() any { return f.t }
-
-func (f *userControllerShowFrame) Context() context.Context { return f.a0 }
-
-func (f *userControllerShowFrame) NumArgs() int { return 2 }
-
-func (f *userControllerShowFrame) Arg(i int) any {
-	switch i {
-	case 0:
-		return f.a0
-	case 1:
-		return f.a1
-	}
-	panic(aop.IndexError("argument", i, 2))
-}
-
-func (f *userControllerShowFrame) SetArg(i int, v any) error {
-	switch i {
-	case 0:
-		x, ok := v.(context.Context)
-		if !ok && v != nil {
-			return aop.ArgTypeError("argument", i, "context.Context", v)
-		}
-		f.a0 = x
-		return nil
-	case 1:
-		x, ok := v.(UserIn)
-		if !ok {
-			return aop.ArgTypeError("argument", i, "apps.UserIn", v)
-		}
-		f.a1 = x
-		return nil
-	}
-	return aop.IndexError("argument", i, 2)
-}
-
-func (f *userControllerShowFrame) NumResults() int { return 1 }
-
-func (f *userControllerShowFrame) Result(i int) any {
-	switch i {
-	case 0:
-		return f.r0
-	}
-	panic(aop.IndexError("result", i, 1))
-}
-
-func (f *userControllerShowFrame) SetResult(i int, v any) error {
-	switch i {
-	case 0:
-		x, ok := v.(*User)
-		if !ok && v != nil {
-			return aop.ArgTypeError("result", i, "*apps.User", v)
-		}
-		f.r0 = x
-		return nil
-	}
-	return aop.IndexError("result", i, 1)
-}
-
-func (f *userControllerShowFrame) Invoke() error {
-	f.r0, f.r1 = f.t.Show(f.a0, f.a1)
-	return f.r1
-}
-
-// UserRepoProxy is the generated proxy of UserRepo.
-// It implements every exported method of *UserRepo: a method without
-// advice calls the target directly, one with advice runs its chain.
-type UserRepoProxy struct {
-	target  *UserRepo
-	resolve func(ctx context.Context) (any, error)
-	chains  []*aop.Chain
-}
-
-// newUserRepoProxy makes the proxy of UserRepo (its Descriptor's Proxy).
-// chains[i] is the chain of Methods[i], nil when it has no advice.
-func newUserRepoProxy(t aop.Target, chains []*aop.Chain) any {
-	if chains == nil {
-		chains = make([]*aop.Chain, 1)
-	}
-	if len(chains) != 1 {
-		panic("teggo: the proxy of UserRepo takes one chain per method: 1")
-	}
-	p := &UserRepoProxy{resolve: t.Resolve, chains: chains}
-	if t.Object != nil {
-		p.target = t.Object.(*UserRepo)
-	}
-	return p
-}
-
-// Find calls UserRepo.Find, through its advice chain if it has one.
-func (p *UserRepoProxy) Find(id string) User {
-	if t := p.target; t != nil && p.chains[0] == nil {
-		return t.Find(id)
-	}
-	return p.findAdvised(id)
-}
-
-// findAdvised is Find's path with a context target or advice.
-func (p *UserRepoProxy) findAdvised(id string) User {
-	t := p.target
-	if t == nil {
-		panic("teggo: UserRepo.Find takes no context.Context first: its proxy needs a fixed target (aop.Target.Object)")
-	}
-	ch := p.chains[0]
-	if ch == nil {
-		return t.Find(id)
-	}
-	f := ch.Acquire(newUserRepoFindFrame).(*userRepoFindFrame)
-	f.t, f.a0 = t, id
-	err := ch.Run(&f.Call)
-	r0 := f.r0
-	f.t, f.a0, f.r0 = nil, "", User{}
-	ch.Release(&f.Call)
-	if err != nil {
-		panic(err)
-	}
-	return r0
-}
-
-// userRepoFindFrame holds one call of UserRepo.Find
-// while its advice chain runs.
-type userRepoFindFrame struct {
-	aop.Call
-	t  *UserRepo
-	a0 string
-	r0 User
-}
-
-func newUserRepoFindFrame() aop.Frame {
-	f := new(userRepoFindFrame)
-	f.Bind(f)
-	return f
-}
-
-func (f *userRepoFindFrame) Target() any { return f.t }
-
-func (f *userRepoFindFrame) Context() context.Context { return nil }
-
-func (f *userRepoFindFrame) NumArgs() int { return 1 }
-
-func (f *userRepoFindFrame) Arg(i int) any {
-	switch i {
-	case 0:
-		return f.a0
-	}
-	panic(aop.IndexError("argument", i, 1))
-}
-
-func (f *userRepoFindFrame) SetArg(i int, v any) error {
-	switch i {
-	case 0:
-		x, ok := v.(string)
-		if !ok {
-			return aop.ArgTypeError("argument", i, "string", v)
-		}
-		f.a0 = x
-		return nil
-	}
-	return aop.IndexError("argument", i, 1)
-}
-
-func (f *userRepoFindFrame) NumResults() int { return 1 }
-
-func (f *userRepoFindFrame) Result(i int) any {
-	switch i {
-	case 0:
-		return f.r0
-	}
-	panic(aop.IndexError("result", i, 1))
-}
-
-func (f *userRepoFindFrame) SetResult(i int, v any) error {
-	switch i {
-	case 0:
-		x, ok := v.(User)
-		if !ok {
-			return aop.ArgTypeError("result", i, "apps.User", v)
-		}
-		f.r0 = x
-		return nil
-	}
-	return aop.IndexError("result", i, 1)
-}
-
-func (f *userRepoFindFrame) Invoke() error {
-	f.r0 = f.t.Find(f.a0)
-	return nil
-}
-
-// UserServiceProxy is the generated proxy of UserService.
-// It implements every exported method of *UserService: a method without
-// advice calls the target directly, one with advice runs its chain.
-type UserServiceProxy struct {
-	target  *UserService
-	resolve func(ctx context.Context) (any, error)
-	chains  []*aop.Chain
-}
-
-// newUserServiceProxy makes the proxy of UserService (its Descriptor's Proxy).
-// chains[i] is the chain of Methods[i], nil when it has no advice.
-func newUserServiceProxy(t aop.Target, chains []*aop.Chain) any {
-	if chains == nil {
-		chains = make([]*aop.Chain, 1)
-	}
-	if len(chains) != 1 {
-		panic("teggo: the proxy of UserService takes one chain per method: 1")
-	}
-	p := &UserServiceProxy{resolve: t.Resolve, chains: chains}
-	if t.Object != nil {
-		p.target = t.Object.(*UserService)
-	}
-	return p
-}
-
-// Get calls UserService.Get, through its advice chain if it has one.
-func (p *UserServiceProxy) Get(ctx context.Context, id string) User {
-	if t := p.target; t != nil && p.chains[0] == nil {
+func (p *userServiceProxy) Get(ctx context.Context, id string) User {
+	if t := p.w.Fixed; t != nil && p.w.Chains[0] == nil {
 		return t.Get(ctx, id)
 	}
-	return p.getAdvised(ctx, id)
-}
-
-// getAdvised is Get's path with a context target or advice.
-func (p *UserServiceProxy) getAdvised(ctx context.Context, id string) User {
-	t := p.target
-	if t == nil {
-		o, err := p.resolve(ctx)
-		if err != nil {
-			panic(err)
-		}
-		t = o.(*UserService)
-	}
-	ch := p.chains[0]
-	if ch == nil {
-		return t.Get(ctx, id)
-	}
-	f := ch.Acquire(newUserServiceGetFrame).(*userServiceGetFrame)
-	f.t, f.a0, f.a1 = t, ctx, id
-	err := ch.Run(&f.Call)
-	r0 := f.r0
-	f.t, f.a0, f.a1, f.r0 = nil, nil, "", User{}
-	ch.Release(&f.Call)
-	if err != nil {
-		panic(err)
-	}
-	return r0
-}
-
-// userServiceGetFrame holds one call of UserService.Get
-// while its advice chain runs.
-type userServiceGetFrame struct {
-	aop.Call
-	t  *UserService
-	a0 context.Context
-	a1 string
-	r0 User
-}
-
-func newUserServiceGetFrame() aop.Frame {
-	f := new(userServiceGetFrame)
-	f.Bind(f)
-	return f
-}
-
-func (f *userServiceGetFrame) Target() any { return f.t }
-
-func (f *userServiceGetFrame) Context() context.Context { return f.a0 }
-
-func (f *userServiceGetFrame) NumArgs() int { return 2 }
-
-func (f *userServiceGetFrame) Arg(i int) any {
-	switch i {
-	case 0:
-		return f.a0
-	case 1:
-		return f.a1
-	}
-	panic(aop.IndexError("argument", i, 2))
-}
-
-func (f *userServiceGetFrame) SetArg(i int, v any) error {
-	switch i {
-	case 0:
-		x, ok := v.(context.Context)
-		if !ok && v != nil {
-			return aop.ArgTypeError("argument", i, "context.Context", v)
-		}
-		f.a0 = x
-		return nil
-	case 1:
-		x, ok := v.(string)
-		if !ok {
-			return aop.ArgTypeError("argument", i, "string", v)
-		}
-		f.a1 = x
-		return nil
-	}
-	return aop.IndexError("argument", i, 2)
-}
-
-func (f *userServiceGetFrame) NumResults() int { return 1 }
-
-func (f *userServiceGetFrame) Result(i int) any {
-	switch i {
-	case 0:
-		return f.r0
-	}
-	panic(aop.IndexError("result", i, 1))
-}
-
-func (f *userServiceGetFrame) SetResult(i int, v any) error {
-	switch i {
-	case 0:
-		x, ok := v.(User)
-		if !ok {
-			return aop.ArgTypeError("result", i, "apps.User", v)
-		}
-		f.r0 = x
-		return nil
-	}
-	return aop.IndexError("result", i, 1)
-}
-
-func (f *userServiceGetFrame) Invoke() error {
-	f.r0 = f.t.Get(f.a0, f.a1)
-	return nil
+	return weave.Must(weave.CallA2R1(&p.w, 0, func(t *UserService, a0 context.Context, a1 string) (User, error) { return t.Get(a0, a1), nil }, ctx, id))
 }

@@ -6,11 +6,11 @@ import (
 	"context"
 	"database/sql"
 	"reflect"
-	"unsafe"
 
 	"github.com/teggo/teggo/aop"
 	"github.com/teggo/teggo/example/advice"
 	"github.com/teggo/teggo/proto"
+	"github.com/teggo/teggo/weave"
 )
 
 // Module returns the protos and declarations of package ledger, for a
@@ -21,7 +21,7 @@ func Module() proto.Module {
 		Path: "github.com/teggo/teggo/example/advice/internal/ledger",
 		Protos: []proto.Descriptor{
 			{
-				Type:     reflect.TypeFor[Journal](),
+				Type:     reflect.TypeOf((*Journal)(nil)).Elem(),
 				Name:     "journal",
 				InitType: proto.InitSingleton,
 				Access:   proto.Public,
@@ -29,11 +29,10 @@ func Module() proto.Module {
 				New:      func() any { return new(Journal) },
 				Fields: []proto.Field{
 					{
-						Name:   "DB",
-						Type:   reflect.TypeFor[*sql.DB](),
-						Offset: unsafe.Offsetof(Journal{}.DB),
-						Tag:    proto.FieldTag{Inject: true},
-						Set:    func(o, v any) { o.(*Journal).DB = v.(*sql.DB) },
+						Name: "DB",
+						Type: reflect.TypeFor[*sql.DB](),
+						Tag:  proto.FieldTag{Inject: true},
+						Set:  func(o, v any) { o.(*Journal).DB = v.(*sql.DB) },
 					},
 				},
 				Methods: []proto.Method{
@@ -43,7 +42,7 @@ func Module() proto.Module {
 				Proxy: newJournalProxy,
 			},
 			{
-				Type:     reflect.TypeFor[Ledger](),
+				Type:     reflect.TypeOf((*Ledger)(nil)).Elem(),
 				Name:     "ledger",
 				InitType: proto.InitSingleton,
 				Access:   proto.Public,
@@ -51,18 +50,16 @@ func Module() proto.Module {
 				New:      func() any { return new(Ledger) },
 				Fields: []proto.Field{
 					{
-						Name:   "DB",
-						Type:   reflect.TypeFor[*sql.DB](),
-						Offset: unsafe.Offsetof(Ledger{}.DB),
-						Tag:    proto.FieldTag{Inject: true},
-						Set:    func(o, v any) { o.(*Ledger).DB = v.(*sql.DB) },
+						Name: "DB",
+						Type: reflect.TypeFor[*sql.DB](),
+						Tag:  proto.FieldTag{Inject: true},
+						Set:  func(o, v any) { o.(*Ledger).DB = v.(*sql.DB) },
 					},
 					{
-						Name:   "Journal",
-						Type:   reflect.TypeFor[Recorder](),
-						Offset: unsafe.Offsetof(Ledger{}.Journal),
-						Tag:    proto.FieldTag{Inject: true},
-						Set:    func(o, v any) { o.(*Ledger).Journal = v.(Recorder) },
+						Name: "Journal",
+						Type: reflect.TypeFor[Recorder](),
+						Tag:  proto.FieldTag{Inject: true},
+						Set:  func(o, v any) { o.(*Ledger).Journal = v.(Recorder) },
 					},
 				},
 				Methods: []proto.Method{
@@ -92,1085 +89,86 @@ func Module() proto.Module {
 	}
 }
 
-// JournalProxy is the generated proxy of Journal.
-// It implements every exported method of *Journal: a method without
-// advice calls the target directly, one with advice runs its chain.
-type JournalProxy struct {
-	target  *Journal
-	resolve func(ctx context.Context) (any, error)
-	chains  []*aop.Chain
+// journalProxy is the proxy of Journal: its methods run their advice.
+type journalProxy struct{ w weave.Proxy[*Journal] }
+
+func newJournalProxy(t weave.Target, ch []*weave.Chain) any {
+	return &journalProxy{weave.NewProxy[*Journal](t, ch, 2)}
 }
 
-// newJournalProxy makes the proxy of Journal (its Descriptor's Proxy).
-// chains[i] is the chain of Methods[i], nil when it has no advice.
-func newJournalProxy(t aop.Target, chains []*aop.Chain) any {
-	if chains == nil {
-		chains = make([]*aop.Chain, 2)
-	}
-	if len(chains) != 2 {
-		panic("teggo: the proxy of Journal takes one chain per method: 2")
-	}
-	p := &JournalProxy{resolve: t.Resolve, chains: chains}
-	if t.Object != nil {
-		p.target = t.Object.(*Journal)
-	}
-	return p
-}
-
-// Note calls Journal.Note, through its advice chain if it has one.
-func (p *JournalProxy) Note(ctx context.Context, entry string) error {
-	if t := p.target; t != nil && p.chains[0] == nil {
+func (p *journalProxy) Note(ctx context.Context, entry string) error {
+	if t := p.w.Fixed; t != nil && p.w.Chains[0] == nil {
 		return t.Note(ctx, entry)
 	}
-	return p.noteAdvised(ctx, entry)
+	return weave.CallA2R0(&p.w, 0, (*Journal).Note, ctx, entry)
 }
 
-// noteAdvised is Note's path with a context target or advice.
-func (p *JournalProxy) noteAdvised(ctx context.Context, entry string) error {
-	t := p.target
-	if t == nil {
-		o, err := p.resolve(ctx)
-		if err != nil {
-			return err
-		}
-		t = o.(*Journal)
-	}
-	ch := p.chains[0]
-	if ch == nil {
-		return t.Note(ctx, entry)
-	}
-	f := ch.Acquire(newJournalNoteFrame).(*journalNoteFrame)
-	f.t, f.a0, f.a1 = t, ctx, entry
-	err := ch.Run(&f.Call)
-	f.t, f.a0, f.a1, f.r0 = nil, nil, "", nil
-	ch.Release(&f.Call)
-	return err
-}
-
-// journalNoteFrame holds one call of Journal.Note
-// while its advice chain runs.
-type journalNoteFrame struct {
-	aop.Call
-	t  *Journal
-	a0 context.Context
-	a1 string
-	r0 error
-}
-
-func newJournalNoteFrame() aop.Frame {
-	f := new(journalNoteFrame)
-	f.Bind(f)
-	return f
-}
-
-func (f *journalNoteFrame) Target() any { return f.t }
-
-func (f *journalNoteFrame) Context() context.Context { return f.a0 }
-
-func (f *journalNoteFrame) NumArgs() int { return 2 }
-
-func (f *journalNoteFrame) Arg(i int) any {
-	switch i {
-	case 0:
-		return f.a0
-	case 1:
-		return f.a1
-	}
-	panic(aop.IndexError("argument", i, 2))
-}
-
-func (f *journalNoteFrame) SetArg(i int, v any) error {
-	switch i {
-	case 0:
-		x, ok := v.(context.Context)
-		if !ok && v != nil {
-			return aop.ArgTypeError("argument", i, "context.Context", v)
-		}
-		f.a0 = x
-		return nil
-	case 1:
-		x, ok := v.(string)
-		if !ok {
-			return aop.ArgTypeError("argument", i, "string", v)
-		}
-		f.a1 = x
-		return nil
-	}
-	return aop.IndexError("argument", i, 2)
-}
-
-func (f *journalNoteFrame) NumResults() int { return 0 }
-
-func (f *journalNoteFrame) Result(i int) any {
-	panic(aop.IndexError("result", i, 0))
-}
-
-func (f *journalNoteFrame) SetResult(i int, v any) error {
-	return aop.IndexError("result", i, 0)
-}
-
-func (f *journalNoteFrame) Invoke() error {
-	f.r0 = f.t.Note(f.a0, f.a1)
-	return f.r0
-}
-
-// Record calls Journal.Record, through its advice chain if it has one.
-func (p *JournalProxy) Record(ctx context.Context, entry string) error {
-	if t := p.target; t != nil && p.chains[1] == nil {
+func (p *journalProxy) Record(ctx context.Context, entry string) error {
+	if t := p.w.Fixed; t != nil && p.w.Chains[1] == nil {
 		return t.Record(ctx, entry)
 	}
-	return p.recordAdvised(ctx, entry)
+	return weave.CallA2R0(&p.w, 1, (*Journal).Record, ctx, entry)
 }
 
-// recordAdvised is Record's path with a context target or advice.
-func (p *JournalProxy) recordAdvised(ctx context.Context, entry string) error {
-	t := p.target
-	if t == nil {
-		o, err := p.resolve(ctx)
-		if err != nil {
-			return err
-		}
-		t = o.(*Journal)
-	}
-	ch := p.chains[1]
-	if ch == nil {
-		return t.Record(ctx, entry)
-	}
-	f := ch.Acquire(newJournalRecordFrame).(*journalRecordFrame)
-	f.t, f.a0, f.a1 = t, ctx, entry
-	err := ch.Run(&f.Call)
-	f.t, f.a0, f.a1, f.r0 = nil, nil, "", nil
-	ch.Release(&f.Call)
-	return err
+// ledgerProxy is the proxy of Ledger: its methods run their advice.
+type ledgerProxy struct{ w weave.Proxy[*Ledger] }
+
+func newLedgerProxy(t weave.Target, ch []*weave.Chain) any {
+	return &ledgerProxy{weave.NewProxy[*Ledger](t, ch, 8)}
 }
 
-// journalRecordFrame holds one call of Journal.Record
-// while its advice chain runs.
-type journalRecordFrame struct {
-	aop.Call
-	t  *Journal
-	a0 context.Context
-	a1 string
-	r0 error
-}
-
-func newJournalRecordFrame() aop.Frame {
-	f := new(journalRecordFrame)
-	f.Bind(f)
-	return f
-}
-
-func (f *journalRecordFrame) Target() any { return f.t }
-
-func (f *journalRecordFrame) Context() context.Context { return f.a0 }
-
-func (f *journalRecordFrame) NumArgs() int { return 2 }
-
-func (f *journalRecordFrame) Arg(i int) any {
-	switch i {
-	case 0:
-		return f.a0
-	case 1:
-		return f.a1
-	}
-	panic(aop.IndexError("argument", i, 2))
-}
-
-func (f *journalRecordFrame) SetArg(i int, v any) error {
-	switch i {
-	case 0:
-		x, ok := v.(context.Context)
-		if !ok && v != nil {
-			return aop.ArgTypeError("argument", i, "context.Context", v)
-		}
-		f.a0 = x
-		return nil
-	case 1:
-		x, ok := v.(string)
-		if !ok {
-			return aop.ArgTypeError("argument", i, "string", v)
-		}
-		f.a1 = x
-		return nil
-	}
-	return aop.IndexError("argument", i, 2)
-}
-
-func (f *journalRecordFrame) NumResults() int { return 0 }
-
-func (f *journalRecordFrame) Result(i int) any {
-	panic(aop.IndexError("result", i, 0))
-}
-
-func (f *journalRecordFrame) SetResult(i int, v any) error {
-	return aop.IndexError("result", i, 0)
-}
-
-func (f *journalRecordFrame) Invoke() error {
-	f.r0 = f.t.Record(f.a0, f.a1)
-	return f.r0
-}
-
-// LedgerProxy is the generated proxy of Ledger.
-// It implements every exported method of *Ledger: a method without
-// advice calls the target directly, one with advice runs its chain.
-type LedgerProxy struct {
-	target  *Ledger
-	resolve func(ctx context.Context) (any, error)
-	chains  []*aop.Chain
-}
-
-// newLedgerProxy makes the proxy of Ledger (its Descriptor's Proxy).
-// chains[i] is the chain of Methods[i], nil when it has no advice.
-func newLedgerProxy(t aop.Target, chains []*aop.Chain) any {
-	if chains == nil {
-		chains = make([]*aop.Chain, 8)
-	}
-	if len(chains) != 8 {
-		panic("teggo: the proxy of Ledger takes one chain per method: 8")
-	}
-	p := &LedgerProxy{resolve: t.Resolve, chains: chains}
-	if t.Object != nil {
-		p.target = t.Object.(*Ledger)
-	}
-	return p
-}
-
-// Adjust calls Ledger.Adjust, through its advice chain if it has one.
-func (p *LedgerProxy) Adjust(ctx context.Context, account string, cents int64, why string) error {
-	if t := p.target; t != nil && p.chains[0] == nil {
+func (p *ledgerProxy) Adjust(ctx context.Context, account string, cents int64, why string) error {
+	if t := p.w.Fixed; t != nil && p.w.Chains[0] == nil {
 		return t.Adjust(ctx, account, cents, why)
 	}
-	return p.adjustAdvised(ctx, account, cents, why)
+	return weave.CallA4R0(&p.w, 0, (*Ledger).Adjust, ctx, account, cents, why)
 }
 
-// adjustAdvised is Adjust's path with a context target or advice.
-func (p *LedgerProxy) adjustAdvised(ctx context.Context, account string, cents int64, why string) error {
-	t := p.target
-	if t == nil {
-		o, err := p.resolve(ctx)
-		if err != nil {
-			return err
-		}
-		t = o.(*Ledger)
-	}
-	ch := p.chains[0]
-	if ch == nil {
-		return t.Adjust(ctx, account, cents, why)
-	}
-	f := ch.Acquire(newLedgerAdjustFrame).(*ledgerAdjustFrame)
-	f.t, f.a0, f.a1, f.a2, f.a3 = t, ctx, account, cents, why
-	err := ch.Run(&f.Call)
-	f.t, f.a0, f.a1, f.a2, f.a3, f.r0 = nil, nil, "", 0, "", nil
-	ch.Release(&f.Call)
-	return err
-}
-
-// ledgerAdjustFrame holds one call of Ledger.Adjust
-// while its advice chain runs.
-type ledgerAdjustFrame struct {
-	aop.Call
-	t  *Ledger
-	a0 context.Context
-	a1 string
-	a2 int64
-	a3 string
-	r0 error
-}
-
-func newLedgerAdjustFrame() aop.Frame {
-	f := new(ledgerAdjustFrame)
-	f.Bind(f)
-	return f
-}
-
-func (f *ledgerAdjustFrame) Target() any { return f.t }
-
-func (f *ledgerAdjustFrame) Context() context.Context { return f.a0 }
-
-func (f *ledgerAdjustFrame) NumArgs() int { return 4 }
-
-func (f *ledgerAdjustFrame) Arg(i int) any {
-	switch i {
-	case 0:
-		return f.a0
-	case 1:
-		return f.a1
-	case 2:
-		return f.a2
-	case 3:
-		return f.a3
-	}
-	panic(aop.IndexError("argument", i, 4))
-}
-
-func (f *ledgerAdjustFrame) SetArg(i int, v any) error {
-	switch i {
-	case 0:
-		x, ok := v.(context.Context)
-		if !ok && v != nil {
-			return aop.ArgTypeError("argument", i, "context.Context", v)
-		}
-		f.a0 = x
-		return nil
-	case 1:
-		x, ok := v.(string)
-		if !ok {
-			return aop.ArgTypeError("argument", i, "string", v)
-		}
-		f.a1 = x
-		return nil
-	case 2:
-		x, ok := v.(int64)
-		if !ok {
-			return aop.ArgTypeError("argument", i, "int64", v)
-		}
-		f.a2 = x
-		return nil
-	case 3:
-		x, ok := v.(string)
-		if !ok {
-			return aop.ArgTypeError("argument", i, "string", v)
-		}
-		f.a3 = x
-		return nil
-	}
-	return aop.IndexError("argument", i, 4)
-}
-
-func (f *ledgerAdjustFrame) NumResults() int { return 0 }
-
-func (f *ledgerAdjustFrame) Result(i int) any {
-	panic(aop.IndexError("result", i, 0))
-}
-
-func (f *ledgerAdjustFrame) SetResult(i int, v any) error {
-	return aop.IndexError("result", i, 0)
-}
-
-func (f *ledgerAdjustFrame) Invoke() error {
-	f.r0 = f.t.Adjust(f.a0, f.a1, f.a2, f.a3)
-	return f.r0
-}
-
-// Balance calls Ledger.Balance, through its advice chain if it has one.
-func (p *LedgerProxy) Balance(ctx context.Context, account string) (int64, error) {
-	if t := p.target; t != nil && p.chains[1] == nil {
+func (p *ledgerProxy) Balance(ctx context.Context, account string) (int64, error) {
+	if t := p.w.Fixed; t != nil && p.w.Chains[1] == nil {
 		return t.Balance(ctx, account)
 	}
-	return p.balanceAdvised(ctx, account)
+	return weave.CallA2R1(&p.w, 1, (*Ledger).Balance, ctx, account)
 }
 
-// balanceAdvised is Balance's path with a context target or advice.
-func (p *LedgerProxy) balanceAdvised(ctx context.Context, account string) (int64, error) {
-	t := p.target
-	if t == nil {
-		o, err := p.resolve(ctx)
-		if err != nil {
-			var r0 int64
-			return r0, err
-		}
-		t = o.(*Ledger)
-	}
-	ch := p.chains[1]
-	if ch == nil {
-		return t.Balance(ctx, account)
-	}
-	f := ch.Acquire(newLedgerBalanceFrame).(*ledgerBalanceFrame)
-	f.t, f.a0, f.a1 = t, ctx, account
-	err := ch.Run(&f.Call)
-	r0 := f.r0
-	f.t, f.a0, f.a1, f.r0, f.r1 = nil, nil, "", 0, nil
-	ch.Release(&f.Call)
-	return r0, err
-}
-
-// ledgerBalanceFrame holds one call of Ledger.Balance
-// while its advice chain runs.
-type ledgerBalanceFrame struct {
-	aop.Call
-	t  *Ledger
-	a0 context.Context
-	a1 string
-	r0 int64
-	r1 error
-}
-
-func newLedgerBalanceFrame() aop.Frame {
-	f := new(ledgerBalanceFrame)
-	f.Bind(f)
-	return f
-}
-
-func (f *ledgerBalanceFrame) Target() any { return f.t }
-
-func (f *ledgerBalanceFrame) Context() context.Context { return f.a0 }
-
-func (f *ledgerBalanceFrame) NumArgs() int { return 2 }
-
-func (f *ledgerBalanceFrame) Arg(i int) any {
-	switch i {
-	case 0:
-		return f.a0
-	case 1:
-		return f.a1
-	}
-	panic(aop.IndexError("argument", i, 2))
-}
-
-func (f *ledgerBalanceFrame) SetArg(i int, v any) error {
-	switch i {
-	case 0:
-		x, ok := v.(context.Context)
-		if !ok && v != nil {
-			return aop.ArgTypeError("argument", i, "context.Context", v)
-		}
-		f.a0 = x
-		return nil
-	case 1:
-		x, ok := v.(string)
-		if !ok {
-			return aop.ArgTypeError("argument", i, "string", v)
-		}
-		f.a1 = x
-		return nil
-	}
-	return aop.IndexError("argument", i, 2)
-}
-
-func (f *ledgerBalanceFrame) NumResults() int { return 1 }
-
-func (f *ledgerBalanceFrame) Result(i int) any {
-	switch i {
-	case 0:
-		return f.r0
-	}
-	panic(aop.IndexError("result", i, 1))
-}
-
-func (f *ledgerBalanceFrame) SetResult(i int, v any) error {
-	switch i {
-	case 0:
-		x, ok := v.(int64)
-		if !ok {
-			return aop.ArgTypeError("result", i, "int64", v)
-		}
-		f.r0 = x
-		return nil
-	}
-	return aop.IndexError("result", i, 1)
-}
-
-func (f *ledgerBalanceFrame) Invoke() error {
-	f.r0, f.r1 = f.t.Balance(f.a0, f.a1)
-	return f.r1
-}
-
-// CloseAccount calls Ledger.CloseAccount, through its advice chain if it has one.
-func (p *LedgerProxy) CloseAccount(ctx context.Context, account string) error {
-	if t := p.target; t != nil && p.chains[2] == nil {
+func (p *ledgerProxy) CloseAccount(ctx context.Context, account string) error {
+	if t := p.w.Fixed; t != nil && p.w.Chains[2] == nil {
 		return t.CloseAccount(ctx, account)
 	}
-	return p.closeAccountAdvised(ctx, account)
+	return weave.CallA2R0(&p.w, 2, (*Ledger).CloseAccount, ctx, account)
 }
 
-// closeAccountAdvised is CloseAccount's path with a context target or advice.
-func (p *LedgerProxy) closeAccountAdvised(ctx context.Context, account string) error {
-	t := p.target
-	if t == nil {
-		o, err := p.resolve(ctx)
-		if err != nil {
-			return err
-		}
-		t = o.(*Ledger)
-	}
-	ch := p.chains[2]
-	if ch == nil {
-		return t.CloseAccount(ctx, account)
-	}
-	f := ch.Acquire(newLedgerCloseAccountFrame).(*ledgerCloseAccountFrame)
-	f.t, f.a0, f.a1 = t, ctx, account
-	err := ch.Run(&f.Call)
-	f.t, f.a0, f.a1, f.r0 = nil, nil, "", nil
-	ch.Release(&f.Call)
-	return err
-}
-
-// ledgerCloseAccountFrame holds one call of Ledger.CloseAccount
-// while its advice chain runs.
-type ledgerCloseAccountFrame struct {
-	aop.Call
-	t  *Ledger
-	a0 context.Context
-	a1 string
-	r0 error
-}
-
-func newLedgerCloseAccountFrame() aop.Frame {
-	f := new(ledgerCloseAccountFrame)
-	f.Bind(f)
-	return f
-}
-
-func (f *ledgerCloseAccountFrame) Target() any { return f.t }
-
-func (f *ledgerCloseAccountFrame) Context() context.Context { return f.a0 }
-
-func (f *ledgerCloseAccountFrame) NumArgs() int { return 2 }
-
-func (f *ledgerCloseAccountFrame) Arg(i int) any {
-	switch i {
-	case 0:
-		return f.a0
-	case 1:
-		return f.a1
-	}
-	panic(aop.IndexError("argument", i, 2))
-}
-
-func (f *ledgerCloseAccountFrame) SetArg(i int, v any) error {
-	switch i {
-	case 0:
-		x, ok := v.(context.Context)
-		if !ok && v != nil {
-			return aop.ArgTypeError("argument", i, "context.Context", v)
-		}
-		f.a0 = x
-		return nil
-	case 1:
-		x, ok := v.(string)
-		if !ok {
-			return aop.ArgTypeError("argument", i, "string", v)
-		}
-		f.a1 = x
-		return nil
-	}
-	return aop.IndexError("argument", i, 2)
-}
-
-func (f *ledgerCloseAccountFrame) NumResults() int { return 0 }
-
-func (f *ledgerCloseAccountFrame) Result(i int) any {
-	panic(aop.IndexError("result", i, 0))
-}
-
-func (f *ledgerCloseAccountFrame) SetResult(i int, v any) error {
-	return aop.IndexError("result", i, 0)
-}
-
-func (f *ledgerCloseAccountFrame) Invoke() error {
-	f.r0 = f.t.CloseAccount(f.a0, f.a1)
-	return f.r0
-}
-
-// Deposit calls Ledger.Deposit, through its advice chain if it has one.
-func (p *LedgerProxy) Deposit(ctx context.Context, account string, cents int64) error {
-	if t := p.target; t != nil && p.chains[3] == nil {
+func (p *ledgerProxy) Deposit(ctx context.Context, account string, cents int64) error {
+	if t := p.w.Fixed; t != nil && p.w.Chains[3] == nil {
 		return t.Deposit(ctx, account, cents)
 	}
-	return p.depositAdvised(ctx, account, cents)
+	return weave.CallA3R0(&p.w, 3, (*Ledger).Deposit, ctx, account, cents)
 }
 
-// depositAdvised is Deposit's path with a context target or advice.
-func (p *LedgerProxy) depositAdvised(ctx context.Context, account string, cents int64) error {
-	t := p.target
-	if t == nil {
-		o, err := p.resolve(ctx)
-		if err != nil {
-			return err
-		}
-		t = o.(*Ledger)
-	}
-	ch := p.chains[3]
-	if ch == nil {
-		return t.Deposit(ctx, account, cents)
-	}
-	f := ch.Acquire(newLedgerDepositFrame).(*ledgerDepositFrame)
-	f.t, f.a0, f.a1, f.a2 = t, ctx, account, cents
-	err := ch.Run(&f.Call)
-	f.t, f.a0, f.a1, f.a2, f.r0 = nil, nil, "", 0, nil
-	ch.Release(&f.Call)
-	return err
-}
-
-// ledgerDepositFrame holds one call of Ledger.Deposit
-// while its advice chain runs.
-type ledgerDepositFrame struct {
-	aop.Call
-	t  *Ledger
-	a0 context.Context
-	a1 string
-	a2 int64
-	r0 error
-}
-
-func newLedgerDepositFrame() aop.Frame {
-	f := new(ledgerDepositFrame)
-	f.Bind(f)
-	return f
-}
-
-func (f *ledgerDepositFrame) Target() any { return f.t }
-
-func (f *ledgerDepositFrame) Context() context.Context { return f.a0 }
-
-func (f *ledgerDepositFrame) NumArgs() int { return 3 }
-
-func (f *ledgerDepositFrame) Arg(i int) any {
-	switch i {
-	case 0:
-		return f.a0
-	case 1:
-		return f.a1
-	case 2:
-		return f.a2
-	}
-	panic(aop.IndexError("argument", i, 3))
-}
-
-func (f *ledgerDepositFrame) SetArg(i int, v any) error {
-	switch i {
-	case 0:
-		x, ok := v.(context.Context)
-		if !ok && v != nil {
-			return aop.ArgTypeError("argument", i, "context.Context", v)
-		}
-		f.a0 = x
-		return nil
-	case 1:
-		x, ok := v.(string)
-		if !ok {
-			return aop.ArgTypeError("argument", i, "string", v)
-		}
-		f.a1 = x
-		return nil
-	case 2:
-		x, ok := v.(int64)
-		if !ok {
-			return aop.ArgTypeError("argument", i, "int64", v)
-		}
-		f.a2 = x
-		return nil
-	}
-	return aop.IndexError("argument", i, 3)
-}
-
-func (f *ledgerDepositFrame) NumResults() int { return 0 }
-
-func (f *ledgerDepositFrame) Result(i int) any {
-	panic(aop.IndexError("result", i, 0))
-}
-
-func (f *ledgerDepositFrame) SetResult(i int, v any) error {
-	return aop.IndexError("result", i, 0)
-}
-
-func (f *ledgerDepositFrame) Invoke() error {
-	f.r0 = f.t.Deposit(f.a0, f.a1, f.a2)
-	return f.r0
-}
-
-// Explode calls Ledger.Explode, through its advice chain if it has one.
-func (p *LedgerProxy) Explode(ctx context.Context, account string) error {
-	if t := p.target; t != nil && p.chains[4] == nil {
+func (p *ledgerProxy) Explode(ctx context.Context, account string) error {
+	if t := p.w.Fixed; t != nil && p.w.Chains[4] == nil {
 		return t.Explode(ctx, account)
 	}
-	return p.explodeAdvised(ctx, account)
+	return weave.CallA2R0(&p.w, 4, (*Ledger).Explode, ctx, account)
 }
 
-// explodeAdvised is Explode's path with a context target or advice.
-func (p *LedgerProxy) explodeAdvised(ctx context.Context, account string) error {
-	t := p.target
-	if t == nil {
-		o, err := p.resolve(ctx)
-		if err != nil {
-			return err
-		}
-		t = o.(*Ledger)
-	}
-	ch := p.chains[4]
-	if ch == nil {
-		return t.Explode(ctx, account)
-	}
-	f := ch.Acquire(newLedgerExplodeFrame).(*ledgerExplodeFrame)
-	f.t, f.a0, f.a1 = t, ctx, account
-	err := ch.Run(&f.Call)
-	f.t, f.a0, f.a1, f.r0 = nil, nil, "", nil
-	ch.Release(&f.Call)
-	return err
-}
-
-// ledgerExplodeFrame holds one call of Ledger.Explode
-// while its advice chain runs.
-type ledgerExplodeFrame struct {
-	aop.Call
-	t  *Ledger
-	a0 context.Context
-	a1 string
-	r0 error
-}
-
-func newLedgerExplodeFrame() aop.Frame {
-	f := new(ledgerExplodeFrame)
-	f.Bind(f)
-	return f
-}
-
-func (f *ledgerExplodeFrame) Target() any { return f.t }
-
-func (f *ledgerExplodeFrame) Context() context.Context { return f.a0 }
-
-func (f *ledgerExplodeFrame) NumArgs() int { return 2 }
-
-func (f *ledgerExplodeFrame) Arg(i int) any {
-	switch i {
-	case 0:
-		return f.a0
-	case 1:
-		return f.a1
-	}
-	panic(aop.IndexError("argument", i, 2))
-}
-
-func (f *ledgerExplodeFrame) SetArg(i int, v any) error {
-	switch i {
-	case 0:
-		x, ok := v.(context.Context)
-		if !ok && v != nil {
-			return aop.ArgTypeError("argument", i, "context.Context", v)
-		}
-		f.a0 = x
-		return nil
-	case 1:
-		x, ok := v.(string)
-		if !ok {
-			return aop.ArgTypeError("argument", i, "string", v)
-		}
-		f.a1 = x
-		return nil
-	}
-	return aop.IndexError("argument", i, 2)
-}
-
-func (f *ledgerExplodeFrame) NumResults() int { return 0 }
-
-func (f *ledgerExplodeFrame) Result(i int) any {
-	panic(aop.IndexError("result", i, 0))
-}
-
-func (f *ledgerExplodeFrame) SetResult(i int, v any) error {
-	return aop.IndexError("result", i, 0)
-}
-
-func (f *ledgerExplodeFrame) Invoke() error {
-	f.r0 = f.t.Explode(f.a0, f.a1)
-	return f.r0
-}
-
-// Size calls Ledger.Size, through its advice chain if it has one.
-func (p *LedgerProxy) Size() (int, error) {
-	if t := p.target; t != nil && p.chains[5] == nil {
+func (p *ledgerProxy) Size() (int, error) {
+	if t := p.w.Fixed; t != nil && p.w.Chains[5] == nil {
 		return t.Size()
 	}
-	return p.sizeAdvised()
+	return weave.CallA0R1(&p.w, 5, (*Ledger).Size)
 }
 
-// sizeAdvised is Size's path with a context target or advice.
-func (p *LedgerProxy) sizeAdvised() (int, error) {
-	t := p.target
-	if t == nil {
-		panic("teggo: Ledger.Size takes no context.Context first: its proxy needs a fixed target (aop.Target.Object)")
-	}
-	ch := p.chains[5]
-	if ch == nil {
-		return t.Size()
-	}
-	f := ch.Acquire(newLedgerSizeFrame).(*ledgerSizeFrame)
-	f.t = t
-	err := ch.Run(&f.Call)
-	r0 := f.r0
-	f.t, f.r0, f.r1 = nil, 0, nil
-	ch.Release(&f.Call)
-	return r0, err
-}
-
-// ledgerSizeFrame holds one call of Ledger.Size
-// while its advice chain runs.
-type ledgerSizeFrame struct {
-	aop.Call
-	t  *Ledger
-	r0 int
-	r1 error
-}
-
-func newLedgerSizeFrame() aop.Frame {
-	f := new(ledgerSizeFrame)
-	f.Bind(f)
-	return f
-}
-
-func (f *ledgerSizeFrame) Target() any { return f.t }
-
-func (f *ledgerSizeFrame) Context() context.Context { return nil }
-
-func (f *ledgerSizeFrame) NumArgs() int { return 0 }
-
-func (f *ledgerSizeFrame) Arg(i int) any {
-	panic(aop.IndexError("argument", i, 0))
-}
-
-func (f *ledgerSizeFrame) SetArg(i int, v any) error {
-	return aop.IndexError("argument", i, 0)
-}
-
-func (f *ledgerSizeFrame) NumResults() int { return 1 }
-
-func (f *ledgerSizeFrame) Result(i int) any {
-	switch i {
-	case 0:
-		return f.r0
-	}
-	panic(aop.IndexError("result", i, 1))
-}
-
-func (f *ledgerSizeFrame) SetResult(i int, v any) error {
-	switch i {
-	case 0:
-		x, ok := v.(int)
-		if !ok {
-			return aop.ArgTypeError("result", i, "int", v)
-		}
-		f.r0 = x
-		return nil
-	}
-	return aop.IndexError("result", i, 1)
-}
-
-func (f *ledgerSizeFrame) Invoke() error {
-	f.r0, f.r1 = f.t.Size()
-	return f.r1
-}
-
-// Transfer calls Ledger.Transfer, through its advice chain if it has one.
-func (p *LedgerProxy) Transfer(ctx context.Context, from string, to string, cents int64) error {
-	if t := p.target; t != nil && p.chains[6] == nil {
+func (p *ledgerProxy) Transfer(ctx context.Context, from string, to string, cents int64) error {
+	if t := p.w.Fixed; t != nil && p.w.Chains[6] == nil {
 		return t.Transfer(ctx, from, to, cents)
 	}
-	return p.transferAdvised(ctx, from, to, cents)
+	return weave.CallA4R0(&p.w, 6, (*Ledger).Transfer, ctx, from, to, cents)
 }
 
-// transferAdvised is Transfer's path with a context target or advice.
-func (p *LedgerProxy) transferAdvised(ctx context.Context, from string, to string, cents int64) error {
-	t := p.target
-	if t == nil {
-		o, err := p.resolve(ctx)
-		if err != nil {
-			return err
-		}
-		t = o.(*Ledger)
-	}
-	ch := p.chains[6]
-	if ch == nil {
-		return t.Transfer(ctx, from, to, cents)
-	}
-	f := ch.Acquire(newLedgerTransferFrame).(*ledgerTransferFrame)
-	f.t, f.a0, f.a1, f.a2, f.a3 = t, ctx, from, to, cents
-	err := ch.Run(&f.Call)
-	f.t, f.a0, f.a1, f.a2, f.a3, f.r0 = nil, nil, "", "", 0, nil
-	ch.Release(&f.Call)
-	return err
-}
-
-// ledgerTransferFrame holds one call of Ledger.Transfer
-// while its advice chain runs.
-type ledgerTransferFrame struct {
-	aop.Call
-	t  *Ledger
-	a0 context.Context
-	a1 string
-	a2 string
-	a3 int64
-	r0 error
-}
-
-func newLedgerTransferFrame() aop.Frame {
-	f := new(ledgerTransferFrame)
-	f.Bind(f)
-	return f
-}
-
-func (f *ledgerTransferFrame) Target() any { return f.t }
-
-func (f *ledgerTransferFrame) Context() context.Context { return f.a0 }
-
-func (f *ledgerTransferFrame) NumArgs() int { return 4 }
-
-func (f *ledgerTransferFrame) Arg(i int) any {
-	switch i {
-	case 0:
-		return f.a0
-	case 1:
-		return f.a1
-	case 2:
-		return f.a2
-	case 3:
-		return f.a3
-	}
-	panic(aop.IndexError("argument", i, 4))
-}
-
-func (f *ledgerTransferFrame) SetArg(i int, v any) error {
-	switch i {
-	case 0:
-		x, ok := v.(context.Context)
-		if !ok && v != nil {
-			return aop.ArgTypeError("argument", i, "context.Context", v)
-		}
-		f.a0 = x
-		return nil
-	case 1:
-		x, ok := v.(string)
-		if !ok {
-			return aop.ArgTypeError("argument", i, "string", v)
-		}
-		f.a1 = x
-		return nil
-	case 2:
-		x, ok := v.(string)
-		if !ok {
-			return aop.ArgTypeError("argument", i, "string", v)
-		}
-		f.a2 = x
-		return nil
-	case 3:
-		x, ok := v.(int64)
-		if !ok {
-			return aop.ArgTypeError("argument", i, "int64", v)
-		}
-		f.a3 = x
-		return nil
-	}
-	return aop.IndexError("argument", i, 4)
-}
-
-func (f *ledgerTransferFrame) NumResults() int { return 0 }
-
-func (f *ledgerTransferFrame) Result(i int) any {
-	panic(aop.IndexError("result", i, 0))
-}
-
-func (f *ledgerTransferFrame) SetResult(i int, v any) error {
-	return aop.IndexError("result", i, 0)
-}
-
-func (f *ledgerTransferFrame) Invoke() error {
-	f.r0 = f.t.Transfer(f.a0, f.a1, f.a2, f.a3)
-	return f.r0
-}
-
-// Withdraw calls Ledger.Withdraw, through its advice chain if it has one.
-func (p *LedgerProxy) Withdraw(ctx context.Context, account string, cents int64) error {
-	if t := p.target; t != nil && p.chains[7] == nil {
+func (p *ledgerProxy) Withdraw(ctx context.Context, account string, cents int64) error {
+	if t := p.w.Fixed; t != nil && p.w.Chains[7] == nil {
 		return t.Withdraw(ctx, account, cents)
 	}
-	return p.withdrawAdvised(ctx, account, cents)
-}
-
-// withdrawAdvised is Withdraw's path with a context target or advice.
-func (p *LedgerProxy) withdrawAdvised(ctx context.Context, account string, cents int64) error {
-	t := p.target
-	if t == nil {
-		o, err := p.resolve(ctx)
-		if err != nil {
-			return err
-		}
-		t = o.(*Ledger)
-	}
-	ch := p.chains[7]
-	if ch == nil {
-		return t.Withdraw(ctx, account, cents)
-	}
-	f := ch.Acquire(newLedgerWithdrawFrame).(*ledgerWithdrawFrame)
-	f.t, f.a0, f.a1, f.a2 = t, ctx, account, cents
-	err := ch.Run(&f.Call)
-	f.t, f.a0, f.a1, f.a2, f.r0 = nil, nil, "", 0, nil
-	ch.Release(&f.Call)
-	return err
-}
-
-// ledgerWithdrawFrame holds one call of Ledger.Withdraw
-// while its advice chain runs.
-type ledgerWithdrawFrame struct {
-	aop.Call
-	t  *Ledger
-	a0 context.Context
-	a1 string
-	a2 int64
-	r0 error
-}
-
-func newLedgerWithdrawFrame() aop.Frame {
-	f := new(ledgerWithdrawFrame)
-	f.Bind(f)
-	return f
-}
-
-func (f *ledgerWithdrawFrame) Target() any { return f.t }
-
-func (f *ledgerWithdrawFrame) Context() context.Context { return f.a0 }
-
-func (f *ledgerWithdrawFrame) NumArgs() int { return 3 }
-
-func (f *ledgerWithdrawFrame) Arg(i int) any {
-	switch i {
-	case 0:
-		return f.a0
-	case 1:
-		return f.a1
-	case 2:
-		return f.a2
-	}
-	panic(aop.IndexError("argument", i, 3))
-}
-
-func (f *ledgerWithdrawFrame) SetArg(i int, v any) error {
-	switch i {
-	case 0:
-		x, ok := v.(context.Context)
-		if !ok && v != nil {
-			return aop.ArgTypeError("argument", i, "context.Context", v)
-		}
-		f.a0 = x
-		return nil
-	case 1:
-		x, ok := v.(string)
-		if !ok {
-			return aop.ArgTypeError("argument", i, "string", v)
-		}
-		f.a1 = x
-		return nil
-	case 2:
-		x, ok := v.(int64)
-		if !ok {
-			return aop.ArgTypeError("argument", i, "int64", v)
-		}
-		f.a2 = x
-		return nil
-	}
-	return aop.IndexError("argument", i, 3)
-}
-
-func (f *ledgerWithdrawFrame) NumResults() int { return 0 }
-
-func (f *ledgerWithdrawFrame) Result(i int) any {
-	panic(aop.IndexError("result", i, 0))
-}
-
-func (f *ledgerWithdrawFrame) SetResult(i int, v any) error {
-	return aop.IndexError("result", i, 0)
-}
-
-func (f *ledgerWithdrawFrame) Invoke() error {
-	f.r0 = f.t.Withdraw(f.a0, f.a1, f.a2)
-	return f.r0
+	return weave.CallA3R0(&p.w, 7, (*Ledger).Withdraw, ctx, account, cents)
 }

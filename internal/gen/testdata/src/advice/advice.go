@@ -16,7 +16,7 @@ var _ tx.Tx
 type Log struct{ proto.Singleton }
 
 // BeforeCall logs.
-func (l *Log) BeforeCall(c *aop.Call) error { return nil }
+func (l *Log) BeforeCall(c aop.Call) error { return nil }
 
 // Metrics times every Find method of the topic types.
 //
@@ -24,7 +24,7 @@ func (l *Log) BeforeCall(c *aop.Call) error { return nil }
 type Metrics struct{ proto.Singleton }
 
 // Around times.
-func (m *Metrics) Around(c *aop.Call, next aop.Next) error { return next() }
+func (m *Metrics) Around(c aop.Call, next aop.Next) error { return next() }
 
 // Audit audits two methods of TopicService.
 //
@@ -32,7 +32,7 @@ func (m *Metrics) Around(c *aop.Call, next aop.Next) error { return next() }
 type Audit struct{ proto.Singleton }
 
 // AfterReturn audits.
-func (a *Audit) AfterReturn(c *aop.Call) error { return nil }
+func (a *Audit) AfterReturn(c aop.Call) error { return nil }
 
 // Everything applies to every method of another package's type.
 //
@@ -40,7 +40,7 @@ func (a *Audit) AfterReturn(c *aop.Call) error { return nil }
 type Everything struct{ proto.Singleton }
 
 // AfterFinally runs always.
-func (e *Everything) AfterFinally(c *aop.Call) error { return nil }
+func (e *Everything) AfterFinally(c aop.Call) error { return nil }
 
 // TopicService is advised.
 type TopicService struct{ proto.Singleton }

@@ -13,7 +13,7 @@ import (
 type Tx struct{ proto.Singleton }
 
 // Around runs next.
-func (Tx) Around(c *aop.Call, next aop.Next) error { return next() }
+func (Tx) Around(c aop.Call, next aop.Next) error { return next() }
 
 // NoHooks is no advice.
 type NoHooks struct{ proto.Singleton }

@@ -12,7 +12,7 @@ import (
 type Tx struct{ proto.Singleton }
 
 // Around runs next.
-func (Tx) Around(c *aop.Call, next aop.Next) error { return next() }
+func (Tx) Around(c aop.Call, next aop.Next) error { return next() }
 
 // Svc has methods with bad directives.
 //

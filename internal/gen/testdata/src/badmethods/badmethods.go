@@ -8,7 +8,7 @@ import (
 
 // Svc embeds a type whose Secret method mentions an unexported type.
 type Svc struct {
-	proto.Singleton
+	proto.Singleton `access:"public"`
 	helper.Widget
 }
 

@@ -11,14 +11,16 @@ import (
 var Module = 1
 
 // Svc is a proto.
-type Svc struct{ proto.Singleton }
+type Svc struct {
+	proto.Singleton `access:"public"`
+}
 
 // Run runs.
 func (s *Svc) Run(ctx context.Context) error { return nil }
 
-// SvcProxy is taken too.
-type SvcProxy struct{}
+// svcProxy is taken too.
+type svcProxy struct{}
 
-func newSvcRunFrame() {}
+func newSvcProxy() {}
 
-var _ = newSvcRunFrame
+var _ = newSvcProxy

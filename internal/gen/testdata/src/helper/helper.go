@@ -32,4 +32,4 @@ func (Widget) Secret() secret { return 0 }
 type Tx struct{ proto.Singleton }
 
 // Around runs next.
-func (Tx) Around(c *aop.Call, next aop.Next) error { return next() }
+func (Tx) Around(c aop.Call, next aop.Next) error { return next() }

@@ -18,7 +18,7 @@ type Level int
 
 // Shapes has every method shape.
 type Shapes struct {
-	proto.Singleton
+	proto.Singleton `access:"public"`
 }
 
 // Fire has no result.

@@ -15,13 +15,13 @@ import (
 type Audit struct{ proto.Singleton }
 
 // BeforeCall does nothing.
-func (*Audit) BeforeCall(*aop.Call) error { return nil }
+func (*Audit) BeforeCall(aop.Call) error { return nil }
 
 // Trace is an advice used as AOP middleware on one method.
 type Trace struct{ proto.Context }
 
 // Around calls on.
-func (*Trace) Around(c *aop.Call, next aop.Next) error { return next() }
+func (*Trace) Around(c aop.Call, next aop.Next) error { return next() }
 
 // Recover is an echo middleware.
 func Recover(next echo.HandlerFunc) echo.HandlerFunc { return next }

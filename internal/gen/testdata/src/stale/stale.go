@@ -9,12 +9,14 @@ import (
 )
 
 // Svc is a proto.
-type Svc struct{ proto.Singleton }
+type Svc struct {
+	proto.Singleton `access:"public"`
+}
 
 // Ping pings.
 func (s *Svc) Ping(ctx context.Context) error { return nil }
 
 // install uses the generated Module and proxy.
-func install() (int, *SvcProxy) { return len(Module().Protos), nil }
+func install() (int, *svcProxy) { return len(Module().Protos), nil }
 
 var _ = install
