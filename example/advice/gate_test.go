@@ -189,3 +189,41 @@ func seq(n int) []int {
 	}
 	return s
 }
+
+// TestTxGateCancelRace: a waiter whose ctx ends just as it is handed the
+// slot passes the slot on: after many such races the gate still has its
+// one slot, neither lost nor doubled.
+func TestTxGateCancelRace(t *testing.T) {
+	g := advice.NewTxGate(1)
+	for i := range 500 {
+		if err := g.Acquire(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		got := make(chan error, 1)
+		go func() { got <- g.Acquire(ctx) }()
+		waitFor(t, "waiter queued", func() bool { return g.Waiting() == 1 })
+		cancel() // wakes the waiter; the Release below may beat it to the lock
+		g.Release()
+		if err := <-got; err == nil {
+			g.Release() // it got the slot: give it back
+		}
+		// Exactly one slot: one Acquire passes at once, a second waits.
+		short, stop := context.WithTimeout(context.Background(), time.Second)
+		if err := g.Acquire(short); err != nil {
+			stop()
+			t.Fatalf("race %d: the slot was lost: %v", i, err)
+		}
+		stop()
+		if err := g.Acquire(canceled()); err == nil {
+			t.Fatalf("race %d: a second slot appeared", i)
+		}
+		g.Release()
+	}
+}
+
+func canceled() context.Context {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	return ctx
+}
