@@ -96,10 +96,10 @@ var ErrOuterWriter = errors.New("advice: requires_new could not write: an outer 
 // context.WithoutCancel(ctx) (the values stay, the cancellation and the
 // deadline go): the outcome is the method's result alone, never a client
 // that hung up half-way, and the method must not rely on ctx to stop. It
-// is for short writes on a single writer: database/sql and the SQLite
-// driver then start no goroutine to watch ctx, one per transaction and
-// one per statement, which under load is time the writer spends waiting
-// to be scheduled again while every other writer waits for it.
+// is for short writes on a single writer: the SQLite driver then starts
+// no goroutine per statement to watch ctx (database/sql still starts one
+// per transaction), wake-ups which under load leave the writer waiting to
+// be scheduled again while every other writer waits for it.
 //
 // SQLite has one writer at a time, and transactions begin deferred (they
 // take the write lock at their first write, not at BEGIN). So a

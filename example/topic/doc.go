@@ -15,9 +15,9 @@
 // (NewWriteGate, one slot) in front of the writer connection, so under
 // load a create waits for the ones that arrived before it and no others;
 // once its transaction has begun it runs to its commit or rollback even if
-// the client hangs up (detach), and database/sql and the driver start no
-// goroutine per statement to watch the request's ctx. A 201 is sent only
-// after the commit returned.
+// the client hangs up (detach), and the driver starts no goroutine per
+// statement to watch the request's ctx. A 201 is sent only after the
+// commit returned.
 //
 // Durability: in WAL mode with synchronous=NORMAL a committed transaction
 // survives a crash or kill of the process (the commit is in the WAL file
