@@ -8,6 +8,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/teggo/teggo/internal/jsontree"
 	"github.com/teggo/teggo/proto"
 )
 
@@ -30,7 +31,7 @@ type Ajv struct {
 	types        sync.Map // reflect.Type -> *typeEntry
 	literals     sync.Map // [32]byte -> *Schema
 	literalCount atomic.Int64
-	conv         converter
+	conv         jsontree.Converter
 }
 
 // maxCachedLiterals bounds the literal-schema cache of ValidateJSON, so that
@@ -164,9 +165,9 @@ func (a *Ajv) Validate(v any) error {
 	if err != nil {
 		return err
 	}
-	inst, err := a.conv.toInstance(target)
+	inst, err := a.conv.ToTree(target)
 	if err != nil {
-		return err
+		return syntaxError(err)
 	}
 	if vs, omitted := validateWith(e.schema.compiled, inst, a.maxErrs); len(vs) > 0 {
 		return newInvalidParamError(v, vs, omitted)

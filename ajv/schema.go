@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/invopop/jsonschema"
+	"github.com/teggo/teggo/internal/jsontree"
 )
 
 // Schema is a compiled JSON schema: compile once, validate many times. It is
@@ -111,20 +112,20 @@ func (s *Schema) ValidateDecoded(data []byte) (any, error) {
 // When data is not valid, use is not called and the error is
 // ValidateDecoded's: a *SyntaxError or an *InvalidParamError.
 func (s *Schema) ValidateDecodedFunc(data []byte, use func(v any) error) error {
-	sc := getScratch()
+	sc := jsontree.GetArena()
 	v, err := decodeJSONWith(data, s.maxDepth, sc)
 	if err != nil {
-		sc.release()
+		sc.Release()
 		return err
 	}
 	v = s.transforms.apply(v, 0)
 	if vs, omitted := validateWith(s.compiled, v, s.maxErrors); len(vs) > 0 {
 		// the violations may refer to the value: its memory is not
-		// reused (the scratch is left to the collector)
+		// reused (the arena is left to the collector)
 		return newInvalidParamError(rawData(data), vs, omitted)
 	}
 	err = use(v)
-	sc.release()
+	sc.Release()
 	return err
 }
 
@@ -191,7 +192,7 @@ func instanceTooDeep(maxDepth int) error {
 // normalizeNumbers turns the float64 of a plain json.Unmarshal into
 // json.Number, which both backends expect.
 func normalizeNumbers(v any, depth int) any {
-	if depth > maxConvertDepth {
+	if depth > jsontree.MaxConvertDepth {
 		return v
 	}
 	switch x := v.(type) {

@@ -8,6 +8,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/teggo/teggo/internal/jsontree"
 )
 
 type address struct {
@@ -229,9 +231,9 @@ func TestValueConversionMatchesEncodingJSON(t *testing.T) {
 		withEmbed{embedded{"e"}, 7},
 		[]byte("bytes"),
 	}
-	var c converter
+	var c jsontree.Converter
 	for _, v := range values {
-		got, err := c.toInstance(reflect.ValueOf(v))
+		got, err := c.ToTree(reflect.ValueOf(v))
 		if err != nil {
 			t.Fatal(err)
 		}

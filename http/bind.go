@@ -16,6 +16,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/teggo/teggo/ajv"
+	"github.com/teggo/teggo/internal/jsontree"
 )
 
 // where is a binding location.
@@ -61,8 +62,8 @@ type bindPlan struct {
 
 	bodySchema *ajv.Schema
 	// decode fills the body fields from the validated body, nil when the
-	// type is left to encoding/json (see treedecode.go)
-	decode treeDecoder
+	// type is left to encoding/json (see jsontree.Decoder)
+	decode jsontree.Decoder
 	// locSchema is each location's schema (for OpenAPI; checked only
 	// where validate says so)
 	locSchema [inBody]*ajv.Schema
@@ -168,7 +169,7 @@ func planBinding(t reflect.Type, path string) (*bindPlan, []string) {
 			bodyFields[i].Index, bodyFields[i].Offset = nil, 0
 		}
 		p.bodyType = reflect.StructOf(bodyFields)
-		p.decode = bodyTreeDecoder(t)
+		p.decode = jsontree.BodyDecoder(t)
 	}
 	for at, fs := range locFields {
 		if len(fs) > 0 {
@@ -431,7 +432,7 @@ func convFor(t reflect.Type) (*conv, string) {
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
 		cv.jsonType = "integer"
 		bits := int(t.Size() * 8)
-		cv.one = func(p unsafe.Pointer, s string) error { return parseIntAt(p, bits, s) }
+		cv.one = func(p unsafe.Pointer, s string) error { return jsontree.ParseIntAt(p, bits, s) }
 		cv.inst = func(p unsafe.Pointer) any {
 			var n int64
 			switch bits {
@@ -449,7 +450,7 @@ func convFor(t reflect.Type) (*conv, string) {
 	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
 		cv.jsonType = "integer"
 		bits := int(t.Size() * 8)
-		cv.one = func(p unsafe.Pointer, s string) error { return parseUintAt(p, bits, s) }
+		cv.one = func(p unsafe.Pointer, s string) error { return jsontree.ParseUintAt(p, bits, s) }
 		cv.inst = func(p unsafe.Pointer) any {
 			var n uint64
 			switch bits {
@@ -467,7 +468,7 @@ func convFor(t reflect.Type) (*conv, string) {
 	case reflect.Float32, reflect.Float64:
 		cv.jsonType = "number"
 		bits := int(t.Size() * 8)
-		cv.one = func(p unsafe.Pointer, s string) error { return parseFloatAt(p, bits, s) }
+		cv.one = func(p unsafe.Pointer, s string) error { return jsontree.ParseFloatAt(p, bits, s) }
 		cv.inst = func(p unsafe.Pointer) any {
 			if bits == 32 {
 				return json.Number(strconv.FormatFloat(float64(*(*float32)(p)), 'g', -1, 32))

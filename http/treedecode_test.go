@@ -11,6 +11,7 @@ import (
 	"unsafe"
 
 	"github.com/teggo/teggo/ajv"
+	"github.com/teggo/teggo/internal/jsontree"
 )
 
 type fzInner struct {
@@ -141,7 +142,7 @@ func FuzzTreeDecoderMatchesEncodingJSON(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	schema := anything(f)
-	dec := bodyTreeDecoder(reflect.TypeFor[fzBody]())
+	dec := jsontree.BodyDecoder(reflect.TypeFor[fzBody]())
 	if dec == nil {
 		f.Fatal("fzBody has no tree decoder")
 	}
@@ -170,7 +171,7 @@ func FuzzTreeDecoderMatchesEncodingJSON(f *testing.F) {
 // gives up).
 func TestTreeDecoderTakesUsualBodies(t *testing.T) {
 	schema := anything(t)
-	dec := bodyTreeDecoder(reflect.TypeFor[fzBody]())
+	dec := jsontree.BodyDecoder(reflect.TypeFor[fzBody]())
 	for _, body := range append(treeSeeds[:2:2], `{"lv":"low","lp":"high","ls":["low",null]}`) {
 		tree, err := schema.ValidateDecoded([]byte(body))
 		if err != nil {
@@ -246,11 +247,11 @@ func TestTreeDecoderLeavesCustomTypesToEncodingJSON(t *testing.T) {
 		reflect.TypeFor[withArray](), reflect.TypeFor[withEmbedded](), reflect.TypeFor[withIface](),
 		reflect.TypeFor[withChan](), reflect.TypeFor[withTextKey](),
 	} {
-		if bodyTreeDecoder(typ) != nil {
+		if jsontree.BodyDecoder(typ) != nil {
 			t.Errorf("%s has a tree decoder", typ)
 		}
 	}
-	if bodyTreeDecoder(reflect.TypeFor[fzBody]()) == nil {
+	if jsontree.BodyDecoder(reflect.TypeFor[fzBody]()) == nil {
 		t.Error("fzBody has none")
 	}
 }
@@ -295,7 +296,7 @@ type withCustom struct {
 // compactly; an error gives the body back to encoding/json.
 func TestTreeDecoderCustomTypes(t *testing.T) {
 	schema := anything(t)
-	dec := bodyTreeDecoder(reflect.TypeFor[withCustom]())
+	dec := jsontree.BodyDecoder(reflect.TypeFor[withCustom]())
 	if dec == nil {
 		t.Fatal("no decoder")
 	}

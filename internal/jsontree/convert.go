@@ -1,4 +1,4 @@
-package ajv
+package jsontree
 
 import (
 	"encoding"
@@ -12,13 +12,14 @@ import (
 	"sync"
 )
 
-// A converter turns a Go value into the generic JSON form the backends
-// validate (map[string]any, []any, string, bool, json.Number, nil), the way
+// A Converter turns a Go value into the generic JSON tree schemas are
+// checked on (map[string]any, []any, string, bool, json.Number, nil), the way
 // encoding/json would marshal it, without marshalling and decoding: the
 // per-type plan is computed once. Types this fast path does not model
 // (custom marshalers, embedded structs, the ",string" option) go through
-// encoding/json.
-type converter struct {
+// encoding/json. The zero Converter is ready to use, and safe for
+// concurrent use.
+type Converter struct {
 	plans sync.Map // reflect.Type -> *convPlan
 }
 
@@ -62,7 +63,7 @@ var (
 	isZeroerType      = reflect.TypeFor[interface{ IsZero() bool }]()
 )
 
-func (c *converter) plan(t reflect.Type) *convPlan {
+func (c *Converter) plan(t reflect.Type) *convPlan {
 	if p, ok := c.plans.Load(t); ok {
 		return p.(*convPlan)
 	}
@@ -72,7 +73,7 @@ func (c *converter) plan(t reflect.Type) *convPlan {
 	return plan
 }
 
-func (c *converter) fill(p *convPlan) {
+func (c *Converter) fill(p *convPlan) {
 	t := p.t
 	if t.Implements(jsonMarshalerType) || reflect.PointerTo(t).Implements(jsonMarshalerType) {
 		p.kind = convMarshal
@@ -158,7 +159,7 @@ func (c *converter) fill(p *convPlan) {
 
 // lazy returns the plan of t without filling it yet, so that recursive types
 // terminate; it is filled on first use.
-func (c *converter) lazy(t reflect.Type) *convPlan {
+func (c *Converter) lazy(t reflect.Type) *convPlan {
 	p, _ := c.plans.LoadOrStore(t, &convPlan{t: t})
 	return p.(*convPlan)
 }
@@ -174,20 +175,24 @@ func hasDuplicateNames(fields []convField) bool {
 	return false
 }
 
-// toInstance converts v.
-func (c *converter) toInstance(v reflect.Value) (any, error) {
+// ToTree converts v, as encoding/json would marshal it; the zero
+// reflect.Value is null. A value nested deeper than MaxConvertDepth (a
+// cycle) or that JSON cannot represent (NaN) is an error.
+func (c *Converter) ToTree(v reflect.Value) (any, error) {
 	if !v.IsValid() {
 		return nil, nil
 	}
 	return c.convert(c.plan(v.Type()), v, 0)
 }
 
-const maxConvertDepth = 1000
+// MaxConvertDepth bounds the nesting ToTree follows, so that a cyclic
+// value ends in an error instead of exhausting the stack.
+const MaxConvertDepth = 1000
 
-func (c *converter) convert(p *convPlan, v reflect.Value, depth int) (any, error) {
+func (c *Converter) convert(p *convPlan, v reflect.Value, depth int) (any, error) {
 	p.once.Do(func() { c.fill(p) })
-	if depth > maxConvertDepth {
-		return nil, fmt.Errorf("ajv: value nested deeper than %d levels (cycle?)", maxConvertDepth)
+	if depth > MaxConvertDepth {
+		return nil, fmt.Errorf("ajv: value nested deeper than %d levels (cycle?)", MaxConvertDepth)
 	}
 	switch p.kind {
 	case convBool:
@@ -273,7 +278,7 @@ func (c *converter) convert(p *convPlan, v reflect.Value, depth int) (any, error
 	if err != nil {
 		return nil, fmt.Errorf("ajv: marshal %s: %w", v.Type(), err)
 	}
-	return decodeJSON(b, maxConvertDepth)
+	return Parse(b, MaxConvertDepth)
 }
 
 // isEmptyValue is encoding/json's omitempty test.

@@ -1,4 +1,4 @@
-package ajv
+package jsontree
 
 import (
 	"encoding/json"
@@ -8,11 +8,6 @@ import (
 	"unicode/utf8"
 	"unsafe"
 )
-
-// DefaultMaxDepth is the default limit on the nesting of arrays and objects
-// in validated JSON. Deeper input is refused with a *SyntaxError before any
-// backend sees it, so no backend can exhaust the stack on it.
-const DefaultMaxDepth = 256
 
 // maxExponent bounds the decimal exponent of numbers in validated JSON.
 // Comparing 1e400 is fine; comparing 1e999999999 would make the backends
@@ -33,21 +28,21 @@ const maxNumberLen = 4096
 // keeps the body in memory.
 const sharedInputMax = 4096
 
-// decodeJSON parses data into the generic form the backends validate:
+// Parse parses data into the generic form JSON schemas are checked on:
 // map[string]any, []any, string, bool, json.Number and nil, the values
 // encoding/json produces with UseNumber. Unlike encoding/json it refuses
 // invalid UTF-8 (instead of replacing it), nesting deeper than maxDepth and
 // numbers too large to compare cheaply. Every refusal is a *SyntaxError.
 // The result never refers to data's memory: data may be reused afterwards.
 // Strings of an input of at most sharedInputMax bytes share memory.
-func decodeJSON(data []byte, maxDepth int) (any, error) {
-	return decodeJSONWith(data, maxDepth, nil)
+func Parse(data []byte, maxDepth int) (any, error) {
+	return ParseIn(data, maxDepth, nil)
 }
 
-// decodeJSONWith is decodeJSON taking the value's maps, array elements and
-// boxes from sc when sc is not nil and data is at most sharedInputMax
-// bytes. The value is then sc's until sc.release.
-func decodeJSONWith(data []byte, maxDepth int, sc *scratch) (any, error) {
+// ParseIn is Parse taking the value's maps, array elements and boxes from
+// sc when sc is not nil and data is at most sharedInputMax bytes. The value
+// is then sc's until sc.Release.
+func ParseIn(data []byte, maxDepth int, sc *Arena) (any, error) {
 	if !utf8.Valid(data) {
 		off := 0
 		for off < len(data) {
@@ -86,6 +81,21 @@ func decodeJSONWith(data []byte, maxDepth int, sc *scratch) (any, error) {
 	return v, nil
 }
 
+// SyntaxError reports input that is not acceptable JSON: malformed JSON,
+// invalid UTF-8, trailing data, nesting deeper than the limit or a number
+// too large to compare.
+type SyntaxError struct {
+	// Offset is the byte offset in the input where the problem was found.
+	Offset int64
+	// Reason says what is wrong, in lower case.
+	Reason string
+}
+
+// Error implements error.
+func (e *SyntaxError) Error() string {
+	return "invalid JSON at offset " + strconv.FormatInt(e.Offset, 10) + ": " + e.Reason
+}
+
 type parser struct {
 	data     []byte
 	pos      int
@@ -96,7 +106,7 @@ type parser struct {
 	src    string
 	slab   []string
 	// sc, when set (shared inputs only), lends the value's memory
-	sc *scratch
+	sc *Arena
 	// intern, for inputs larger than sharedInputMax, holds the short
 	// strings and numbers last seen, boxed, so that a body repeating the
 	// same few values allocates them once; see interned.
@@ -172,7 +182,7 @@ func typeWord(v any) unsafe.Pointer { return (*eface)(unsafe.Pointer(&v)).typ }
 // of its own. Each slab element is written once, before the interface value
 // referring to it exists, and never again, and an interface value's data is
 // never written through: the values are as immutable as ordinary ones, and
-// the GC keeps the slab alive while any of them is reachable. (A scratch's
+// the GC keeps the slab alive while any of them is reachable. (An arena's
 // slab is written again after its release, when no value of the previous
 // decode may be in use any more.)
 func (p *parser) box(typ unsafe.Pointer, s string) any {

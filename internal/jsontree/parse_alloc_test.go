@@ -1,4 +1,4 @@
-package ajv
+package jsontree
 
 import (
 	"bytes"
@@ -36,7 +36,7 @@ func BenchmarkDecodeJSON(b *testing.B) {
 	b.ReportAllocs()
 	b.SetBytes(int64(len(sixFieldBody)))
 	for b.Loop() {
-		if _, err := decodeJSON(sixFieldBody, DefaultMaxDepth); err != nil {
+		if _, err := Parse(sixFieldBody, defaultMaxDepth); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -46,7 +46,7 @@ func BenchmarkDecodeJSONWide(b *testing.B) {
 	b.ReportAllocs()
 	b.SetBytes(int64(len(wideBody)))
 	for b.Loop() {
-		if _, err := decodeJSON(wideBody, DefaultMaxDepth); err != nil {
+		if _, err := Parse(wideBody, defaultMaxDepth); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -55,7 +55,7 @@ func BenchmarkDecodeJSONWide(b *testing.B) {
 func TestDecodeJSONAllocs(t *testing.T) {
 	// The count is the same under the race detector.
 	got := testing.AllocsPerRun(100, func() {
-		if _, err := decodeJSON(sixFieldBody, DefaultMaxDepth); err != nil {
+		if _, err := Parse(sixFieldBody, defaultMaxDepth); err != nil {
 			t.Fatal(err)
 		}
 	})
@@ -139,10 +139,10 @@ func decodedStd(t *testing.T, bodies [][]byte) []any {
 func decodeChecked(t *testing.T, data []byte, maxDepth int) (any, *SyntaxError) {
 	t.Helper()
 	buf := bytes.Clone(data)
-	got, err := decodeJSON(buf, maxDepth)
+	got, err := Parse(buf, maxDepth)
 	pad := sharedInputMax + 1
 	padded := append(bytes.Repeat([]byte{' '}, pad), data...)
-	got2, err2 := decodeJSON(padded, maxDepth)
+	got2, err2 := Parse(padded, maxDepth)
 	checkScratch(t, data, maxDepth, got, err)
 	for i := range buf {
 		buf[i] = '!'
@@ -183,14 +183,14 @@ func decodeChecked(t *testing.T, data []byte, maxDepth int) (any, *SyntaxError) 
 // first, and requires the result decodeJSON gave (want, wantErr).
 func checkScratch(t *testing.T, data []byte, maxDepth int, want any, wantErr error) {
 	t.Helper()
-	sc := getScratch()
-	if _, err := decodeJSONWith(wideBody, DefaultMaxDepth, sc); err != nil {
+	sc := GetArena()
+	if _, err := ParseIn(wideBody, defaultMaxDepth, sc); err != nil {
 		t.Fatal(err)
 	}
-	sc.release()
-	sc = getScratch()
-	defer sc.release()
-	got, err := decodeJSONWith(bytes.Clone(data), maxDepth, sc)
+	sc.Release()
+	sc = GetArena()
+	defer sc.Release()
+	got, err := ParseIn(bytes.Clone(data), maxDepth, sc)
 	if !reflect.DeepEqual(err, wantErr) || !reflect.DeepEqual(got, want) {
 		t.Fatalf("%q through a scratch: %#v, %v; want %#v, %v", data, got, err, want, wantErr)
 	}
@@ -347,7 +347,7 @@ func TestDecodeJSONValuesOutliveDecoding(t *testing.T) {
 			for r := range rounds {
 				b := bodies[(w+r)%len(bodies)]
 				buf = append(buf[:0], b...)
-				v, err := decodeJSON(buf, DefaultMaxDepth)
+				v, err := Parse(buf, defaultMaxDepth)
 				if err != nil {
 					t.Error(err)
 					return
@@ -377,7 +377,7 @@ func TestDecodeJSONValuesOutliveDecoding(t *testing.T) {
 // TestDecodeJSONBoxedValues checks that values boxed from a slab behave as
 // ordinary interface values of their type.
 func TestDecodeJSONBoxedValues(t *testing.T) {
-	v, err := decodeJSON([]byte(`{"s":"text","n":-1.5e3,"e":""}`), DefaultMaxDepth)
+	v, err := Parse([]byte(`{"s":"text","n":-1.5e3,"e":""}`), defaultMaxDepth)
 	if err != nil {
 		t.Fatal(err)
 	}

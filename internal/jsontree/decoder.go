@@ -1,4 +1,4 @@
-package http
+package jsontree
 
 import (
 	"encoding"
@@ -9,11 +9,11 @@ import (
 	"unsafe"
 )
 
-// A request body is parsed once, by ajv, into the generic value its schema
-// is checked on (map[string]any, []any, string, bool, json.Number, nil).
+// A request body is parsed once, into the generic value its schema is
+// checked on (map[string]any, []any, string, bool, json.Number, nil).
 // Decoding the body a second time with encoding/json cost as much as the
-// parse; instead, a treeDecoder, compiled once per input type at Mount,
-// fills the input from that value directly.
+// parse; instead, a Decoder, compiled once per input type when its route
+// is mounted, fills the input from that value directly.
 //
 // It does what encoding/json.Unmarshal would do with the same JSON, or
 // says it cannot: a decoder reports false as soon as a value is outside
@@ -25,11 +25,15 @@ import (
 // its own decoding gets the validated member (see customDecoder). A fuzz
 // test holds the two decoders to the same results.
 
-// treeDecoder fills the value at p from the decoded JSON value v, or
-// reports false, possibly having written part of it.
-type treeDecoder func(p unsafe.Pointer, v any) bool
+// Decoder fills the value at p from the parsed JSON value v, or reports
+// false, possibly having written part of it. The caller then zeroes the
+// value and decodes the raw JSON with encoding/json.
+type Decoder func(p unsafe.Pointer, v any) bool
 
-var jsonUnmarshaler = reflect.TypeFor[json.Unmarshaler]()
+var (
+	jsonUnmarshaler = reflect.TypeFor[json.Unmarshaler]()
+	textUnmarshaler = reflect.TypeFor[encoding.TextUnmarshaler]()
+)
 
 // customDecoding reports a type encoding/json decodes through a method.
 func customDecoding(t reflect.Type) bool {
@@ -38,24 +42,24 @@ func customDecoding(t reflect.Type) bool {
 		t.Implements(textUnmarshaler) || pt.Implements(textUnmarshaler)
 }
 
-// treeField is one field of a struct for a treeDecoder: its JSON name, its
+// treeField is one field of a struct for a Decoder: its JSON name, its
 // offset and its decoder.
 type treeField struct {
 	name string
 	off  uintptr
-	dec  *treeDecoder
+	dec  *Decoder
 }
 
 // treeCompiler compiles decoders, sharing one per type (recursive types
 // refer to their own decoder through the pointer).
-type treeCompiler map[reflect.Type]*treeDecoder
+type treeCompiler map[reflect.Type]*Decoder
 
-// bodyTreeDecoder compiles the decoder of input type t for its JSON body
+// BodyDecoder compiles the decoder of input type t for its JSON body
 // fields (json-tagged), or returns nil when t is for encoding/json alone.
 // encoding/json would also fill t's other exported fields (path, query,
 // header and cookie fields, by their Go names) from members of those
 // names: a body with such a member is left to it.
-func bodyTreeDecoder(t reflect.Type) treeDecoder {
+func BodyDecoder(t reflect.Type) Decoder {
 	return treeCompiler{}.fieldsOf(t, true)
 }
 
@@ -89,11 +93,11 @@ func dupNames(fs []treeField) bool {
 }
 
 // compile returns the decoder of t, nil when t is left to encoding/json.
-func (tc treeCompiler) compile(t reflect.Type) *treeDecoder {
+func (tc treeCompiler) compile(t reflect.Type) *Decoder {
 	if d, ok := tc[t]; ok {
 		return d
 	}
-	d := new(treeDecoder)
+	d := new(Decoder)
 	tc[t] = d // before recursing: a recursive type finds itself
 	fn := tc.build(t)
 	if fn == nil {
@@ -104,7 +108,7 @@ func (tc treeCompiler) compile(t reflect.Type) *treeDecoder {
 	return d
 }
 
-func (tc treeCompiler) build(t reflect.Type) treeDecoder {
+func (tc treeCompiler) build(t reflect.Type) Decoder {
 	if t.Kind() == reflect.Pointer {
 		// before the methods: encoding/json sets nil on null, else
 		// allocates and decodes the element, methods and all
@@ -119,11 +123,11 @@ func (tc treeCompiler) build(t reflect.Type) treeDecoder {
 	case reflect.Bool:
 		return decodeBool
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		return numberDecoder(t, parseIntAt)
+		return numberDecoder(t, ParseIntAt)
 	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
-		return numberDecoder(t, parseUintAt)
+		return numberDecoder(t, ParseUintAt)
 	case reflect.Float32, reflect.Float64:
-		return numberDecoder(t, parseFloatAt)
+		return numberDecoder(t, ParseFloatAt)
 	case reflect.Slice:
 		return tc.sliceDecoder(t)
 	case reflect.Map:
@@ -145,7 +149,7 @@ func (tc treeCompiler) build(t reflect.Type) treeDecoder {
 // encoding/json gives it. null goes to UnmarshalJSON; for a
 // TextUnmarshaler it leaves the value alone (encoding/json's rules). Any
 // error gives the body back to encoding/json, which words it.
-func customDecoder(t reflect.Type) treeDecoder {
+func customDecoder(t reflect.Type) Decoder {
 	pt := reflect.PointerTo(t)
 	if t.Kind() == reflect.Interface {
 		return nil // encoding/json dispatches on the dynamic value: its rules
@@ -200,7 +204,7 @@ func decodeBool(p unsafe.Pointer, v any) bool {
 // numberDecoder fills a number of t's kind and size from a JSON number
 // with parse; null leaves it alone. A number that does not parse or fit
 // gives the body back to encoding/json.
-func numberDecoder(t reflect.Type, parse func(p unsafe.Pointer, bits int, s string) error) treeDecoder {
+func numberDecoder(t reflect.Type, parse func(p unsafe.Pointer, bits int, s string) error) Decoder {
 	bits := t.Bits()
 	return func(p unsafe.Pointer, v any) bool {
 		n, ok := v.(json.Number)
@@ -214,7 +218,7 @@ func numberDecoder(t reflect.Type, parse func(p unsafe.Pointer, bits int, s stri
 // sliceDecoder fills a slice: null makes it nil, an array a new slice of
 // its length (an empty, non-nil one for []), as encoding/json does into a
 // nil slice.
-func (tc treeCompiler) sliceDecoder(t reflect.Type) treeDecoder {
+func (tc treeCompiler) sliceDecoder(t reflect.Type) Decoder {
 	if t.Elem().Kind() == reflect.String && !customDecoding(t.Elem()) {
 		return func(p unsafe.Pointer, v any) bool {
 			switch a := v.(type) {
@@ -263,7 +267,7 @@ func (tc treeCompiler) sliceDecoder(t reflect.Type) treeDecoder {
 
 // pointerDecoder: null makes the pointer nil; anything else goes into a
 // new value.
-func (tc treeCompiler) pointerDecoder(t reflect.Type) treeDecoder {
+func (tc treeCompiler) pointerDecoder(t reflect.Type) Decoder {
 	elem := tc.compile(t.Elem())
 	if elem == nil {
 		return nil
@@ -285,7 +289,7 @@ func (tc treeCompiler) pointerDecoder(t reflect.Type) treeDecoder {
 
 // mapDecoder fills a map with string keys: null makes it nil, an object a
 // new map (the input is zero, so there is nothing to merge with).
-func (tc treeCompiler) mapDecoder(t reflect.Type) treeDecoder {
+func (tc treeCompiler) mapDecoder(t reflect.Type) Decoder {
 	if t.Key().Kind() != reflect.String || customDecoding(t.Key()) {
 		return nil
 	}
@@ -319,14 +323,14 @@ func (tc treeCompiler) mapDecoder(t reflect.Type) treeDecoder {
 
 // structOf compiles a nested struct: every exported field, by its JSON
 // name, as encoding/json sees it.
-func (tc treeCompiler) structOf(t reflect.Type) treeDecoder { return tc.fieldsOf(t, false) }
+func (tc treeCompiler) structOf(t reflect.Type) Decoder { return tc.fieldsOf(t, false) }
 
 // fieldsOf compiles the decoder of struct t's fields, nil when t is left to
 // encoding/json (embedding, options it does not handle, two fields of one
 // name). For an input type (body), only json-tagged fields come from the
 // body; the others are noted, so that a member naming one is left to
 // encoding/json.
-func (tc treeCompiler) fieldsOf(t reflect.Type, body bool) treeDecoder {
+func (tc treeCompiler) fieldsOf(t reflect.Type, body bool) Decoder {
 	var fields []treeField
 	var others []string
 	for i := range t.NumField() {
@@ -362,7 +366,7 @@ func (tc treeCompiler) fieldsOf(t reflect.Type, body bool) treeDecoder {
 // unless a field matches it case-insensitively, or it matches one of
 // others (fields encoding/json would fill and this decoder does not): then
 // the decoder gives up.
-func structDecoder(fields []treeField, others []string) treeDecoder {
+func structDecoder(fields []treeField, others []string) Decoder {
 	return func(p unsafe.Pointer, v any) bool {
 		m, ok := v.(map[string]any)
 		if !ok {
@@ -443,8 +447,8 @@ func plainValue(v any) (any, bool) {
 		}
 		return out, true
 	case string:
-		// boxed anew: the value's own box is borrowed memory (see
-		// ajv.Schema.ValidateDecodedFunc), the string itself is not
+		// boxed anew: the value's own box may be an Arena's, the
+		// string itself is not
 		return x, true
 	case bool, nil:
 		return x, true

@@ -1,4 +1,4 @@
-package http
+package jsontree
 
 import (
 	"strconv"
@@ -6,10 +6,12 @@ import (
 )
 
 // Parsers of decimal text into the number at p, of bits bits, shared by
-// parameter binding (bind.go) and body decoding (treedecode.go). The value
+// the HTTP layer's parameter binding and body decoding (Decoder). The value
 // is written only when the text parses and fits; the error is strconv's.
 
-func parseIntAt(p unsafe.Pointer, bits int, s string) error {
+// ParseIntAt parses s as a signed integer of bits bits (8, 16, 32 or 64)
+// into the int of that size at p.
+func ParseIntAt(p unsafe.Pointer, bits int, s string) error {
 	n, err := strconv.ParseInt(s, 10, bits)
 	if err != nil {
 		return err
@@ -27,7 +29,9 @@ func parseIntAt(p unsafe.Pointer, bits int, s string) error {
 	return nil
 }
 
-func parseUintAt(p unsafe.Pointer, bits int, s string) error {
+// ParseUintAt parses s as an unsigned integer of bits bits into the uint
+// of that size at p.
+func ParseUintAt(p unsafe.Pointer, bits int, s string) error {
 	n, err := strconv.ParseUint(s, 10, bits)
 	if err != nil {
 		return err
@@ -45,7 +49,9 @@ func parseUintAt(p unsafe.Pointer, bits int, s string) error {
 	return nil
 }
 
-func parseFloatAt(p unsafe.Pointer, bits int, s string) error {
+// ParseFloatAt parses s as a float of bits bits (32 or 64) into the float
+// of that size at p.
+func ParseFloatAt(p unsafe.Pointer, bits int, s string) error {
 	f, err := strconv.ParseFloat(s, bits)
 	if err != nil {
 		return err

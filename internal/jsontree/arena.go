@@ -1,19 +1,19 @@
-package ajv
+package jsontree
 
 import (
 	"sync"
 	"unsafe"
 )
 
-// A scratch is memory that a decoded value borrows and gives back: its
+// An Arena is memory that a parsed value borrows and gives back: its
 // maps, its arrays' elements and the boxes of its strings, numbers and
-// arrays, reused by the next decode (Schema.ValidateDecodedFunc). Strings
+// arrays, reused by the next parse (see ParseIn). Strings
 // themselves are never reused: they are cut from a fresh copy of each
 // input, so a string copied out of a value stays what it was.
 //
 // A small body then costs its decode one allocation, the copy of the
 // input, instead of one per map, array and slab.
-type scratch struct {
+type Arena struct {
 	maps    []map[string]any // lent in order; empty when lent
 	nmaps   int
 	boxes   []string // the parser's first slab
@@ -24,8 +24,8 @@ type scratch struct {
 	narrays int
 }
 
-// What one scratch holds at most: a value needing more gets the rest from
-// ordinary allocations, which the scratch does not keep.
+// What one arena holds at most: a value needing more gets the rest from
+// ordinary allocations, which the arena does not keep.
 const (
 	scratchMaps   = 16
 	scratchMapLen = 32 // a map that held more members is replaced, not kept
@@ -35,19 +35,21 @@ const (
 )
 
 var scratchPool = sync.Pool{New: func() any {
-	return &scratch{
+	return &Arena{
 		boxes:  make([]string, scratchBoxes),
 		elems:  make([]any, scratchElems),
 		arrays: make([][]any, scratchArrays),
 	}
 }}
 
-func getScratch() *scratch { return scratchPool.Get().(*scratch) }
+// GetArena returns an empty arena from a pool. Give it back with Release.
+func GetArena() *Arena { return scratchPool.Get().(*Arena) }
 
-// release empties what the last value borrowed, dropping every reference
-// it held, and puts the scratch back in the pool. No value decoded with it
-// may be used afterwards.
-func (sc *scratch) release() {
+// Release empties what the last value borrowed, dropping every reference
+// it held, and puts the arena back in the pool. No value parsed with it
+// may be used afterwards. An arena whose value must outlive it is simply
+// not released: the collector takes it with the value.
+func (sc *Arena) Release() {
 	for i, m := range sc.maps[:sc.nmaps] {
 		if len(m) > scratchMapLen {
 			sc.maps[i] = make(map[string]any, 8)
@@ -62,17 +64,17 @@ func (sc *scratch) release() {
 	scratchPool.Put(sc)
 }
 
-// boxesUsed records how many of the scratch's boxes a decode used, given
+// boxesUsed records how many of the arena's boxes a decode used, given
 // what was left of the parser's slab: all of them unless rest is still a
 // tail of boxes.
-func (sc *scratch) boxesUsed(rest []string) {
+func (sc *Arena) boxesUsed(rest []string) {
 	sc.nboxes = len(sc.boxes)
 	if n := len(rest); n > 0 && &rest[0] == &sc.boxes[len(sc.boxes)-n] {
 		sc.nboxes -= n
 	}
 }
 
-// newMap returns an empty map for an object, lent by the scratch when
+// newMap returns an empty map for an object, lent by the arena when
 // there is one with a map to spare.
 func (p *parser) newMap() map[string]any {
 	sc := p.sc
@@ -88,9 +90,9 @@ func (p *parser) newMap() map[string]any {
 }
 
 // newArray returns an array of elems (collected by the caller) as an
-// interface value. With a scratch that has room, the elements and the
-// boxed slice header are the scratch's; the slice's capacity is its
-// length, so an append never writes into the scratch.
+// interface value. With an arena that has room, the elements and the
+// boxed slice header are the arena's; the slice's capacity is its
+// length, so an append never writes into the arena.
 func (p *parser) newArray(elems []any) any {
 	sc := p.sc
 	n := len(elems)
