@@ -391,3 +391,9 @@ func ForFunc(f func(t reflect.Type, method string) bool) Matcher {
 	}
 	return Matcher{desc: "func", match: f}
 }
+
+// DeclaredAt returns where the pointcut was declared (proto.Decl).
+func (d PointcutDecl) DeclaredAt() string { return d.Pos }
+
+// DeclaredAt returns where the crosscut was declared (proto.Decl).
+func (d CrosscutDecl) DeclaredAt() string { return d.Pos }

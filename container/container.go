@@ -96,9 +96,13 @@ func New(opts ...Option) *Container {
 //     fields to override set, e.g. Name and Qualifiers to register the same
 //     type several times): what is zero is read by reflection;
 //   - a proto.Module: all its protos and declarations;
-//   - any other value is a declaration (aop.Pointcut, aop.Crosscut, routes,
+//   - a declaration (a proto.Decl: aop.Pointcut, aop.Crosscut, routes,
 //     event handlers, schedules), kept in order for the subsystems that
 //     understand it.
+//
+// Anything else (a struct without a marker, a string, a func) is refused:
+// Build reports it with TEGGO_BAD_PROTO, naming the value and where it was
+// registered.
 //
 // Errors in what is registered are reported by Build, all at once.
 func (c *Container) Register(items ...any) {
@@ -142,7 +146,14 @@ func (c *Container) install(m proto.Module, at string) {
 	for _, d := range m.Protos {
 		c.regs = append(c.regs, registration{desc: d})
 	}
-	c.decls = append(c.decls, m.Decls...)
+	for _, d := range m.Decls {
+		if _, ok := d.(proto.Decl); !ok {
+			c.errs = append(c.errs, &Error{Code: CodeBadProto, Pos: at,
+				Msg: fmt.Sprintf("module %s: declaration %T is not a proto.Decl", m.Path, d)})
+			continue
+		}
+		c.decls = append(c.decls, d)
+	}
 }
 
 func (c *Container) register(it any, at string) {
@@ -174,7 +185,16 @@ func (c *Container) register(it any, at string) {
 				return
 			}
 		}
-		c.decls = append(c.decls, it)
+		if _, ok := it.(proto.Decl); ok {
+			c.decls = append(c.decls, it)
+			return
+		}
+		hint := "register a proto (new(T) of a struct whose first field is proto.Singleton, proto.Context or proto.AlwaysNew), a proto.Descriptor, a proto.Module or a declaration"
+		if t.Kind() == reflect.Pointer && t.Elem().Kind() == reflect.Struct {
+			hint = fmt.Sprintf("%s has no marker: embed proto.Singleton, proto.Context or proto.AlwaysNew as its first field", t.Elem())
+		}
+		c.errs = append(c.errs, &Error{Code: CodeBadProto, Proto: t.String(), Pos: at,
+			Msg: fmt.Sprintf("Register(%T): not a proto, a descriptor, a module nor a declaration", it), Hint: hint})
 	}
 }
 

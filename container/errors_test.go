@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -311,5 +312,47 @@ func TestBuildReportsEveryProblemAtOnce(t *testing.T) {
 		if !strings.Contains(err.Error(), string(code)) {
 			t.Errorf("missing %s in %v", code, err)
 		}
+	}
+}
+
+// BaseGreeter declares Hello; OuterGreeter gets it by embedding.
+type BaseGreeter struct{ proto.Singleton }
+
+func (*BaseGreeter) Hello(ctx context.Context) error { return nil }
+
+type OuterGreeter struct {
+	proto.Singleton
+	BaseGreeter
+}
+
+func (*OuterGreeter) Own(ctx context.Context) error { return nil }
+
+type Metering struct{ proto.Singleton }
+
+func (*Metering) BeforeCall(aop.Call) error { return nil }
+
+// TestPromotedMethodKeepsItsAdvice: a method promoted from an embedded
+// type keeps the pointcuts and crosscuts of the type that declares it.
+func TestPromotedMethodKeepsItsAdvice(t *testing.T) {
+	c := container.New()
+	c.Register(new(OuterGreeter), new(Logging), new(Metering),
+		aop.Pointcut((*BaseGreeter).Hello, new(Logging)),
+		aop.Crosscut(new(Metering), aop.ForType((*BaseGreeter)(nil))))
+	if err := c.Build(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	ch := c.AdviceChain(reflect.TypeFor[OuterGreeter](), "Hello")
+	if ch == nil {
+		t.Fatal("the promoted Hello has no advice")
+	}
+	var names []string
+	for _, a := range ch.Advice() {
+		names = append(names, a.Name)
+	}
+	if want := []string{"metering", "logging"}; !slices.Equal(names, want) {
+		t.Fatalf("Hello's advice %v, want %v", names, want)
+	}
+	if c.AdviceChain(reflect.TypeFor[OuterGreeter](), "Own") != nil {
+		t.Fatal("Own, declared by OuterGreeter, got BaseGreeter's advice")
 	}
 }

@@ -90,7 +90,7 @@ func registerGuide(logger *slog.Logger, cfg *AppConfig) *container.Container {
 
 // visitTopic runs in a scope of its own.
 func visitTopic(ctx context.Context, c *container.Container, id string) error {
-	ctx, scope := container.NewScope(ctx, c) // or c.Scope(ctx)
+	ctx, scope := container.NewScope(ctx, c)
 	defer scope.Close()
 	visit, err := container.Get[*Visit](ctx) // a context proto: this scope's instance
 	if err != nil {

@@ -68,3 +68,6 @@ func (c *Container) checkReplacements() []error {
 	}
 	return errs
 }
+
+// DeclaredAt returns "" (proto.Decl): a replacement is named by its proto.
+func (r Replacement) DeclaredAt() string { return "" }

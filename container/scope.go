@@ -20,7 +20,7 @@ import (
 // and the scope holds no object any more.
 //
 // A Scope is itself the context.Context its work runs with: the context it
-// was opened on, plus the scope under ScopeKey. So opening one costs a
+// was opened on, plus the scope under its key. So opening one costs a
 // single allocation sized to the container (the scope and a slot table
 // of 16 bytes per context proto, for up to eight), and nothing of dig: objects are built from plans computed at
 // Build.
@@ -108,13 +108,9 @@ func (s *slot) object(p *protoDef) any {
 	return *(*any)(unsafe.Pointer(&eface{typ: p.rtype, data: unsafe.Pointer(ptr)}))
 }
 
+// scopeKey is the context key under which a context.Context carries its
+// *Scope.
 type scopeKey struct{}
-
-// ScopeKey is the context key under which a context.Context carries its
-// *Scope: ctx.Value(ScopeKey) returns it. A context type of your own may
-// answer it itself — the HTTP layer does, to open a request's scope only
-// when the request first needs it.
-var ScopeKey any = scopeKey{}
 
 // NewScope opens a scope of c on ctx and returns it twice: as the
 // context.Context to do the scope's work with (lookups with Get, calls into
@@ -140,15 +136,12 @@ func NewScopeWith[T any](c *Container, parent func(t *T) context.Context) (*Scop
 	return sc, t
 }
 
-// Scope is NewScope(ctx, c).
-func (c *Container) Scope(ctx context.Context) (context.Context, *Scope) { return NewScope(ctx, c) }
-
 // ScopeFrom returns the scope ctx carries.
 func ScopeFrom(ctx context.Context) (*Scope, bool) {
 	if sc, ok := ctx.(*Scope); ok {
 		return sc, true
 	}
-	sc, ok := ctx.Value(ScopeKey).(*Scope)
+	sc, ok := ctx.Value(scopeKey{}).(*Scope)
 	return sc, ok
 }
 
@@ -161,10 +154,10 @@ func (sc *Scope) Done() <-chan struct{} { return sc.parent.Done() }
 // Err is the error of the context the scope was opened on.
 func (sc *Scope) Err() error { return sc.parent.Err() }
 
-// Value returns the scope for ScopeKey and asks the context the scope was
+// Value returns the scope for its key and asks the context the scope was
 // opened on for anything else.
 func (sc *Scope) Value(key any) any {
-	if key == ScopeKey {
+	if key == (scopeKey{}) {
 		return sc
 	}
 	return sc.parent.Value(key)
@@ -175,10 +168,6 @@ func (sc *Scope) String() string { return fmt.Sprintf("teggo scope %p", sc) }
 
 // Container returns the scope's container.
 func (sc *Scope) Container() *Container { return sc.c }
-
-// Context returns the scope as a context.Context (it is one). Lifecycle
-// hooks of the scope's objects receive it.
-func (sc *Scope) Context() context.Context { return sc }
 
 // HasTeardown reports whether closing the scope will run PreDestroy or
 // Destroy hooks — a background helper awaiting its tasks, say — and so may
@@ -426,7 +415,7 @@ func (sc *Scope) Close() error {
 	var ctx context.Context // the scope's values without its cancellation, made only if a hook runs
 	hookCtx := func() context.Context {
 		if ctx == nil {
-			ctx = context.WithoutCancel(sc.Context())
+			ctx = context.WithoutCancel(sc)
 		}
 		return ctx
 	}

@@ -245,3 +245,25 @@ func TestStaleGeneratedCode(t *testing.T) {
 		t.Fatalf("fresh module: %v", err)
 	}
 }
+
+// TestReplacementKeepsItsAdvice: a test object of the proto's own type
+// stands in through the proxy, so the proto's advice still runs around it
+// (tegg honours a mock through the aspect).
+func TestReplacementKeepsItsAdvice(t *testing.T) {
+	c := container.New()
+	c.Install(woven.Module())
+	j := new(woven.Journal)
+	c.Register(container.Replacement{Name: "memRepo", Object: &woven.MemRepo{Journal: j}})
+	if err := c.Build(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	defer c.Stop(context.Background())
+	repo := mustLookup[woven.Repo](t, c)
+	id, err := repo.Save(context.Background(), "x")
+	if err != nil || id != "inner(id-x)" {
+		t.Fatalf("Save = %q, %v; want the replacement's result wrapped by its advice", id, err)
+	}
+	if got := j.Lines(); !slices.Contains(got, "save x") {
+		t.Fatalf("the replacement did not run: %v", got)
+	}
+}

@@ -103,3 +103,6 @@ func funcName(fn any) string {
 	}
 	return strings.TrimSuffix(name, "-fm")
 }
+
+// DeclaredAt returns where On was called (proto.Decl).
+func (d *HandlerDecl) DeclaredAt() string { return d.At }

@@ -77,3 +77,6 @@ func callerAt(skip int) string {
 }
 
 func quote(s string) string { return strconv.Quote(s) }
+
+// DeclaredAt returns where the controller was declared (proto.Decl).
+func (d *ControllerDecl) DeclaredAt() string { return d.set.pos }

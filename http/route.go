@@ -215,3 +215,6 @@ func handlerName(full string) string {
 
 // caller2 is caller for constructors called through one more frame.
 func caller2() string { return callerAt(4) }
+
+// DeclaredAt returns where the route was declared (proto.Decl).
+func (d *RouteDecl) DeclaredAt() string { return d.set.pos }

@@ -145,3 +145,6 @@ func subscribe(ctx context.Context, advice *weave.Chain, obj any, args []any) er
 	}
 	return &Error{Code: CodeBadJob, Msg: reflect.TypeOf(obj).String() + " has no Subscribe method"}
 }
+
+// DeclaredAt returns "" (proto.Decl): a job is named by its type.
+func (d *JobDecl) DeclaredAt() string { return "" }

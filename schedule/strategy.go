@@ -109,3 +109,6 @@ func (t *trigger) Job() string         { return t.j.name }
 func (t *trigger) Spec() Spec          { return t.j.plan.Spec }
 func (t *trigger) SendOne(args ...any) { t.s.send(t.j, "sendOne", args) }
 func (t *trigger) SendAll(args ...any) { t.s.send(t.j, "sendAll", args) }
+
+// DeclaredAt returns "" (proto.Decl): a strategy is named by its type.
+func (d *StrategyDecl) DeclaredAt() string { return "" }

@@ -3,6 +3,7 @@ package weave
 import (
 	"go/token"
 	"reflect"
+	"slices"
 
 	"github.com/teggo/teggo/aop"
 )
@@ -30,20 +31,39 @@ type PlannedAdvice struct {
 // (other subsystems share the slice) and invalid decls are skipped; see
 // DeclErrors. Unexported methods get no advice.
 func Plan(decls []any, t reflect.Type, method string) []PlannedAdvice {
+	return PlanPromoted(decls, t, nil, method)
+}
+
+// PlanPromoted is Plan for a method of t promoted from the embedded type
+// declaring (nil when t declares it): the method keeps the crosscuts and
+// pointcuts of the type that declares it, and gets those of t too. A
+// crosscut that matches both applies once.
+func PlanPromoted(decls []any, t, declaring reflect.Type, method string) []PlannedAdvice {
 	if t == nil || !token.IsExported(method) {
 		return nil
 	}
-	if t.Kind() == reflect.Pointer {
-		t = t.Elem()
+	types := []reflect.Type{t}
+	if declaring != nil {
+		types = append(types, declaring)
+	}
+	for i, x := range types {
+		if x.Kind() == reflect.Pointer {
+			types[i] = x.Elem()
+		}
 	}
 	var out []PlannedAdvice
 	for _, d := range decls {
-		if c := crosscutOf(d); c != nil && c.Err == nil && c.Match.Match(t, method) {
-			out = append(out, PlannedAdvice{AdviceType: c.AdviceType, AdviceName: c.AdviceName, Params: c.Params, Order: c.Order, From: from("crosscut", c.Pos)})
+		if c := crosscutOf(d); c != nil && c.Err == nil {
+			for _, x := range types {
+				if c.Match.Match(x, method) {
+					out = append(out, PlannedAdvice{AdviceType: c.AdviceType, AdviceName: c.AdviceName, Params: c.Params, Order: c.Order, From: from("crosscut", c.Pos)})
+					break
+				}
+			}
 		}
 	}
 	for _, d := range decls {
-		if p := pointcutOf(d); p != nil && p.Err == nil && p.Type == t && p.Method == method {
+		if p := pointcutOf(d); p != nil && p.Err == nil && p.Method == method && slices.Contains(types, p.Type) {
 			out = append(out, PlannedAdvice{AdviceType: p.AdviceType, AdviceName: p.AdviceName, Params: p.Params, Order: p.Order, From: from("pointcut", p.Pos)})
 		}
 	}
