@@ -145,6 +145,10 @@ func (c *Container) resolveFields() []error {
 	var errs []error
 	for _, p := range c.protos {
 		for _, f := range p.fields {
+			if f.Type == objectInfoType && f.Tag.Name == "" {
+				f.kind, f.fixed = depInfo, proto.ObjectInfo{Name: p.name, InitType: p.init, Qualifiers: p.quals}
+				continue
+			}
 			kind, target, dk, err := c.resolve(request{t: f.Type, name: f.Tag.Name, quals: f.Tag.Qualifiers, group: f.Tag.Group, from: p})
 			if err != nil {
 				if f.Tag.Optional && err.Code == CodeProtoNotFound {

@@ -356,3 +356,29 @@ func TestPromotedMethodKeepsItsAdvice(t *testing.T) {
 		t.Fatal("Own, declared by OuterGreeter, got BaseGreeter's advice")
 	}
 }
+
+// Named knows which of its registrations it is.
+type Named struct {
+	proto.Singleton `qualifier:"tier=gold"`
+	Info            proto.ObjectInfo `inject:""`
+}
+
+// TestObjectInfo: an object injects its own proto info (tegg's
+// ObjectInfo), so one type registered twice tells its names apart.
+func TestObjectInfo(t *testing.T) {
+	c := container.New()
+	c.Register(proto.Descriptor{Type: reflect.TypeFor[Named](), Name: "first"},
+		proto.Descriptor{Type: reflect.TypeFor[Named](), Name: "second"})
+	if err := c.Build(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"first", "second"} {
+		n, err := container.Lookup[*Named](c, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tier, _ := n.Info.Qualifiers.Get("tier"); n.Info.Name != name || n.Info.InitType != proto.InitSingleton || tier != "gold" {
+			t.Errorf("%s: info %+v", name, n.Info)
+		}
+	}
+}

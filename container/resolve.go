@@ -15,7 +15,10 @@ const (
 	depNone  depKind = iota // optional and absent: the field stays zero
 	depProto                // a proto
 	depDig                  // a constructor's value
+	depInfo                 // the proto's own proto.ObjectInfo
 )
+
+var objectInfoType = reflect.TypeFor[proto.ObjectInfo]()
 
 // fieldPlan is an inject field with its resolved source.
 type fieldPlan struct {
@@ -37,9 +40,9 @@ type request struct {
 	from  *protoDef // the requester; nil for lookups from outside
 }
 
-// resolve finds the proto or dig value that satisfies r, following DESIGN
-// §2: name or type plus qualifiers; if several, prefer a context proto, then
-// the requester's scope, then the requester's module; else an ambiguity.
+// resolve finds the proto or dig value that satisfies r: by name or type
+// plus qualifiers; if several, prefer a context proto, then the
+// requester's scope, then the requester's module; else an ambiguity.
 func (c *Container) resolve(r request) (depKind, *protoDef, digKey, *Error) {
 	if r.group != "" {
 		k := digKey{t: r.t.Elem(), group: r.group}

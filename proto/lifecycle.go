@@ -60,3 +60,13 @@ var hookNames = map[string]bool{
 // IsHook reports whether method is a lifecycle hook that the container or
 // the App calls on the object itself. Hooks are never advised nor proxied.
 func IsHook(method string) bool { return hookNames[method] }
+
+// ObjectInfo is what a proto knows of itself, tegg's ObjectInfo: a field
+// of this type tagged `inject:""` receives the info of the proto that
+// declares it (its name, its qualifiers with initType and module, its
+// scope), so one type registered under several names can tell which it is.
+type ObjectInfo struct {
+	Name       string
+	InitType   InitType
+	Qualifiers Qualifiers
+}
