@@ -1,6 +1,6 @@
 package bench
 
-// AOP proxy benchmarks (DESIGN §9): a proxied call without advice, with one
+// AOP proxy benchmarks: a proxied call without advice, with one
 // Around, and with BeforeCall+Around+AfterReturn+AfterFinally, side by side
 // with a direct call, an interface call, a hand-written closure decorator,
 // reflect.Value.Call and a dynamic proxy that boxes arguments in []any.

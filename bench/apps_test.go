@@ -11,10 +11,11 @@ import (
 )
 
 // TestPostContractsAgree proves that the plain echo app's POST /topics does
-// the same as teggo's (issue 5: "a plain echo v4 server doing the same by
-// hand"): every body gets the same status from both. The lax handler of
-// session 2 answers otherwise to the rows marked lax: it accepts bodies
-// teggo refuses, and misses the body limit and trailing data.
+// the same as teggo's: a plain echo v4 server doing the same by hand, so
+// that the two are compared on equal work. Every body gets the same status
+// from both. The lax handler answers otherwise to the rows marked lax: it
+// accepts bodies teggo refuses, and misses the body limit and trailing
+// data.
 func TestPostContractsAgree(t *testing.T) {
 	tg, err := apps.Teggo(slog.New(slog.DiscardHandler))
 	if err != nil {

@@ -1,6 +1,6 @@
 package bench
 
-// Container benchmarks (DESIGN §9), teggo beside its peers in one run:
+// Container benchmarks, teggo beside its peers in one run:
 //
 //	cd bench && go test -run=NONE -bench='Scope|Lookup|Build1000|Retained' -benchmem -count=5
 //

@@ -10,7 +10,7 @@ import (
 	"github.com/teggo/teggo/proto"
 )
 
-// Emit → handler done, in process (DESIGN §9: ≥ 200k events/s). Each
+// Emit → handler done, in process (budget: ≥ 200k events/s). Each
 // iteration emits one event from a request scope; the clock stops when the
 // bus is idle, i.e. every handler of every event has returned and every
 // event scope is closed. events/s = b.N / elapsed.

@@ -1,6 +1,6 @@
 package bench
 
-// HTTP benchmarks (DESIGN §9): the teggo app and a plain echo v4 app doing
+// HTTP benchmarks: the teggo app and a plain echo v4 app doing
 // the same by hand, side by side, in process (ServeHTTP into an
 // httptest.ResponseRecorder):
 //
@@ -9,7 +9,7 @@ package bench
 // BenchmarkHTTP reuses one request (the framework alone, the sharper
 // ratio); BenchmarkHTTPRequest parses a new one per operation.
 //
-// Budgets (DESIGN §9): teggo ns/op ≤ echo ns/op / 0.85 for the context
+// Budgets: teggo ns/op ≤ echo ns/op / 0.85 for the context
 // service (scope + injection); ≤ echo / 0.70 for the validated POST. hello
 // and the AOP middleware are reported beside them, without a budget of
 // their own. bench/ab.sh runs each benchmark in its own process (the
