@@ -43,7 +43,7 @@ var httpCases = []httpCase{
 	// the validated POST with teggo's native validator instead of the
 	// default gojsonschema; compare with post/echo
 	{"post-native", "POST", "/topics", apps.TopicBody, 201, true, false},
-	// echo's POST as session 2 checked it, skipping three of the contract's
+	// echo's common hand check (createTopicLax), skipping three of the contract's
 	// rules (TestPostContractsAgree); for comparison, not a budget
 	{"post-lax", "POST", "/topics/lax", apps.TopicBody, 201, false, true},
 }
