@@ -37,7 +37,7 @@ import (
 // gojsonschema reports, only the capped ones rendered); gojsonschema
 // decides the others. A hostile body thus never makes gojsonschema build an
 // error object for each of its failures.
-func GoJSONSchemaBackend() Backend { return gojsBackend{} }
+func GoJSONSchemaBackend() Backend { return prefiltered(gojsBackend{}) }
 
 type gojsBackend struct{}
 
@@ -66,15 +66,7 @@ func (gojsBackend) Compile(schemaJSON []byte) (Compiled, error) {
 	if err != nil {
 		return nil, schemaErrorf(err, "gojsonschema")
 	}
-	c := &gojsCompiled{schema: s, doc: doc}
-	// gojsonschema panics (a nil float) when a number beyond float64 meets
-	// enum, const or uniqueItems; the native validator compares numbers
-	// exactly, and answers for those instances when it supports the schema.
-	// It also answers every instance it finds invalid (see Validate).
-	if exact, err := (nativeBackend{}).Compile(schemaJSON); err == nil {
-		c.exact = exact.(*nativeCompiled)
-	}
-	return c, nil
+	return &gojsCompiled{schema: s, doc: doc}, nil
 }
 
 // localLoader hands gojsonschema an already decoded document and a loader
@@ -155,42 +147,40 @@ func numbersReach(t any) bool {
 type gojsCompiled struct {
 	schema *gojsonschema.Schema
 	doc    *schemaDoc
-	exact  *nativeCompiled // the native validator of the same schema, or nil
 }
 
-// Validate runs gojsonschema. When the native validator compiles the same
-// schema, it checks the instance first (without allocating): an instance it
-// finds invalid is reported by it, with the violations gojsonschema would
-// report but at most the cap of them built, and gojsonschema, which builds
-// every failure with its message, only sees the instances the native
-// validator accepts. A panic inside gojsonschema (out-of-range numbers) is
-// answered by the native validator, or reported as a violation: bad input
-// never crashes the caller.
+// Validate runs gojsonschema. A panic inside it (gojsonschema panics, on a
+// nil float, when a number beyond float64 meets enum, const or
+// uniqueItems) is reported as a violation: bad input never crashes the
+// caller. Behind the native pre-pass (see prefiltered), which compares
+// numbers exactly, the pre-pass answers for such an instance instead.
 func (c *gojsCompiled) Validate(instance any) []Violation {
 	vs, _ := c.validateBounded(instance, 0)
 	return vs
 }
 
-func (c *gojsCompiled) validateBounded(instance any, limit int) (vs []Violation, omitted int) {
-	if c.exact != nil && !c.exact.root.check(instance, nil) {
-		return c.exact.report(instance, limit)
+func (c *gojsCompiled) validateBounded(instance any, limit int) ([]Violation, int) {
+	vs, omitted, failure := c.tryValidate(instance, limit)
+	if failure != nil {
+		return []Violation{{Keyword: "$internal", SchemaPath: "#", Params: map[string]any{},
+			Message: fmt.Sprintf("must be checkable: the validator failed on this value (%v)", failure)}}, 0
 	}
+	return vs, omitted
+}
+
+// tryValidate runs gojsonschema; failure is what it panicked with.
+func (c *gojsCompiled) tryValidate(instance any, limit int) (vs []Violation, omitted int, failure any) {
 	defer func() {
 		if r := recover(); r != nil {
-			if c.exact != nil {
-				vs, omitted = c.exact.validateBounded(instance, limit)
-				return
-			}
-			vs, omitted = []Violation{{Keyword: "$internal", SchemaPath: "#", Params: map[string]any{},
-				Message: fmt.Sprintf("must be checkable: the validator failed on this value (%v)", r)}}, 0
+			vs, omitted, failure = nil, 0, r
 		}
 	}()
 	res, err := c.schema.Validate(gojsonschema.NewRawLoader(instance))
 	if err != nil {
-		return []Violation{{Keyword: "$internal", SchemaPath: "#", Params: map[string]any{}, Message: "validator failed: " + err.Error()}}, 0
+		return []Violation{{Keyword: "$internal", SchemaPath: "#", Params: map[string]any{}, Message: "validator failed: " + err.Error()}}, 0, nil
 	}
 	if res.Valid() {
-		return nil, 0
+		return nil, 0, nil
 	}
 	errs := res.Errors()
 	raws := make([]rawError, 0, len(errs))
@@ -213,7 +203,8 @@ func (c *gojsCompiled) validateBounded(instance any, limit int) (vs []Violation,
 		}
 		raws = append(raws, r)
 	}
-	return c.doc.toViolations(rawChunks{raws}, instance, limit)
+	vs, omitted = c.doc.toViolations(rawChunks{raws}, instance, limit)
+	return vs, omitted, nil
 }
 
 // contextTokens splits a gojsonschema context ("(root).a.0") into instance
@@ -309,4 +300,22 @@ func triggeringProperty(doc *schemaDoc, inst []string, instance any, missing str
 		}
 	}
 	return ""
+}
+
+// stringFormat adapts a checker to gojsonschema's FormatChecker: values
+// other than strings pass.
+type stringFormat func(string) bool
+
+func (f stringFormat) IsFormat(v any) bool {
+	s, ok := v.(string)
+	return !ok || f(s)
+}
+
+// init replaces gojsonschema's checkers of teggo's formats (format.go) in
+// its registry, the only one it consults, so that gojsonschema accepts
+// exactly what the other backends accept.
+func init() {
+	for name, f := range formats {
+		gojsonschema.FormatCheckers.Add(name, stringFormat(f))
+	}
 }

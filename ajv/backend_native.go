@@ -79,6 +79,16 @@ func (c *nativeCompiled) validateBounded(instance any, limit int) ([]Violation, 
 	return c.report(instance, limit)
 }
 
+// screen is the pre-pass of GoJSONSchemaBackend and SanthoshBackend (see
+// prefiltered): an instance the check accepts costs no allocation.
+func (c *nativeCompiled) screen(instance any, limit int) ([]Violation, int, bool) {
+	if c.root.check(instance, nil) {
+		return nil, 0, false
+	}
+	vs, omitted := c.report(instance, limit)
+	return vs, omitted, true
+}
+
 // report re-runs the validation of an invalid instance to collect and
 // report its failures, the first limit of them (all for limit <= 0).
 func (c *nativeCompiled) report(instance any, limit int) ([]Violation, int) {

@@ -7,7 +7,6 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"github.com/santhosh-tekuri/jsonschema/v6/kind"
-	"github.com/xeipuuv/gojsonschema"
 )
 
 // SanthoshBackend returns a backend built on
@@ -19,8 +18,8 @@ import (
 // refuses the same schemas as the default backend, so switching backends
 // never changes which schemas compile. As under GoJSONSchemaBackend, the
 // native validator of the same schema, when it compiles, reports the
-// instances it rejects, and santhosh decides the others.
-func SanthoshBackend() Backend { return santhoshBackend{} }
+// instances it rejects, and santhosh decides the others (see prefiltered).
+func SanthoshBackend() Backend { return prefiltered(santhoshBackend{}) }
 
 type santhoshBackend struct{}
 
@@ -51,25 +50,25 @@ func (santhoshBackend) Compile(schemaJSON []byte) (Compiled, error) {
 	if err != nil {
 		return nil, schemaErrorf(err, "santhosh")
 	}
-	sc := &santhoshCompiled{schema: s, doc: doc}
-	if exact, err := (nativeBackend{}).Compile(schemaJSON); err == nil {
-		sc.exact = exact.(*nativeCompiled)
-	}
-	return sc, nil
+	return &santhoshCompiled{schema: s, doc: doc}, nil
 }
 
-// sharedFormats replaces santhosh's format checkers by the ones in
-// gojsonschema's registry, where teggo's own (format.go) are installed, so
-// that every backend accepts the same strings. "regex" cannot be overridden; both backends check it
-// with regexp.Compile.
+// sharedFormats replaces santhosh's format checkers by the ones every
+// backend uses (formatChecker), so that every backend accepts the same
+// strings. "regex" cannot be overridden; both backends check it with
+// regexp.Compile.
 var sharedFormats = func() []*jsonschema.Format {
 	names := []string{"date", "time", "date-time", "duration", "hostname", "email", "idn-email", "ipv4", "ipv6",
 		"uri", "uri-reference", "iri", "iri-reference", "uri-template", "uuid", "json-pointer", "relative-json-pointer", "int32"}
 	out := make([]*jsonschema.Format, 0, len(names))
 	for _, name := range names {
+		check := formatChecker(name)
+		if check == nil {
+			panic("ajv: no checker of format " + name)
+		}
 		out = append(out, &jsonschema.Format{Name: name, Validate: func(v any) error {
 			s, ok := v.(string)
-			if !ok || gojsonschema.FormatCheckers.IsFormat(name, s) {
+			if !ok || check(s) {
 				return nil
 			}
 			return errors.New("not a valid " + name)
@@ -87,7 +86,6 @@ func (refusingURLLoader) Load(u string) (any, error) {
 type santhoshCompiled struct {
 	schema *jsonschema.Schema
 	doc    *schemaDoc
-	exact  *nativeCompiled // the native validator of the same schema, or nil
 }
 
 func (c *santhoshCompiled) Validate(instance any) []Violation {
@@ -95,14 +93,10 @@ func (c *santhoshCompiled) Validate(instance any) []Violation {
 	return vs
 }
 
-// validateBounded reports an instance that the native validator of the
-// same schema (when it compiles) finds invalid with it, as
-// gojsCompiled.validateBounded does; santhosh, which builds an error
-// object per failure, decides the others.
+// validateBounded runs santhosh and maps its error tree; it builds an
+// error object per failure, which the native pre-pass spares it for the
+// instances it rejects (see prefiltered).
 func (c *santhoshCompiled) validateBounded(instance any, limit int) ([]Violation, int) {
-	if c.exact != nil && !c.exact.root.check(instance, nil) {
-		return c.exact.report(instance, limit)
-	}
 	err := c.schema.Validate(instance)
 	if err == nil {
 		return nil, 0

@@ -12,7 +12,7 @@ import (
 )
 
 // ownBackend compiles with b and, for gojsonschema and santhosh, drops the
-// native validator they consult first, so that their own error mapping is
+// native pre-pass in front of them, so that their own error mapping is
 // what reports.
 type ownBackend struct{ Backend }
 
@@ -20,11 +20,8 @@ func (o ownBackend) Name() string { return o.Backend.Name() + "/own" }
 
 func (o ownBackend) Compile(schemaJSON []byte) (Compiled, error) {
 	c, err := o.Backend.Compile(schemaJSON)
-	switch x := c.(type) {
-	case *gojsCompiled:
-		x.exact = nil
-	case *santhoshCompiled:
-		x.exact = nil
+	if p, ok := c.(*prefilteredCompiled); ok {
+		return p.lib, err
 	}
 	return c, err
 }

@@ -9,9 +9,10 @@ import (
 	"github.com/xeipuuv/gojsonschema"
 )
 
-// formats are the format checkers every backend uses: the native backend
-// calls them directly, gojsonschema and santhosh through their format
-// registries (see init and sharedFormats). They follow ajv-formats in its
+// formats are the format checkers every backend uses, through
+// formatChecker: the native backend calls them directly, gojsonschema and
+// santhosh through their format registries (see init in
+// backend_gojsonschema.go and sharedFormats). They follow ajv-formats in its
 // "full" mode:
 //
 //   - date: RFC 3339 full-date, a real calendar day (leap years counted);
@@ -185,22 +186,4 @@ func formatChecker(name string) func(string) bool {
 		return nil
 	}
 	return func(s string) bool { return gojsonschema.FormatCheckers.IsFormat(name, s) }
-}
-
-// stringFormat adapts a checker to gojsonschema's FormatChecker: values
-// other than strings pass.
-type stringFormat func(string) bool
-
-func (f stringFormat) IsFormat(v any) bool {
-	s, ok := v.(string)
-	return !ok || f(s)
-}
-
-// init replaces gojsonschema's checkers of the formats above, so that
-// gojsonschema (and santhosh, which calls gojsonschema's registry) accept
-// exactly what the native backend accepts.
-func init() {
-	for name, f := range formats {
-		gojsonschema.FormatCheckers.Add(name, stringFormat(f))
-	}
 }
