@@ -219,7 +219,7 @@ func TestProvideErrors(t *testing.T) {
 	c := container.New()
 	wantCode(t, c.Provide(42), container.ErrProvide, "wants a function, got int")
 	wantCode(t, c.Provide(func() {}), container.ErrProvide, "dig refused")
-	// A failing constructor fails Build with dig's error inside.
+	// A failing constructor fails Build, naming it, with its error inside.
 	type needsPort struct {
 		proto.Singleton
 		Port int `inject:""`
@@ -228,7 +228,7 @@ func TestProvideErrors(t *testing.T) {
 	c.Register(new(needsPort))
 	c.Provide(func() (int, error) { return 0, fmt.Errorf("no port configured") })
 	err := c.Build(context.Background())
-	wantCode(t, err, container.ErrProvide, "a constructor failed", "no port configured")
+	wantCode(t, err, container.ErrProvide, "constructor container_test.TestProvideErrors.func2 (provided at", "no port configured")
 }
 
 // Advice errors.
@@ -380,5 +380,28 @@ func TestObjectInfo(t *testing.T) {
 		if tier, _ := n.Info.Qualifiers.Get("tier"); n.Info.Name != name || n.Info.InitType != proto.InitSingleton || tier != "gold" {
 			t.Errorf("%s: info %+v", name, n.Info)
 		}
+	}
+}
+
+type needsDB struct {
+	proto.Singleton
+	DB *fakeDB `inject:""`
+}
+
+type fakeDB struct{}
+
+func openFakeDB() (*fakeDB, error) { return nil, errors.New("connection refused") }
+
+// TestConstructorErrorNamesTheConstructor: a failing constructor's error
+// names it and where it was provided, with its own error as the cause,
+// and none of the reflection the container calls dig through.
+func TestConstructorErrorNamesTheConstructor(t *testing.T) {
+	c := container.New()
+	c.Provide(openFakeDB)
+	c.Register(new(needsDB))
+	err := c.Build(context.Background())
+	wantCode(t, err, container.ErrProvide, "constructor container_test.openFakeDB (provided at", "errors_test.go:", ") failed", "connection refused")
+	if strings.Contains(err.Error(), "reflect") || strings.Contains(err.Error(), "makeFuncStub") {
+		t.Errorf("error carries reflection frames: %v", err)
 	}
 }

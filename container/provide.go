@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"reflect"
 	"runtime"
+	"strconv"
 	"strings"
 
 	"go.uber.org/dig"
@@ -205,7 +206,33 @@ func (c *Container) invokeDig(keys []digKey) (map[digKey]reflect.Value, error) {
 		return nil
 	})
 	if err := c.dig.Invoke(fn.Interface()); err != nil {
-		return nil, &Error{Code: CodeProvide, Msg: "a constructor failed", Err: err}
+		return nil, c.ctorFailure(err)
 	}
 	return out, nil
+}
+
+// ctorFailure turns dig's error into one naming the constructor that
+// failed and where it was provided, with the constructor's own error as
+// the cause: dig's message goes through the reflect function the container
+// invokes it with, which says nothing to the user.
+func (c *Container) ctorFailure(err error) *Error {
+	cause := dig.RootCause(err)
+	msg := err.Error()
+	for _, info := range c.ctors {
+		fn := runtime.FuncForPC(reflect.ValueOf(info.fn).Pointer())
+		if fn == nil {
+			continue
+		}
+		full := fn.Name() // "example.com/app/db.Open"
+		cut := strings.LastIndexByte(full, '/') + 1
+		pkg, name, ok := strings.Cut(full[cut:], ".")
+		if !ok {
+			continue
+		}
+		digName := strconv.Quote(full[:cut]+pkg) + "." + name // how dig writes it
+		if strings.Contains(msg, "received non-nil error from function "+digName) {
+			return &Error{Code: CodeProvide, Msg: fmt.Sprintf("constructor %s.%s (provided at %s) failed", pkg, name, info.pos), Err: cause}
+		}
+	}
+	return &Error{Code: CodeProvide, Msg: "a constructor failed", Err: err}
 }
