@@ -32,12 +32,14 @@ func Module() proto.Module {
 						Type: reflect.TypeFor[*Config](),
 						Tag:  proto.FieldTag{Inject: true, Optional: true},
 						Set:  func(o, v any) { o.(*Helper).Config = v.(*Config) },
+						Line: 38,
 					},
 					{
 						Name: "Log",
 						Type: reflect.TypeFor[*slog.Logger](),
 						Tag:  proto.FieldTag{Inject: true, Optional: true},
 						Set:  func(o, v any) { o.(*Helper).Log = v.(*slog.Logger) },
+						Line: 42,
 					},
 				},
 				Methods: []proto.Method{

@@ -154,7 +154,7 @@ func (c *Container) resolveFields() []error {
 				if f.Tag.Optional && err.Code == CodeProtoNotFound {
 					continue
 				}
-				err.Proto, err.Field, err.Pos = p.label(), f.Name, p.pos
+				err.Proto, err.Field, err.Pos = p.label(), f.Name, p.fieldPos(f)
 				errs = append(errs, err)
 				continue
 			}
@@ -198,7 +198,7 @@ func (c *Container) checkContextInjection() []error {
 			if f.kind != depProto || t.init != proto.InitContext {
 				continue
 			}
-			e := &Error{Code: CodeContextInjection, Proto: p.label(), Field: f.Name, Pos: p.pos}
+			e := &Error{Code: CodeContextInjection, Proto: p.label(), Field: f.Name, Pos: p.fieldPos(f)}
 			switch {
 			case !f.iface:
 				e.Msg = fmt.Sprintf("%s injects context proto %s as %s, but a %s outlives every scope", p.init, t.label(), f.Type, p.init)

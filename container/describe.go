@@ -117,6 +117,15 @@ type protoDef struct {
 
 func (p *protoDef) String() string { return p.typ.String() }
 
+// fieldPos is where field f is declared, when its descriptor knows the
+// line, else where the proto is.
+func (p *protoDef) fieldPos(f *fieldPlan) string {
+	if f.Line > 0 && p.desc.Pos.File != "" {
+		return proto.Pos{File: p.desc.Pos.File, Line: f.Line}.String()
+	}
+	return p.pos
+}
+
 // label names a proto in messages: "pkg.Type" plus its name when it is not
 // the default one.
 func (p *protoDef) label() string {

@@ -60,7 +60,7 @@ func (c *Container) checkReplacements() []error {
 	for _, p := range c.protos {
 		for _, f := range p.fields {
 			if t := f.target; f.kind == depProto && t.replaced != nil && !t.replaced.AssignableTo(f.Type) {
-				errs = append(errs, &Error{Code: CodeTypeMismatch, Proto: p.label(), Field: f.Name, Pos: p.pos,
+				errs = append(errs, &Error{Code: CodeTypeMismatch, Proto: p.label(), Field: f.Name, Pos: p.fieldPos(f),
 					Msg:  fmt.Sprintf("the replacement of %q is a %s, which does not fit %s", t.name, t.replaced, f.Type),
 					Hint: "declare the field as an interface, or replace with an object of the field's type"})
 			}

@@ -69,7 +69,7 @@ func (c *Container) planAdvice() []error {
 			}
 			if f.iface && !f.target.proxied {
 				if f.target.desc.Proxy == nil {
-					errs = append(errs, &Error{Code: CodeNoProxy, Proto: p.label(), Field: f.Name, Pos: p.pos,
+					errs = append(errs, &Error{Code: CodeNoProxy, Proto: p.label(), Field: f.Name, Pos: p.fieldPos(f),
 						Msg:  fmt.Sprintf("advice applies to %s, injected here by interface, but it has no proxy", f.target.label()),
 						Hint: "teggo gen emits a proxy for a public proto (access:\"public\") and for one its own package injects by interface; run it and register the package's Module()"})
 				}
@@ -78,7 +78,7 @@ func (c *Container) planAdvice() []error {
 			if f.iface {
 				continue
 			}
-			e := &Error{Code: CodeAdviceBypassed, Proto: p.label(), Field: f.Name, Pos: p.pos,
+			e := &Error{Code: CodeAdviceBypassed, Proto: p.label(), Field: f.Name, Pos: p.fieldPos(f),
 				Msg:  fmt.Sprintf("the field's concrete type %s bypasses the advice woven around %s", f.Type, f.target.label()),
 				Hint: "declare the field as an interface to get the proxy"}
 			if c.strict {

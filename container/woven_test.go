@@ -3,6 +3,7 @@ package container_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"reflect"
 	"slices"
 	"strings"
@@ -266,4 +267,30 @@ func TestReplacementKeepsItsAdvice(t *testing.T) {
 	if got := j.Lines(); !slices.Contains(got, "save x") {
 		t.Fatalf("the replacement did not run: %v", got)
 	}
+}
+
+// TestErrorsPointAtTheField: an error about an inject field of generated
+// code gives the field's line, not the struct's.
+func TestErrorsPointAtTheField(t *testing.T) {
+	m := woven.Module()
+	var kept []proto.Descriptor
+	var repo proto.Descriptor
+	for _, d := range m.Protos {
+		switch d.Type {
+		case reflect.TypeFor[woven.Journal]():
+			continue // MemRepo.Journal then finds nothing
+		case reflect.TypeFor[woven.MemRepo]():
+			repo = d
+		}
+		kept = append(kept, d)
+	}
+	m.Protos = kept
+	line := repo.Fields[0].Line
+	if repo.Fields[0].Name != "Journal" || line == 0 || line == repo.Pos.Line {
+		t.Fatalf("MemRepo's generated Journal field has line %d (struct at %d)", line, repo.Pos.Line)
+	}
+	c := container.New()
+	c.Install(m)
+	err := c.Build(context.Background())
+	wantCode(t, err, container.ErrProtoNotFound, "MemRepo.Journal", fmt.Sprintf("woven.go:%d", line))
 }

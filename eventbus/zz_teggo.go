@@ -33,24 +33,28 @@ func Module() proto.Module {
 						Type: reflect.TypeFor[*container.Container](),
 						Tag:  proto.FieldTag{Inject: true},
 						Set:  func(o, v any) { o.(*Bus).C = v.(*container.Container) },
+						Line: 53,
 					},
 					{
 						Name: "Log",
 						Type: reflect.TypeFor[*slog.Logger](),
 						Tag:  proto.FieldTag{Inject: true, Optional: true},
 						Set:  func(o, v any) { o.(*Bus).Log = v.(*slog.Logger) },
+						Line: 56,
 					},
 					{
 						Name: "Config",
 						Type: reflect.TypeFor[*Config](),
 						Tag:  proto.FieldTag{Inject: true, Optional: true},
 						Set:  func(o, v any) { o.(*Bus).Config = v.(*Config) },
+						Line: 58,
 					},
 					{
 						Name: "AppConfig",
 						Type: reflect.TypeFor[*config.Config](),
 						Tag:  proto.FieldTag{Inject: true, Optional: true},
 						Set:  func(o, v any) { o.(*Bus).AppConfig = v.(*config.Config) },
+						Line: 61,
 					},
 				},
 				Methods: []proto.Method{

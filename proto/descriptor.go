@@ -51,6 +51,9 @@ type Field struct {
 	// Set stores v (of a type assignable to Type) into obj (a *Type).
 	// Nil means the container derives a setter from Offset and Type.
 	Set func(obj, v any)
+	// Line is the field's line in the descriptor's Pos.File, when known:
+	// errors about the field point at it.
+	Line int
 }
 
 // Method is an exported method of a proto, as a proxy implements it.

@@ -32,6 +32,7 @@ func Module() proto.Module {
 						Type: reflect.TypeFor[Greeting](),
 						Tag:  proto.FieldTag{Inject: true},
 						Set:  func(o, v any) { o.(*GreetController).Greeter = v.(Greeting) },
+						Line: 33,
 					},
 				},
 			},

@@ -68,6 +68,9 @@ func (e *emitter) descriptor(x *Proto) {
 			e.printf("Type: %s.TypeFor[%s](),\n", rf, ft)
 			e.printf("Tag: %s,\n", e.fieldTag(f.Tag))
 			e.printf("Set: func(o, v any) { o.(*%s).%s = v.(%s) },\n", t, f.Name, ft)
+			if f.Pos.Filename == x.Pos.Filename {
+				e.printf("Line: %d,\n", f.Pos.Line)
+			}
 			e.printf("},\n")
 		}
 		e.printf("},\n")

@@ -40,6 +40,7 @@ func Module() proto.Module {
 						Type: reflect.TypeFor[*Journal](),
 						Tag:  proto.FieldTag{Inject: true},
 						Set:  func(o, v any) { o.(*Greeter).Journal = v.(*Journal) },
+						Line: 156,
 					},
 				},
 				Methods: []proto.Method{
@@ -74,6 +75,7 @@ func Module() proto.Module {
 						Type: reflect.TypeFor[*Journal](),
 						Tag:  proto.FieldTag{Inject: true},
 						Set:  func(o, v any) { o.(*MemRepo).Journal = v.(*Journal) },
+						Line: 49,
 					},
 				},
 				Methods: []proto.Method{
@@ -108,18 +110,21 @@ func Module() proto.Module {
 						Type: reflect.TypeFor[Repo](),
 						Tag:  proto.FieldTag{Inject: true},
 						Set:  func(o, v any) { o.(*Topics).Repo = v.(Repo) },
+						Line: 84,
 					},
 					{
 						Name: "User",
 						Type: reflect.TypeFor[User](),
 						Tag:  proto.FieldTag{Inject: true},
 						Set:  func(o, v any) { o.(*Topics).User = v.(User) },
+						Line: 85,
 					},
 					{
 						Name: "Journal",
 						Type: reflect.TypeFor[*Journal](),
 						Tag:  proto.FieldTag{Inject: true},
 						Set:  func(o, v any) { o.(*Topics).Journal = v.(*Journal) },
+						Line: 86,
 					},
 				},
 				Methods: []proto.Method{
@@ -140,6 +145,7 @@ func Module() proto.Module {
 						Type: reflect.TypeFor[*Journal](),
 						Tag:  proto.FieldTag{Inject: true},
 						Set:  func(o, v any) { o.(*Trace).Journal = v.(*Journal) },
+						Line: 103,
 					},
 				},
 			},
@@ -156,6 +162,7 @@ func Module() proto.Module {
 						Type: reflect.TypeFor[Greeting](),
 						Tag:  proto.FieldTag{Inject: true},
 						Set:  func(o, v any) { o.(*UsesGreeting).G = v.(Greeting) },
+						Line: 176,
 					},
 				},
 			},

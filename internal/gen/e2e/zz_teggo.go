@@ -67,12 +67,14 @@ func Module() proto.Module {
 						Type: reflect.TypeFor[TopicRepo](),
 						Tag:  proto.FieldTag{Inject: true},
 						Set:  func(o, v any) { o.(*TopicService).Repo = v.(TopicRepo) },
+						Line: 59,
 					},
 					{
 						Name: "Label",
 						Type: reflect.TypeFor[string](),
 						Tag:  proto.FieldTag{Inject: true, Name: "label", Optional: true},
 						Set:  func(o, v any) { o.(*TopicService).Label = v.(string) },
+						Line: 60,
 					},
 				},
 				Methods: []proto.Method{

@@ -57,6 +57,7 @@ func Module() proto.Module {
 						Type: reflect.TypeFor[Users](),
 						Tag:  proto.FieldTag{Inject: true},
 						Set:  func(o, v any) { o.(*UserController).Users = v.(Users) },
+						Line: 105,
 					},
 				},
 			},
@@ -82,6 +83,7 @@ func Module() proto.Module {
 						Type: reflect.TypeFor[*UserRepo](),
 						Tag:  proto.FieldTag{Inject: true},
 						Set:  func(o, v any) { o.(*UserService).Repo = v.(*UserRepo) },
+						Line: 68,
 					},
 				},
 				Methods: []proto.Method{

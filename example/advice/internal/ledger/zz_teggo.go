@@ -33,6 +33,7 @@ func Module() proto.Module {
 						Type: reflect.TypeFor[*sql.DB](),
 						Tag:  proto.FieldTag{Inject: true},
 						Set:  func(o, v any) { o.(*Journal).DB = v.(*sql.DB) },
+						Line: 190,
 					},
 				},
 				Methods: []proto.Method{
@@ -54,12 +55,14 @@ func Module() proto.Module {
 						Type: reflect.TypeFor[*sql.DB](),
 						Tag:  proto.FieldTag{Inject: true},
 						Set:  func(o, v any) { o.(*Ledger).DB = v.(*sql.DB) },
+						Line: 52,
 					},
 					{
 						Name: "Journal",
 						Type: reflect.TypeFor[Recorder](),
 						Tag:  proto.FieldTag{Inject: true},
 						Set:  func(o, v any) { o.(*Ledger).Journal = v.(Recorder) },
+						Line: 53,
 					},
 				},
 				Methods: []proto.Method{
