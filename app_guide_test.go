@@ -35,7 +35,7 @@ type Store struct {
 func ExampleSection() {
 	configFS := fstest.MapFS{
 		"config/config.default.yaml": {Data: []byte("mysql:\n  host: localhost\n  port: 3306\n  timeout: 2s\n")},
-		"config/config.prod.yaml":    {Data: []byte("mysql:\n  host: db.internal\n  password: s3cret\n")},
+		"config/config.prod.yaml":    {Data: []byte("keys: k1-long-random-secret\nmysql:\n  host: db.internal\n  password: s3cret\n")},
 	}
 	dir, _ := os.MkdirTemp("", "app")
 	defer os.RemoveAll(dir)

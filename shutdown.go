@@ -79,6 +79,10 @@ func (a *App) shutdown(ctx context.Context, hooks bool) error {
 	if a.c != nil {
 		step("container", a.c.Stop)
 	}
+	// Redis last: singletons may still use it in their PreDestroy.
+	if a.redis != nil {
+		step("redis", func(context.Context) error { return a.closeRedis() })
+	}
 	return errors.Join(errs...)
 }
 

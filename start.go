@@ -85,6 +85,20 @@ func (a *App) Start(ctx context.Context) (err error) {
 	if err := a.provideConfig(cfg, c); err != nil {
 		return err
 	}
+	if err := a.setupKeys(cfg); err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			_ = a.closeRedis()
+		}
+	}()
+	if err := a.setupRedis(sctx, cfg, c); err != nil {
+		return err
+	}
+	if err := a.setupSession(cfg); err != nil {
+		return err
+	}
 	if err := cfg.Dump(a.o.runDir); err != nil {
 		return err
 	}
@@ -165,7 +179,7 @@ func (a *App) startHTTP(cfg *config.Config) error {
 	if err != nil {
 		return err
 	}
-	opts := []teggohttp.ServerOption{teggohttp.Env(cfg.Env()), teggohttp.Logger(a.log), teggohttp.ServerLimits(limits)}
+	opts := []teggohttp.ServerOption{teggohttp.Env(cfg.Env()), teggohttp.Logger(a.log), teggohttp.ServerLimits(limits), a.sessionOption()}
 	if cfg.Bool("proxy") { // egg's proxy mode, from egg's config keys
 		opts = append(opts, teggohttp.Proxy(teggohttp.ProxyConfig{
 			Enabled:         true,

@@ -37,7 +37,9 @@ func leakApp(t *testing.T, opts ...teggo.Option) *teggo.App {
 // The App shows 5xx details only in the local and unittest envs.
 func TestAppErrorDetailsByEnv(t *testing.T) {
 	for env, shows := range map[string]bool{"local": true, "unittest": true, "prod": false, "production": false, "PROD": false, "staging": false} {
-		app := leakApp(t, teggo.Config(config.Dir(t.TempDir()), config.Env(env)), teggo.NoListen())
+		dir := t.TempDir()
+		os.WriteFile(filepath.Join(dir, "config.default.yaml"), []byte("keys: k1\n"), 0o644) // prod-like envs need keys
+		app := leakApp(t, teggo.Config(config.Dir(dir), config.Env(env)), teggo.NoListen())
 		if err := app.Start(context.Background()); err != nil {
 			t.Fatal(err)
 		}

@@ -29,12 +29,16 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/teggo/teggo/config"
 	"github.com/teggo/teggo/container"
+	"github.com/teggo/teggo/cookies"
 	"github.com/teggo/teggo/eventbus"
 	teggohttp "github.com/teggo/teggo/http"
 	"github.com/teggo/teggo/proto"
 	"github.com/teggo/teggo/schedule"
+	"github.com/teggo/teggo/session"
 )
 
 // DefaultAddr is where the HTTP server listens when neither the Addr option
@@ -65,6 +69,11 @@ type App struct {
 	served chan error
 	bus    *eventbus.Bus
 	sched  *schedule.Scheduler
+
+	keys        *cookies.Keys    // the cookie keys (session_app.go)
+	sessions    *session.Manager // the session manager
+	redis       *redis.Client    // the redis section's client, nil without one
+	redisClosed bool
 }
 
 type options struct {

@@ -12,6 +12,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/teggo/teggo/ajv"
+	"github.com/teggo/teggo/session"
 )
 
 // Stable problem codes, in the "code" member of problem documents.
@@ -188,6 +189,8 @@ func problemFor(err error, prod bool) *Problem {
 		return &Problem{Status: 400, Detail: "malformed JSON: " + se.Reason, Code: CodeInvalidJSON}
 	case errors.As(err, &te):
 		return &Problem{Status: 503, Detail: "the request took longer than its deadline", Code: CodeTimeout}
+	case errors.Is(err, session.ErrStoreUnavailable):
+		return &Problem{Status: 503, Detail: "the session store is unavailable", Code: string(session.CodeStoreUnavailable)}
 	case errors.As(err, &ste):
 		pr := &Problem{Status: ste.Status, Detail: ste.Msg, Code: ste.Code}
 		if ste.Status == http.StatusRequestEntityTooLarge && pr.Detail == "" {

@@ -15,6 +15,8 @@ import (
 	"github.com/teggo/teggo/ajv"
 	teggoconfig "github.com/teggo/teggo/config"
 	"github.com/teggo/teggo/container"
+	"github.com/teggo/teggo/cookies"
+	"github.com/teggo/teggo/session"
 )
 
 // DefaultBodyLimit is the largest JSON body read by default: 1 MiB.
@@ -36,6 +38,11 @@ type config struct {
 	ajv         *ajv.Ajv
 	proxy       ProxyConfig
 	limits      Limits
+	jar         bool             // Sessions was given
+	keys        *cookies.Keys    // the jar's keys
+	sessions    *session.Manager // nil: the jar without sessions
+
+	configureEcho []func(*echo.Echo) // NewServer's, before mounting
 }
 
 func newConfig(opts []ServerOption) config {
@@ -253,6 +260,7 @@ func mountOn(e *echo.Echo, c *container.Container, cfg config) (*mount, error) {
 	if e.IPExtractor == nil {
 		e.IPExtractor = cfg.proxy.ipExtractor() // c.RealIP() agrees with ClientOf
 	}
+	m.useSessions(e)
 	for _, k := range order {
 		e.Add(k.method, k.path, byHost(groups[k], handlers, cfg.proxy))
 	}
@@ -320,6 +328,9 @@ func NewServer(c *container.Container, opts ...ServerOption) (*Server, error) {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	cfg := newConfig(opts)
+	for _, fn := range cfg.configureEcho {
+		fn(e)
+	}
 	m, err := mountOn(e, c, cfg)
 	if err != nil {
 		return nil, err

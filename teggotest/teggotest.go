@@ -5,16 +5,27 @@
 //
 //	app := teggotest.Start(t, teggo.Modules(topic.Module()))
 //	app.POST("/api/v2/topics", map[string]any{"title": "hi"}).ExpectStatus(t, 201)
+//
+// # Cookies and sessions
+//
+// Every Client keeps a cookie jar (net/http/cookiejar), so consecutive
+// requests of one client share their cookies and so their session, as a
+// browser's do. The App's own request methods use its default client;
+// NewClient starts another, independent one — a second browser. Session
+// reads the app's session of a client from the test:
+//
+//	app.POST("/login", map[string]any{"user": "ann"}).ExpectStatus(t, 204)
+//	user, _ := app.Session().GetString("user") // the default client's session
+//	other := app.NewClient()
+//	other.GET("/me").ExpectStatus(t, 401)       // no cookies, no session
+//	n, _ := other.Session().GetInt("visits")    // 0: other has no session
 package teggotest
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"io"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -26,14 +37,17 @@ import (
 	"github.com/teggo/teggo/eventbus"
 )
 
-// App is a started teggo.App under test.
+// App is a started teggo.App under test. Its request methods (GET, POST,
+// ..., Do) go through its default Client, whose cookie jar they share.
 type App struct {
 	*teggo.App
 	t         testing.TB
 	base      string
 	inProcess bool
-	// Client makes the requests over loopback.
+	// Client makes the default client's requests over loopback; its Jar
+	// holds that client's cookies.
 	Client *http.Client
+	def    *Client
 }
 
 // Start starts an app for the test: env "unittest" (unless the options say
@@ -73,10 +87,12 @@ func start(t testing.TB, inProcess bool, opts []teggo.Option) *App {
 			t.Errorf("teggotest: shutdown: %v", err)
 		}
 	})
-	a := &App{App: app, t: t, inProcess: inProcess, Client: &http.Client{Timeout: 30 * time.Second}}
+	a := &App{App: app, t: t, inProcess: inProcess}
 	if !inProcess {
 		a.base = "http://" + app.Addr()
 	}
+	a.def = a.NewClient()
+	a.Client = a.def.HTTP
 	return a
 }
 
@@ -120,99 +136,6 @@ func (r *Response) ExpectStatus(t testing.TB, code int) *Response {
 		t.Fatalf("%s %s: status %d, want %d; body: %s", r.Request.Method, r.Request.URL.Path, r.StatusCode, code, r.Body)
 	}
 	return r
-}
-
-// Do sends req (a path-only URL is resolved against the app) and reads the
-// response.
-func (a *App) Do(req *http.Request) *Response {
-	a.t.Helper()
-	if a.inProcess {
-		rec := httptest.NewRecorder()
-		a.Handler().ServeHTTP(rec, req)
-		res := rec.Result()
-		res.Request = req
-		body, _ := io.ReadAll(res.Body)
-		return &Response{Response: res, Body: body}
-	}
-	if req.URL.Host == "" {
-		u := *req.URL
-		full, err := http.NewRequestWithContext(req.Context(), req.Method, a.base+u.RequestURI(), req.Body)
-		if err != nil {
-			a.t.Fatalf("teggotest: %v", err)
-		}
-		full.Header = req.Header
-		req = full
-	}
-	res, err := a.Client.Do(req)
-	if err != nil {
-		a.t.Fatalf("teggotest: %s %s: %v", req.Method, req.URL, err)
-	}
-	defer res.Body.Close()
-	body, err := io.ReadAll(res.Body)
-	if err != nil {
-		a.t.Fatalf("teggotest: reading the body: %v", err)
-	}
-	return &Response{Response: res, Body: body}
-}
-
-// Request sends method path with body (nil, an io.Reader, a []byte or a
-// string sent as is, or any other value encoded as JSON) and headers given
-// as "Name", "value" pairs.
-func (a *App) Request(method, path string, body any, headers ...string) *Response {
-	a.t.Helper()
-	var r io.Reader
-	isJSON := false
-	switch b := body.(type) {
-	case nil:
-	case io.Reader:
-		r = b
-	case []byte:
-		r = bytes.NewReader(b)
-	case string:
-		r = strings.NewReader(b)
-	default:
-		data, err := json.Marshal(b)
-		if err != nil {
-			a.t.Fatalf("teggotest: encoding the body: %v", err)
-		}
-		r, isJSON = bytes.NewReader(data), true
-	}
-	req := httptest.NewRequest(method, path, r)
-	req.RequestURI = ""
-	if isJSON {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	if len(headers)%2 != 0 {
-		a.t.Fatalf("teggotest: headers come in name, value pairs")
-	}
-	for i := 0; i < len(headers); i += 2 {
-		req.Header.Set(headers[i], headers[i+1])
-	}
-	return a.Do(req)
-}
-
-// GET requests path.
-func (a *App) GET(path string, headers ...string) *Response {
-	a.t.Helper()
-	return a.Request(http.MethodGet, path, nil, headers...)
-}
-
-// POST sends body to path.
-func (a *App) POST(path string, body any, headers ...string) *Response {
-	a.t.Helper()
-	return a.Request(http.MethodPost, path, body, headers...)
-}
-
-// PUT sends body to path.
-func (a *App) PUT(path string, body any, headers ...string) *Response {
-	a.t.Helper()
-	return a.Request(http.MethodPut, path, body, headers...)
-}
-
-// DELETE requests path.
-func (a *App) DELETE(path string, headers ...string) *Response {
-	a.t.Helper()
-	return a.Request(http.MethodDelete, path, nil, headers...)
 }
 
 // EventWaiter waits for the next processing of an event type.
