@@ -97,6 +97,15 @@ func Module() proto.Module {
 				Proxy: newFeedProxy,
 			},
 			{
+				Type:     reflect.TypeOf((*MeController)(nil)).Elem(),
+				Name:     "meController",
+				InitType: proto.InitSingleton,
+				Access:   proto.Private,
+				Pos:      proto.Pos{File: "example/topic/visits.go", Line: 23},
+				New:      func() any { return new(MeController) },
+				Fields:   []proto.Field{},
+			},
+			{
 				Type:     reflect.TypeOf((*Repo)(nil)).Elem(),
 				Name:     "repo",
 				InitType: proto.InitSingleton,
@@ -165,6 +174,8 @@ func Module() proto.Module {
 			eventbus.On((*Feed).OnCreated),
 			aop.Pointcut((*Service).Create, new(advice.TxAdvice), aop.WithParams(aop.Params{"detach": "true"}), aop.At("example/topic/service.go", 54)),
 			aop.Pointcut((*Service).Update, new(advice.TxAdvice), aop.WithParams(aop.Params{"detach": "true"}), aop.At("example/topic/service.go", 76)),
+			teggohttp.Controller[*MeController]("/api/v2", teggohttp.At("example/topic/visits.go", 22)),
+			teggohttp.Route("GET", "/me", teggohttp.NoIn((*MeController).Me), teggohttp.At("example/topic/visits.go", 30)),
 		},
 	}
 }
