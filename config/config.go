@@ -2,6 +2,7 @@ package config
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path"
@@ -34,32 +35,44 @@ type Config struct {
 type Option func(*loader)
 
 type loader struct {
-	fsys  fs.FS
-	dir   string // the directory inside fsys
-	shown string // how files are named in messages and in the meta
-	env   string
+	fsys     fs.FS
+	dir      string // the directory inside fsys
+	shown    string // how files are named in messages and in the meta
+	env      string
+	given    bool // Dir or FS named the directory: it must exist
+	optional bool
 }
 
-// Dir reads the config files from dir on disk (default "config").
+// Dir reads the config files from dir on disk. Without Dir or FS, Load
+// reads ./config if it exists.
 func Dir(dir string) Option {
-	return func(l *loader) { l.fsys, l.dir, l.shown = os.DirFS(dir), ".", dir }
+	return func(l *loader) { l.fsys, l.dir, l.shown, l.given = os.DirFS(dir), ".", dir, true }
 }
 
 // FS reads the config files from fsys, e.g. an embed.FS; dir is the
 // directory inside it.
 func FS(fsys fs.FS, dir string) Option {
-	return func(l *loader) { l.fsys, l.dir, l.shown = fsys, dir, dir }
+	return func(l *loader) { l.fsys, l.dir, l.shown, l.given = fsys, dir, dir, true }
 }
+
+// Optional lets the directory given to Dir or FS, and the env's file, be
+// absent: Load then merges what exists, possibly nothing.
+func Optional() Option { return func(l *loader) { l.optional = true } }
 
 // Env selects the env instead of TEGGO_ENV.
 func Env(env string) Option { return func(l *loader) { l.env = env } }
 
-// Load reads config.default.yaml and config.<env>.yaml (either may be
-// absent) and merges them. An unparsable file fails with its name and the
-// line. With no files at all, the config is empty.
+// Load reads config.default.yaml and config.<env>.yaml and merges them.
+// An unparsable file fails with its name and the line. A directory given
+// to Dir or FS must exist, and an env without a file of its own whose
+// name is one or two letters from an env that has one (TEGGO_ENV=prdo
+// beside config.prod.yaml) is refused as a typo, which would otherwise run
+// on the defaults, unless Optional says otherwise. Without Dir or FS,
+// ./config is read when it exists.
 func Load(opts ...Option) (*Config, error) {
 	l := &loader{}
 	Dir("config")(l)
+	l.given = false
 	for _, o := range opts {
 		o(l)
 	}
@@ -70,9 +83,18 @@ func Load(opts ...Option) (*Config, error) {
 		l.env = DefaultEnv
 	}
 	c := &Config{env: l.env, k: koanf.New("."), meta: map[string]string{}}
+	if _, err := fs.Stat(l.fsys, l.dir); errors.Is(err, fs.ErrNotExist) {
+		if l.given && !l.optional {
+			return nil, &Error{File: l.shown, Msg: "the config directory does not exist (run from the module root, or pass config.Optional())"}
+		}
+		return c, nil
+	}
 	for _, name := range []string{"config.default.yaml", "config." + l.env + ".yaml"} {
 		data, err := fs.ReadFile(l.fsys, path.Join(l.dir, name))
 		if errors.Is(err, fs.ErrNotExist) {
+			if near := l.nearEnv(); name != "config.default.yaml" && !l.optional && near != "" {
+				return nil, &Error{File: path.Join(l.shown, name), Msg: fmt.Sprintf("env %q has no config file; did you mean %q? (pass config.Optional() to run %q on the defaults)", l.env, near, l.env)}
+			}
 			continue
 		}
 		file := path.Join(l.shown, name)
@@ -161,3 +183,37 @@ func (c *Config) SourceOf(key string) string {
 
 // All returns the merged config as nested maps (a copy).
 func (c *Config) All() map[string]any { return c.k.Raw() }
+
+// nearEnv returns an env with a file of its own that l.env looks like a
+// typo of, or "".
+func (l *loader) nearEnv() string {
+	entries, _ := fs.ReadDir(l.fsys, l.dir)
+	for _, e := range entries {
+		env, ok := strings.CutSuffix(e.Name(), ".yaml")
+		if env, ok2 := strings.CutPrefix(env, "config."); ok && ok2 && env != "default" && env != l.env && distance(env, l.env) <= 2 {
+			return env
+		}
+	}
+	return ""
+}
+
+// distance is the Levenshtein distance of a and b.
+func distance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
+}

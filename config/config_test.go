@@ -176,3 +176,29 @@ func TestSetInCode(t *testing.T) {
 		t.Fatal("Set did not take")
 	}
 }
+
+// TestLoadRefusesWhatWouldRunOnDefaults: a config directory that is not
+// there, or a TEGGO_ENV one typo from an env with a file, fails Load
+// instead of running on an empty config; Optional allows both.
+func TestLoadRefusesWhatWouldRunOnDefaults(t *testing.T) {
+	_, err := config.Load(config.Dir("testdata/nowhere"))
+	if err == nil || !strings.Contains(err.Error(), "testdata/nowhere: the config directory does not exist") {
+		t.Errorf("missing dir: %v", err)
+	}
+	if c, err := config.Load(config.Dir("testdata/nowhere"), config.Optional()); err != nil || len(c.Files()) != 0 {
+		t.Errorf("missing dir, optional: %v", err)
+	}
+	_, err = config.Load(config.Dir("testdata/app"), config.Env("prdo"))
+	if err == nil || !strings.Contains(err.Error(), `env "prdo" has no config file; did you mean "prod"?`) {
+		t.Errorf("typo env: %v", err)
+	}
+	if _, err := config.Load(config.Dir("testdata/app"), config.Env("prdo"), config.Optional()); err != nil {
+		t.Errorf("typo env, optional: %v", err)
+	}
+	if c, err := config.Load(config.Dir("testdata/app"), config.Env("staging")); err != nil || len(c.Files()) != 1 {
+		t.Errorf("an env without a file of its own, unlike any other, runs on the defaults: %v", err)
+	}
+	if c, err := config.Load(); err != nil || c == nil {
+		t.Errorf("no Dir: ./config is optional: %v", err)
+	}
+}
