@@ -156,10 +156,10 @@ var directives = []*directiveSpec{
 	},
 	{
 		name:  "controller",
-		usage: "//teggo:controller [/prefix] [host=HOST] [name=NAME]",
+		usage: "//teggo:controller [/prefix] [host=HOST] [name=NAME] [timeout=DURATION]",
 		place: onType,
 		args:  []argSpec{{name: "path prefix", check: checkPath}},
-		keys:  []keySpec{{"host", checkHost}, {"name", checkWord}},
+		keys:  []keySpec{{"host", checkHost}, {"name", checkWord}, {"timeout", checkTimeout}},
 	},
 	{
 		name:  "http",

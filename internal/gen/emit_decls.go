@@ -136,7 +136,7 @@ func emitController(e *emitter, d Decl) string {
 	if len(c.D.Args) > 0 {
 		prefix = c.D.Args[0]
 	}
-	opts := e.httpOptions(c.D, []string{"host", "name"})
+	opts := e.httpOptions(c.D, []string{"host", "name", "timeout"})
 	opts = append(opts, e.middlewareOptions(c.Proto, "")...)
 	opts = append(opts, fmt.Sprintf("%s.At(%q, %d)", h, e.relPath(c.D.Pos.Filename), c.D.Pos.Line))
 	return fmt.Sprintf("%s.Controller[*%s](%s, %s)", h, e.typ(c.Proto.named), quote(prefix), strings.Join(opts, ", "))
