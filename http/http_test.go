@@ -405,6 +405,14 @@ func TestRoutesOrderAndBuildErrors(t *testing.T) {
 		teggohttp.GET("/", teggohttp.NoIn((*AnyHostController).Who), teggohttp.Host("A.example.com")))
 	check(teggohttp.CodeDuplicateController, `controller name "TopicController" is taken`,
 		teggohttp.Controller[*TopicController]("/a"), teggohttp.Controller[*HostController]("/b", teggohttp.Name("TopicController")))
+	// a duplicate name is one error: the refused controller's routes are
+	// not reported again as routes without a controller
+	c = container.New()
+	c.Register(teggohttp.Controller[*TopicController]("/a"), teggohttp.Controller[*HostController]("/b", teggohttp.Name("TopicController")),
+		teggohttp.GET("/", teggohttp.NoIn((*HostController).Who)))
+	if err := teggohttp.Check(c); err == nil || strings.Contains(err.Error(), string(teggohttp.CodeNoController)) {
+		t.Errorf("duplicate controller name: %v, want one TEGGO_HTTP_DUPLICATE_CONTROLLER alone", err)
+	}
 	check(teggohttp.CodeDuplicateController, `declared a controller twice`,
 		teggohttp.Controller[*TopicController]("/a"), teggohttp.Controller[*TopicController]("/b"))
 	check(teggohttp.CodeBadInput, `binds path parameter "id", which path /api/topics/x does not have`,

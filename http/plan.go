@@ -36,6 +36,7 @@ func plan(decls []any) ([]*route, []*ControllerDecl, error) {
 	var ctrls []*ControllerDecl
 	byType := map[reflect.Type]*ControllerDecl{}
 	byName := map[string]*ControllerDecl{}
+	refused := map[reflect.Type]bool{} // controllers already reported: their routes are not reported again
 	for _, d := range decls {
 		cd, ok := d.(*ControllerDecl)
 		if !ok {
@@ -53,6 +54,7 @@ func plan(decls []any) ([]*route, []*ControllerDecl, error) {
 			errs = append(errs, &container.Error{Code: CodeDuplicateController, Proto: cd.Name(), Pos: cd.set.pos,
 				Msg:  fmt.Sprintf("controller name %q is taken by %s (%s)", cd.Name(), prev.Type, prev.set.pos),
 				Hint: "give one of them another name with teggohttp.Name"})
+			refused[cd.Type] = true
 			continue
 		}
 		byType[cd.Type], byName[cd.Name()] = cd, cd
@@ -66,6 +68,9 @@ func plan(decls []any) ([]*route, []*ControllerDecl, error) {
 		}
 		r := &route{decl: rd, method: rd.Method, label: typeLabel(rd.Controller) + "." + rd.Handler}
 		cd := byType[rd.Controller]
+		if cd == nil && refused[rd.Controller] {
+			continue
+		}
 		if cd == nil {
 			errs = append(errs, &container.Error{Code: CodeNoController, Proto: r.label, Pos: rd.set.pos,
 				Msg:  fmt.Sprintf("route %s %s is a method of %s, which has no Controller declaration", rd.Method, rd.Path, rd.Controller),
