@@ -235,3 +235,13 @@ func (b *Bus) leave() {
 	}
 	b.idleMu.Unlock()
 }
+
+// Handlers returns the names of the handlers of events of type event, in
+// registration order ("pkg.(*T).Method"), none when it has no handler
+// (tegg's getHandlers). Valid once the bus is created.
+func (b *Bus) Handlers(event reflect.Type) []string {
+	if t, ok := b.topics[event]; ok {
+		return t.names()
+	}
+	return nil
+}

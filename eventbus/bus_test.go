@@ -4,12 +4,14 @@ import (
 	"context"
 	"errors"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/teggo/teggo/container"
 	"github.com/teggo/teggo/eventbus"
+	"github.com/teggo/teggo/proto"
 )
 
 func TestHandlerReceivesPayload(t *testing.T) {
@@ -142,5 +144,42 @@ func TestConcurrentEmits(t *testing.T) {
 	}
 	if n := len(e.sink.list()); n != 800 {
 		t.Fatalf("%d handler calls, want 800", n)
+	}
+}
+
+// Named handles two event types with one shared method, which learns from
+// its ctx which event it runs for (tegg's EventContext).
+type Named struct {
+	proto.Singleton
+	Sink *Sink `inject:""`
+}
+
+func (h *Named) Created(ctx context.Context, e TopicCreated) error { return h.record(ctx, e.ID) }
+func (h *Named) Deleted(ctx context.Context, e TopicDeleted) error { return h.record(ctx, e.ID) }
+
+func (h *Named) record(ctx context.Context, id string) error {
+	name := eventbus.EventName(ctx)
+	h.Sink.add(name[strings.LastIndexByte(name, '.')+1:] + ":" + id)
+	return nil
+}
+
+func TestHandlerLearnsItsEvent(t *testing.T) {
+	e := newEnv(t, new(Named), new(Indexer), eventbus.On((*Named).Created), eventbus.On((*Named).Deleted), eventbus.On((*Indexer).Created))
+	ctx, _ := e.request(t)
+	created, deleted := eventbus.Expect[TopicCreated](e.bus), eventbus.Expect[TopicDeleted](e.bus)
+	eventbus.Emit(ctx, TopicCreated{ID: "a"})
+	eventbus.Emit(ctx, TopicDeleted{ID: "b"})
+	wait(t, created)
+	wait(t, deleted)
+	wantSeen(t, e.sink, "TopicCreated:a", "TopicDeleted:b", "indexed:a")
+	if name := eventbus.EventName(ctx); name != "" {
+		t.Errorf("EventName outside a handler = %q", name)
+	}
+	got := e.bus.Handlers(reflect.TypeFor[TopicCreated]())
+	if want := []string{"eventbus_test.(*Named).Created", "eventbus_test.(*Indexer).Created"}; !slices.Equal(got, want) {
+		t.Errorf("Handlers(TopicCreated) = %v, want %v", got, want)
+	}
+	if got := e.bus.Handlers(reflect.TypeFor[int]()); got != nil {
+		t.Errorf("Handlers(int) = %v", got)
 	}
 }

@@ -21,6 +21,8 @@ type anyTopic interface {
 	info() *topicInfo
 	// running lists the handlers running now.
 	running() []string
+	// names lists the handlers.
+	names() []string
 }
 
 // topicInfo is what a topic tells about itself regardless of its type.
@@ -113,7 +115,7 @@ func (t *topic[E]) dispatch(ctx context.Context, e E) bool {
 	ev := &event[E]{t: t, e: e}
 	var sctx context.Context
 	sctx, ev.scope = container.NewScope(context.WithoutCancel(ctx), t.b.C)
-	ev.ctx = context.WithValue(sctx, workerKey{}, true)
+	ev.ctx = &handlerCtx{Context: sctx, info: &t.topicInfo}
 	n := len(t.handlers)
 	ev.left.Store(int32(n))
 	for i := range n {
@@ -193,4 +195,44 @@ func typeKey(t reflect.Type) string {
 		return t.PkgPath() + "." + t.Name()
 	}
 	return t.String()
+}
+
+// handlerCtx is the context handlers of one event run with: the event's
+// scope, marked as a pool worker's, and telling which event it is.
+type handlerCtx struct {
+	context.Context
+	info *topicInfo
+}
+
+func (c *handlerCtx) Value(key any) any {
+	switch key.(type) {
+	case workerKey:
+		return true
+	case eventKey:
+		return c.info
+	}
+	return c.Context.Value(key)
+}
+
+type eventKey struct{}
+
+// EventName returns the name of the event a handler's ctx was made for —
+// its type's package path and name, e.g. "example.com/app/topic.TopicCreated",
+// as it is known across processes —, or "" outside a handler. A method
+// shared by the handlers of several event types tells them apart with it
+// (tegg's EventContext).
+func EventName(ctx context.Context) string {
+	if info, ok := ctx.Value(eventKey{}).(*topicInfo); ok {
+		return info.key
+	}
+	return ""
+}
+
+// names returns the names of t's handlers, in registration order.
+func (t *topic[E]) names() []string {
+	out := make([]string, len(t.handlers))
+	for i, h := range t.handlers {
+		out[i] = h.name
+	}
+	return out
 }

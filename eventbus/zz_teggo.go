@@ -59,6 +59,7 @@ func Module() proto.Module {
 				},
 				Methods: []proto.Method{
 					{Name: "Emit", CtxFirst: true},
+					{Name: "Handlers"},
 					{Name: "Start", CtxFirst: true},
 					{Name: "Stop", CtxFirst: true},
 					{Name: "WaitIdle", CtxFirst: true},
@@ -82,7 +83,7 @@ func Module() proto.Module {
 type busProxy struct{ w weave.Proxy[*Bus] }
 
 func newBusProxy(t weave.Target, ch []*weave.Chain) any {
-	return &busProxy{weave.NewProxy[*Bus](t, ch, 4)}
+	return &busProxy{weave.NewProxy[*Bus](t, ch, 5)}
 }
 
 func (p *busProxy) Emit(ctx context.Context, e any) bool {
@@ -92,23 +93,30 @@ func (p *busProxy) Emit(ctx context.Context, e any) bool {
 	return weave.Must(weave.CallA2R1(&p.w, 0, func(t *Bus, a0 context.Context, a1 any) (bool, error) { return t.Emit(a0, a1), nil }, ctx, e))
 }
 
-func (p *busProxy) Start(ctx context.Context) error {
+func (p *busProxy) Handlers(a0 reflect.Type) []string {
 	if t := p.w.Fixed; t != nil && p.w.Chains[1] == nil {
+		return t.Handlers(a0)
+	}
+	return weave.Must(weave.CallA1R1(&p.w, 1, func(t *Bus, a0 reflect.Type) ([]string, error) { return t.Handlers(a0), nil }, a0))
+}
+
+func (p *busProxy) Start(ctx context.Context) error {
+	if t := p.w.Fixed; t != nil && p.w.Chains[2] == nil {
 		return t.Start(ctx)
 	}
-	return weave.CallA1R0(&p.w, 1, (*Bus).Start, ctx)
+	return weave.CallA1R0(&p.w, 2, (*Bus).Start, ctx)
 }
 
 func (p *busProxy) Stop(ctx context.Context) error {
-	if t := p.w.Fixed; t != nil && p.w.Chains[2] == nil {
+	if t := p.w.Fixed; t != nil && p.w.Chains[3] == nil {
 		return t.Stop(ctx)
 	}
-	return weave.CallA1R0(&p.w, 2, (*Bus).Stop, ctx)
+	return weave.CallA1R0(&p.w, 3, (*Bus).Stop, ctx)
 }
 
 func (p *busProxy) WaitIdle(ctx context.Context) error {
-	if t := p.w.Fixed; t != nil && p.w.Chains[3] == nil {
+	if t := p.w.Fixed; t != nil && p.w.Chains[4] == nil {
 		return t.WaitIdle(ctx)
 	}
-	return weave.CallA1R0(&p.w, 3, (*Bus).WaitIdle, ctx)
+	return weave.CallA1R0(&p.w, 4, (*Bus).WaitIdle, ctx)
 }
