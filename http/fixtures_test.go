@@ -335,7 +335,7 @@ func topicDecls() []any {
 			teggohttp.Middleware(new(MethodLog)), teggohttp.Middleware(echoMW("route")), teggohttp.Middleware("reqAdvice")),
 		teggohttp.GET("/bye", teggohttp.NoIn((*MWController).Bye), teggohttp.Middleware(new(ReqAdvice))),
 
-		teggohttp.Controller[*HostController]("/who", teggohttp.Host("a.example.com")),
+		teggohttp.Controller[*HostController]("/who", teggohttp.Host("a.example.com", "apple.example.com"), teggohttp.Host("pear.example.com")),
 		teggohttp.GET("/", teggohttp.NoIn((*HostController).Who)),
 		teggohttp.Controller[*AnyHostController]("/who"),
 		teggohttp.GET("/", teggohttp.NoIn((*AnyHostController).Who)),

@@ -338,6 +338,13 @@ func TestHostAndCase(t *testing.T) {
 	if id := do(t, ts, "GET", "/who", "", "Host", "other.example.com").json(t)["id"]; id != "any-host" {
 		t.Errorf("other host got %v", id)
 	}
+	// a controller answers for every host it is given (tegg's host list),
+	// and a second Host adds to the first
+	for _, h := range []string{"apple.example.com", "pear.example.com"} {
+		if id := do(t, ts, "GET", "/who", "", "Host", h).json(t)["id"]; id != "a-host" {
+			t.Errorf("%s got %v", h, id)
+		}
+	}
 	if r := do(t, ts, "GET", "/who/only-b", "", "Host", "other.example.com"); r.status != 404 {
 		t.Errorf("host-bound route answered another host: %d", r.status)
 	}

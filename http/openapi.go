@@ -23,7 +23,15 @@ func (m *mount) openAPI() ([]byte, error) {
 		if paths[p] == nil {
 			paths[p] = map[string]any{}
 		}
-		paths[p][strings.ToLower(r.method)] = op
+		method := strings.ToLower(r.method)
+		if prev, ok := paths[p][method].(map[string]any); ok && r.host != "" {
+			// the same route on another of its hosts: one operation, every host
+			if hosts, ok := prev["x-teggo-host"].([]string); ok {
+				prev["x-teggo-host"] = append(hosts, r.host)
+				continue
+			}
+		}
+		paths[p][method] = op
 	}
 	doc := map[string]any{
 		"openapi": "3.1.0",
@@ -159,7 +167,7 @@ func (m *mount) operation(r *route) (map[string]any, error) {
 		op["x-teggo-timeout"] = r.timeout.String()
 	}
 	if r.host != "" {
-		op["x-teggo-host"] = r.host
+		op["x-teggo-host"] = []string{r.host}
 	}
 	return op, nil
 }

@@ -3,6 +3,7 @@ package http
 import (
 	"fmt"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -26,7 +27,7 @@ type settings struct {
 	priority    int
 	hasPriority bool
 	timeout     time.Duration
-	host        string
+	hosts       []string
 	name        string
 	pos         string
 	mws         []mwSpec
@@ -90,17 +91,25 @@ func Timeout(d time.Duration) Option {
 	}}
 }
 
-// Host binds a controller or one route to a host name (the request's Host
-// without its port, compared case-insensitively). Requests for other hosts
-// get 404.
-func Host(host string) Option {
+// Host binds a controller or one route to host names (the request's Host
+// without its port, compared case-insensitively), as tegg's
+// `host: ['a.eggjs.com', 'b.eggjs.com']`: the routes answer for each of
+// them, and requests for other hosts get 404. Several Host options add up.
+func Host(hosts ...string) Option {
 	return Option{"Host", func(s *settings) {
-		h := strings.ToLower(strings.TrimSpace(host))
-		if h == "" || strings.ContainsAny(h, "/ ") {
-			s.errs = append(s.errs, fmt.Sprintf("Host(%q): want a host name", host))
-			return
+		if len(hosts) == 0 {
+			s.errs = append(s.errs, "Host(): want a host name")
 		}
-		s.host = h
+		for _, host := range hosts {
+			h := strings.ToLower(strings.TrimSpace(host))
+			if h == "" || strings.ContainsAny(h, "/ ,") {
+				s.errs = append(s.errs, fmt.Sprintf("Host(%q): want a host name", host))
+				continue
+			}
+			if !slices.Contains(s.hosts, h) {
+				s.hosts = append(s.hosts, h)
+			}
+		}
 	}}
 }
 

@@ -86,7 +86,6 @@ func plan(decls []any) ([]*route, []*ControllerDecl, error) {
 			continue
 		}
 		r.path = joinPath(cd.Prefix, rd.Path)
-		r.host = cmp(rd.set.host, cd.set.host)
 		r.timeout = rd.set.timeout
 		if r.timeout == 0 {
 			r.timeout = cd.set.timeout
@@ -124,7 +123,18 @@ func plan(decls []any) ([]*route, []*ControllerDecl, error) {
 			}
 			r.plan = p
 		}
-		routes = append(routes, r)
+		hosts := rd.set.hosts
+		if len(hosts) == 0 {
+			hosts = cd.set.hosts
+		}
+		if len(hosts) == 0 {
+			hosts = []string{""}
+		}
+		for _, h := range hosts { // one route per host: each is matched and checked for conflicts on its own
+			rh := *r
+			rh.host = h
+			routes = append(routes, &rh)
+		}
 	}
 	slices.SortStableFunc(routes, func(a, b *route) int { return b.priority - a.priority })
 	seen := map[string]*route{}

@@ -156,14 +156,14 @@ var directives = []*directiveSpec{
 	},
 	{
 		name:  "controller",
-		usage: "//teggo:controller [/prefix] [host=HOST] [name=NAME] [timeout=DURATION]",
+		usage: "//teggo:controller [/prefix] [host=HOST[,HOST...]] [name=NAME] [timeout=DURATION]",
 		place: onType,
 		args:  []argSpec{{name: "path prefix", check: checkPath}},
 		keys:  []keySpec{{"host", checkHost}, {"name", checkWord}, {"timeout", checkTimeout}},
 	},
 	{
 		name:  "http",
-		usage: "//teggo:http METHOD /path [status=NNN] [priority=N] [timeout=DURATION] [host=HOST]",
+		usage: "//teggo:http METHOD /path [status=NNN] [priority=N] [timeout=DURATION] [host=HOST[,HOST...]]",
 		place: onMethod,
 		args:  []argSpec{{name: "HTTP method", required: true, check: checkHTTPMethod}, {name: "path", required: true, check: checkPath}},
 		keys:  []keySpec{{"status", checkStatus}, {"priority", checkInt}, {"timeout", checkTimeout}, {"host", checkHost}},
@@ -448,8 +448,10 @@ func checkPath(v string) error {
 }
 
 func checkHost(v string) error {
-	if v == "" || strings.ContainsAny(v, " \t/") {
-		return errors.New("want a host name such as a.example.com")
+	for _, h := range strings.Split(v, ",") {
+		if h == "" || strings.ContainsAny(h, " \t/") {
+			return errors.New("want host names such as a.example.com, separated by commas")
+		}
 	}
 	return nil
 }

@@ -185,7 +185,11 @@ func (e *emitter) httpOptions(d *Directive, keys []string) []string {
 		case "timeout":
 			out = append(out, fmt.Sprintf("%s.Timeout(%s)", h, e.duration(v)))
 		case "host":
-			out = append(out, fmt.Sprintf("%s.Host(%s)", h, quote(v)))
+			var hosts []string
+			for _, x := range strings.Split(v, ",") {
+				hosts = append(hosts, quote(x))
+			}
+			out = append(out, fmt.Sprintf("%s.Host(%s)", h, strings.Join(hosts, ", ")))
 		case "name":
 			out = append(out, fmt.Sprintf("%s.Name(%s)", h, quote(v)))
 		}

@@ -38,7 +38,7 @@ type Topic struct {
 
 // Topics is the controller.
 //
-//teggo:controller /api/v2/topics host=api.example.com timeout=3s
+//teggo:controller /api/v2/topics host=api.example.com,apple.example.com timeout=3s
 //teggo:middleware Recover
 //teggo:middleware Audit
 type Topics struct{ proto.Singleton }
