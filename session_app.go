@@ -26,8 +26,9 @@ const (
 	// encrypt, renew, rolling) plus teggo's store: "cookie" (default),
 	// "redis" or "memory".
 	SessionKey = "session"
-	// RedisKey is the `redis` section (addr, password, db, tls): one
-	// *redis.Client for the app, injectable.
+	// RedisKey is the `redis` section (addr, password, db, tls, and
+	// go-redis's timeouts, poolSize and maxRetries): one *redis.Client for
+	// the app, injectable.
 	RedisKey = "redis"
 )
 
@@ -67,6 +68,19 @@ type RedisConfig struct {
 	DB int `yaml:"db"`
 	// TLS connects over TLS (1.2 or later), verifying the server's name.
 	TLS bool `yaml:"tls"`
+	// DialTimeout, ReadTimeout and WriteTimeout bound connecting and each
+	// socket read and write (go-redis's defaults when 0: 5s, 3s, 3s); a
+	// number is milliseconds, as egg writes durations.
+	DialTimeout  time.Duration `yaml:"dialTimeout"`
+	ReadTimeout  time.Duration `yaml:"readTimeout"`
+	WriteTimeout time.Duration `yaml:"writeTimeout"`
+	// PoolSize is the number of connections (go-redis's default when 0:
+	// 10 per CPU).
+	PoolSize int `yaml:"poolSize"`
+	// MaxRetries is how many times a failed command is retried
+	// (go-redis's default when 0: 3; -1 retries none, so that an outage
+	// fails requests at once).
+	MaxRetries int `yaml:"maxRetries"`
 }
 
 // Keys returns the app's cookie keys (nil before Start): those of the
@@ -127,7 +141,8 @@ func (a *App) setupRedis(ctx context.Context, cfg *config.Config, c *container.C
 	if err != nil {
 		return &config.Error{File: cfg.SourceOf(RedisKey + ".addr"), Key: RedisKey + ".addr", Msg: "must be host:port", Err: err}
 	}
-	opts := &redis.Options{Addr: rc.Addr, Password: rc.Password, DB: rc.DB}
+	opts := &redis.Options{Addr: rc.Addr, Password: rc.Password, DB: rc.DB, DialTimeout: rc.DialTimeout,
+		ReadTimeout: rc.ReadTimeout, WriteTimeout: rc.WriteTimeout, PoolSize: rc.PoolSize, MaxRetries: rc.MaxRetries}
 	if rc.TLS {
 		opts.TLSConfig = &tls.Config{MinVersion: tls.VersionTLS12, ServerName: host}
 	}

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/labstack/echo/v4"
 	"github.com/redis/go-redis/v9"
@@ -268,8 +269,8 @@ func TestSessionSecureBehindProxy(t *testing.T) {
 }
 
 // redisYAML is a config with the Redis session store on addr.
-func redisYAML(addr string) string {
-	return "keys: k1\nredis:\n  addr: " + addr + "\nsession:\n  store: redis\n  maxAge: 3600000\n"
+func redisYAML(addr string, redisLines ...string) string {
+	return "keys: k1\nredis:\n  addr: " + addr + "\n" + strings.Join(redisLines, "") + "session:\n  store: redis\n  maxAge: 3600000\n"
 }
 
 // A session in Redis survives across two apps sharing the Redis.
@@ -308,7 +309,7 @@ func TestRedisSessionAcrossApps(t *testing.T) {
 // a controller and for a plain echo handler.
 func TestRedisSessionStoreDownIs503(t *testing.T) {
 	srv := redistest.Start(t)
-	app := visitApp(t, redisYAML(srv.Addr()))
+	app := visitApp(t, redisYAML(srv.Addr(), "  maxRetries: -1\n", "  dialTimeout: 500\n"))
 	visits(t, app.POST("/visits", nil))
 	app.POST("/plain", nil).ExpectStatus(t, 200)
 	srv.Stop()
@@ -327,7 +328,7 @@ func TestRedisSessionStoreDownIs503(t *testing.T) {
 func TestRedisClientInjectableAndClosed(t *testing.T) {
 	srv := redistest.Start(t)
 	dir := t.TempDir()
-	os.WriteFile(filepath.Join(dir, "config.default.yaml"), []byte(redisYAML(srv.Addr())), 0o644)
+	os.WriteFile(filepath.Join(dir, "config.default.yaml"), []byte(redisYAML(srv.Addr(), "  poolSize: 3\n", "  readTimeout: 1500\n", "  maxRetries: -1\n")), 0o644)
 	var logs syncBuffer
 	app := teggo.New(teggo.Config(config.Dir(dir), config.Env("prod")), teggo.NoListen(),
 		teggo.RunDir(filepath.Join(t.TempDir(), "run")), teggo.Logger(slog.New(slog.NewTextHandler(&logs, nil))),
@@ -338,6 +339,9 @@ func TestRedisClientInjectableAndClosed(t *testing.T) {
 	u, err := lookupRedisUser(app)
 	if err != nil || u.Redis == nil || u.Redis != app.Redis() {
 		t.Fatalf("injected %v, %v", u, err)
+	}
+	if o := u.Redis.Options(); o.PoolSize != 3 || o.ReadTimeout != 1500*time.Millisecond || o.MaxRetries != 0 { // go-redis keeps -1 as 0: no retry
+		t.Fatalf("options from the config: pool %d, read timeout %v, retries %d", o.PoolSize, o.ReadTimeout, o.MaxRetries)
 	}
 	if err := u.Redis.Set(context.Background(), "k", "v", 0).Err(); err != nil {
 		t.Fatal(err)
