@@ -12,6 +12,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/iotest"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -177,6 +178,11 @@ func (c *TopicController) Fail(ctx context.Context, in struct {
 	return nil, errors.New("database password is hunter2")
 }
 
+// BrokenDownload streams a reader that fails after its first bytes.
+func (c *TopicController) BrokenDownload(ctx context.Context) (io.Reader, error) {
+	return io.MultiReader(strings.NewReader("partial "), iotest.ErrReader(errors.New("disk gone"))), nil
+}
+
 func (c *TopicController) Download(ctx context.Context) (io.Reader, error) {
 	teggohttp.ResponseFrom(ctx).Header().Set("Content-Type", "text/plain")
 	return &slowReader{parts: []string{"hello ", "stream"}}, nil
@@ -326,6 +332,7 @@ func topicDecls() []any {
 		teggohttp.GET("/x/moved", teggohttp.NoIn((*TopicController).Moved)),
 		teggohttp.GET("/x/fail", (*TopicController).Fail),
 		teggohttp.GET("/x/download", teggohttp.NoIn((*TopicController).Download)),
+		teggohttp.GET("/x/broken-download", teggohttp.NoIn((*TopicController).BrokenDownload)),
 		teggohttp.GET("/x/slow", (*TopicController).Slow, teggohttp.Timeout(50*time.Millisecond)),
 
 		teggohttp.Controller[*MWController]("/mw",

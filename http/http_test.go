@@ -21,6 +21,7 @@ import (
 
 	"github.com/teggo/teggo/container"
 	teggohttp "github.com/teggo/teggo/http"
+	"github.com/teggo/teggo/internal/logbuf"
 	"github.com/teggo/teggo/proto"
 )
 
@@ -170,6 +171,23 @@ func TestStreamClosesScopeAfterward(t *testing.T) {
 	if r.status != 200 || string(r.body) != "hello stream" || r.header.Get("Content-Type") != "text/plain" {
 		t.Fatalf("%d %q %v", r.status, r.body, r.header)
 	}
+}
+
+// TestStreamAbortsWhenItsReaderFails: the status is sent when the reader
+// fails, so the response is cut rather than ended cleanly: the client sees
+// a broken body, not a short one that looks complete.
+func TestStreamAbortsWhenItsReaderFails(t *testing.T) {
+	logs := logbuf.New()
+	ts, _ := newApp(t, teggohttp.Logger(slog.New(slog.NewTextHandler(logs, nil))))
+	res, err := http.Get(ts.URL + "/api/topics/x/broken-download")
+	if err == nil { // the headers got out before the failure: the body is cut
+		defer res.Body.Close()
+		b, rerr := io.ReadAll(res.Body)
+		if rerr == nil {
+			t.Fatalf("status %d, body %q read to its end: want the response cut", res.StatusCode, b)
+		}
+	}
+	logs.WaitFor(t, "response stream failed", "disk gone")
 }
 
 func TestErrors(t *testing.T) {

@@ -76,7 +76,7 @@ func (h *handler[C, In, Out]) respond(c echo.Context, ctx context.Context, out O
 	}
 	if h.out.stream {
 		if rd, ok := any(out).(io.Reader); ok {
-			return stream(res, status, rd)
+			return h.m.stream(ctx, res, status, rd)
 		}
 	}
 	return writeJSON(res, c.Request().Method, status, out, lingers(ctx))
@@ -153,7 +153,12 @@ func contentLength(n int) []string {
 // the request scope closes after the copy ends. A stream may outlast the
 // server's WriteTimeout, so its write deadline is cleared first (where the
 // writer supports it: a net/http connection does).
-func stream(res *echo.Response, status int, rd io.Reader) error {
+//
+// When rd fails mid-stream the status is already sent: the response is
+// aborted (http.ErrAbortHandler: the connection is cut, an HTTP/2 stream
+// reset), so that the client sees a broken body, not a short one that
+// looks complete — tegg destroys the stream. The reader's error is logged.
+func (m *mount) stream(ctx context.Context, res *echo.Response, status int, rd io.Reader) error {
 	if cl, ok := rd.(io.Closer); ok {
 		defer cl.Close()
 	}
@@ -163,8 +168,28 @@ func stream(res *echo.Response, status int, rd io.Reader) error {
 		h.Set(echo.HeaderContentType, echo.MIMEOctetStream)
 	}
 	res.WriteHeader(status)
-	_, err := io.Copy(res, rd)
-	return err
+	src := &readFailure{r: rd}
+	_, err := io.Copy(res, src)
+	if src.err != nil {
+		m.log.ErrorContext(ctx, "teggo: response stream failed; aborting the response", "error", src.err)
+		panic(http.ErrAbortHandler)
+	}
+	return err // a write error: the client is gone
+}
+
+// readFailure remembers the error of its reader, to tell it from the
+// writer's in io.Copy.
+type readFailure struct {
+	r   io.Reader
+	err error
+}
+
+func (f *readFailure) Read(p []byte) (int, error) {
+	n, err := f.r.Read(p)
+	if err != nil && err != io.EOF {
+		f.err = err
+	}
+	return n, err
 }
 
 var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
@@ -193,6 +218,9 @@ func (m *mount) readJSONBody(req *http.Request) (*bytes.Buffer, error) {
 	}
 	b := bufPool.Get().(*bytes.Buffer)
 	b.Reset()
+	if req.ContentLength > 0 {
+		b.Grow(int(req.ContentLength) + 1) // one allocation for a declared length, within the limit
+	}
 	if req.Body != nil && req.Body != http.NoBody {
 		n, err := readAtMost(b, req.Body, limit+1)
 		if err != nil {
