@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -77,6 +78,16 @@ func plainVisits(c echo.Context) error {
 	return c.JSON(http.StatusOK, map[string]int{"plain": n + 1})
 }
 
+// sessionSeen is echo middleware that tells, in a header, whether the
+// request it sees has a session.
+func sessionSeen(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		_, err := session.From(c.Request().Context()).Keys()
+		c.Response().Header().Set("X-Session-Seen", strconv.FormatBool(err == nil))
+		return next(c)
+	}
+}
+
 // visitApp starts an app over loopback with the visit routes and the given
 // config.default.yaml.
 func visitApp(t *testing.T, yaml string, opts ...teggo.Option) *teggotest.App {
@@ -92,6 +103,7 @@ func visitApp(t *testing.T, yaml string, opts ...teggo.Option) *teggotest.App {
 			teggohttp.POST("", teggohttp.NoIn((*VisitController).Count)),
 			teggohttp.GET("", teggohttp.NoIn((*VisitController).Peek))),
 		teggo.HTTP(teggohttp.ConfigureEcho(func(e *echo.Echo) { e.POST("/plain", plainVisits) })),
+		teggo.HTTP(teggohttp.ConfigureEcho(func(e *echo.Echo) { e.Use(sessionSeen) })),
 	}, opts...)...)
 }
 
@@ -160,8 +172,12 @@ func TestSessionOnPlainEchoHandler(t *testing.T) {
 			t.Fatalf("plain visit %d: %v", want, v)
 		}
 	}
-	if n := visits(t, app.POST("/visits", nil)); n != 1 {
+	res := app.POST("/visits", nil)
+	if n := visits(t, res); n != 1 {
 		t.Fatalf("the controller's count: %d", n)
+	}
+	if res.Header.Get("X-Session-Seen") != "true" {
+		t.Fatal("echo middleware added with e.Use sees no session")
 	}
 	if n, _ := app.Session().GetInt("plain"); n != 2 {
 		t.Fatalf("session plain = %d", n)

@@ -14,8 +14,9 @@ import (
 // the plain echo handlers added to it alike — egg's ctx.cookies and
 // ctx.session: a cookies.Jar under keys (cookies.From(ctx)) and, when m is
 // not nil, a session of m (session.From(ctx)). Both are net/http
-// middleware installed as echo global middleware, so a handler's ctx, the
-// request's context, carries them. A cookie's Secure flag follows the
+// middleware installed as echo Pre middleware, so that the request's
+// context — a handler's ctx, and what every e.Use middleware sees — carries
+// them. A cookie's Secure flag follows the
 // request's protocol as proxy mode reads it (X-Forwarded-Proto behind a
 // proxy, else the connection's TLS).
 //
@@ -38,7 +39,9 @@ func (m *mount) useSessions(e *echo.Echo) {
 		Logger: m.log,
 	})
 	mgr := m.cfg.sessions
-	e.Use(echo.WrapMiddleware(func(next http.Handler) http.Handler {
+	// Pre: the echo middleware of e.Use — the user's, whenever added —
+	// runs inside it and sees the session too.
+	e.Pre(echo.WrapMiddleware(func(next http.Handler) http.Handler {
 		if mgr != nil {
 			next = mgr.Middleware(next)
 		}
