@@ -178,6 +178,12 @@ func (c *TopicController) Fail(ctx context.Context, in struct {
 	return nil, errors.New("database password is hunter2")
 }
 
+// Text and Bytes answer a string and a []byte, as koa's ctx.body.
+func (c *TopicController) Text(ctx context.Context) (string, error) { return "plain words", nil }
+func (c *TopicController) Bytes(ctx context.Context) ([]byte, error) {
+	return []byte{0, 1, 2}, nil
+}
+
 // BrokenDownload streams a reader that fails after its first bytes.
 func (c *TopicController) BrokenDownload(ctx context.Context) (io.Reader, error) {
 	return io.MultiReader(strings.NewReader("partial "), iotest.ErrReader(errors.New("disk gone"))), nil
@@ -333,6 +339,8 @@ func topicDecls() []any {
 		teggohttp.GET("/x/fail", (*TopicController).Fail),
 		teggohttp.GET("/x/download", teggohttp.NoIn((*TopicController).Download)),
 		teggohttp.GET("/x/broken-download", teggohttp.NoIn((*TopicController).BrokenDownload)),
+		teggohttp.GET("/x/text", teggohttp.NoIn((*TopicController).Text)),
+		teggohttp.GET("/x/bytes", teggohttp.NoIn((*TopicController).Bytes)),
 		teggohttp.GET("/x/slow", (*TopicController).Slow, teggohttp.Timeout(50*time.Millisecond)),
 
 		teggohttp.Controller[*MWController]("/mw",

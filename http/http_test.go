@@ -173,6 +173,27 @@ func TestStreamClosesScopeAfterward(t *testing.T) {
 	}
 }
 
+// TestStringAndBytesResults: a string result is text/plain and a []byte
+// application/octet-stream (koa's ctx.body), and the OpenAPI document
+// says so.
+func TestStringAndBytesResults(t *testing.T) {
+	ts, _ := newApp(t)
+	if r := do(t, ts, "GET", "/api/topics/x/text", ""); string(r.body) != "plain words" || r.header.Get("Content-Type") != "text/plain; charset=UTF-8" {
+		t.Errorf("string: %q as %q", r.body, r.header.Get("Content-Type"))
+	}
+	if r := do(t, ts, "GET", "/api/topics/x/bytes", ""); string(r.body) != "\x00\x01\x02" || r.header.Get("Content-Type") != "application/octet-stream" {
+		t.Errorf("bytes: %q as %q", r.body, r.header.Get("Content-Type"))
+	}
+	paths := do(t, ts, "GET", "/openapi.json", "").json(t)["paths"].(map[string]any)
+	for path, ct := range map[string]string{"/api/topics/x/text": "text/plain", "/api/topics/x/bytes": "application/octet-stream"} {
+		op, _ := paths[path].(map[string]any)["get"].(map[string]any)
+		content, _ := op["responses"].(map[string]any)["200"].(map[string]any)["content"].(map[string]any)
+		if _, ok := content[ct]; !ok || len(content) != 1 {
+			t.Errorf("openapi.json: %s answers %v, want %s", path, content, ct)
+		}
+	}
+}
+
 // TestStreamAbortsWhenItsReaderFails: the status is sent when the reader
 // fails, so the response is cut rather than ended cleanly: the client sees
 // a broken body, not a short one that looks complete.

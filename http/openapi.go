@@ -137,9 +137,12 @@ func (m *mount) operation(r *route) (map[string]any, error) {
 	switch {
 	case out == nil:
 		responses["204"] = map[string]any{"description": "no content"}
-	case planOut(out).stream:
-		responses[strconv.Itoa(r.status)] = map[string]any{"description": "a stream",
+	case planOut(out).stream, planOut(out).bytes:
+		responses[strconv.Itoa(r.status)] = map[string]any{"description": http.StatusText(r.status),
 			"content": map[string]any{"application/octet-stream": map[string]any{"schema": map[string]any{"type": "string", "format": "binary"}}}}
+	case planOut(out).text:
+		responses[strconv.Itoa(r.status)] = map[string]any{"description": http.StatusText(r.status),
+			"content": map[string]any{"text/plain": map[string]any{"schema": map[string]any{"type": "string"}}}}
 	default:
 		sch, err := m.outSchema(out)
 		if err != nil {

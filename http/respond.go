@@ -27,6 +27,8 @@ type outPlan struct {
 	none    bool // no Out: always 204
 	nilable bool // Out is a pointer, map, slice, interface...: nil means 204
 	stream  bool // Out may be an io.Reader: streamed
+	text    bool // Out is a string: text/plain, as koa's ctx.body = 'str'
+	bytes   bool // Out is a []byte: application/octet-stream
 }
 
 var readerType = reflect.TypeFor[io.Reader]()
@@ -41,7 +43,24 @@ func planOut(t reflect.Type) outPlan {
 		p.nilable = true
 	}
 	p.stream = t.Implements(readerType) || (t.Kind() == reflect.Interface && readerType.Implements(t))
+	p.text = t.Kind() == reflect.String
+	p.bytes = t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.Uint8
+	if p.bytes {
+		p.nilable = false // an empty body, not 204: the bytes are the body
+	}
 	return p
+}
+
+// writeRaw writes a string or []byte result as the body, with its content
+// type unless the handler set one.
+func writeRaw(res *echo.Response, status int, ct string, body []byte) error {
+	if res.Header().Get(echo.HeaderContentType) == "" {
+		res.Header().Set(echo.HeaderContentType, ct)
+	}
+	res.Header().Set(echo.HeaderContentLength, strconv.Itoa(len(body)))
+	res.WriteHeader(status)
+	_, err := res.Write(body)
+	return err
 }
 
 // isNil reports a nil Out of a nilable kind without reflection: the first
@@ -50,8 +69,9 @@ func planOut(t reflect.Type) outPlan {
 func isNil[Out any](out *Out) bool { return *(*unsafe.Pointer)(unsafe.Pointer(out)) == nil }
 
 // respond writes the handler's result: a redirect if the handler asked for
-// one; 204 for no Out or a nil one; a stream for an io.Reader; else JSON
-// with the route's status.
+// one; 204 for no Out or a nil one; a stream for an io.Reader; a string as
+// text/plain and a []byte as application/octet-stream (koa's ctx.body);
+// else JSON with the route's status.
 func (h *handler[C, In, Out]) respond(c echo.Context, ctx context.Context, out Out) error {
 	status := h.r.status
 	var set override
@@ -78,6 +98,12 @@ func (h *handler[C, In, Out]) respond(c echo.Context, ctx context.Context, out O
 		if rd, ok := any(out).(io.Reader); ok {
 			return h.m.stream(ctx, res, status, rd)
 		}
+	}
+	switch {
+	case h.out.text:
+		return writeRaw(res, status, echo.MIMETextPlainCharsetUTF8, []byte(reflect.ValueOf(out).String()))
+	case h.out.bytes:
+		return writeRaw(res, status, echo.MIMEOctetStream, reflect.ValueOf(out).Bytes())
 	}
 	return writeJSON(res, c.Request().Method, status, out, lingers(ctx))
 }

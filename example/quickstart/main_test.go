@@ -12,10 +12,9 @@ import (
 
 func TestQuickstartServes(t *testing.T) {
 	app := teggotest.Start(t, teggo.Modules(Module()))
-	var got string
-	app.GET("/greet?name=ann").ExpectStatus(t, http.StatusOK).JSON(&got)
-	if got != "hello ann" {
-		t.Fatalf("got %q", got)
+	res := app.GET("/greet?name=ann").ExpectStatus(t, http.StatusOK)
+	if got, ct := string(res.Body), res.Header.Get("Content-Type"); got != "hello ann" || !strings.HasPrefix(ct, "text/plain") {
+		t.Fatalf("got %q as %s, want the string as text/plain", got, ct)
 	}
 	app.GET("/greet").ExpectStatus(t, http.StatusUnprocessableEntity)
 }
