@@ -200,6 +200,9 @@ func (a *App) startHTTP(cfg *config.Config) error {
 	}
 	addr := a.o.addr
 	if addr == "" {
+		addr = os.Getenv(AddrEnv)
+	}
+	if addr == "" {
 		addr = cfg.String("http.addr")
 	}
 	if addr == "" {
@@ -225,16 +228,18 @@ func (a *App) Run(ctx context.Context) error {
 	if err := a.Start(ctx); err != nil {
 		return err
 	}
+	var served error
 	select {
 	case <-ctx.Done():
 	case err := <-a.served:
 		if err != nil && !errors.Is(err, http.ErrServerClosed) {
 			a.log.Error("teggo: the HTTP server failed", "err", err)
+			served = fmt.Errorf("teggo: the HTTP server failed: %w", err)
 		}
 	}
 	stop()
 	a.log.Info("teggo: shutting down")
-	return a.Shutdown(context.WithoutCancel(ctx))
+	return errors.Join(served, a.Shutdown(context.WithoutCancel(ctx)))
 }
 
 // httpLimits reads the server's limits from the http section: timeouts as

@@ -41,9 +41,14 @@ import (
 	"github.com/teggo/teggo/session"
 )
 
-// DefaultAddr is where the HTTP server listens when neither the Addr option
-// nor the config key http.addr says otherwise.
+// DefaultAddr is where the HTTP server listens when neither the Addr
+// option, the environment variable AddrEnv nor the config key http.addr
+// says otherwise (in that order).
 const DefaultAddr = "127.0.0.1:7001"
+
+// AddrEnv is the environment variable that sets the listen address,
+// between the Addr option (a flag, say) and the config.
+const AddrEnv = "TEGGO_ADDR"
 
 // Defaults for the timeouts.
 const (

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -237,5 +238,30 @@ func TestProxyModeFromConfig(t *testing.T) {
 	json.NewDecoder(res.Body).Decode(&c)
 	if c.IP != "198.51.100.9" || c.Host != "shop.example.com" {
 		t.Fatalf("got %+v", c)
+	}
+}
+
+// TestRunReturnsWhyItStopped: Run returns the listen error (a port in
+// use), so that main exits non-zero; TEGGO_ADDR sets the address when no
+// Addr option does, over the config's http.addr.
+func TestRunReturnsWhyItStopped(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	t.Setenv(teggo.AddrEnv, ln.Addr().String())
+	err = newApp(t).Run(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "listen on "+ln.Addr().String()) {
+		t.Fatalf("Run on a port in use: %v, want the listen error", err)
+	}
+	// the Addr option comes before the variable
+	app := newApp(t, teggo.Addr("127.0.0.1:0"))
+	if err := app.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	defer app.Shutdown(context.Background())
+	if app.Addr() == ln.Addr().String() {
+		t.Fatal("the variable won over the Addr option")
 	}
 }

@@ -6,6 +6,7 @@ package main
 
 import (
 	"context"
+	"log"
 	"log/slog"
 	"time"
 
@@ -53,6 +54,10 @@ func (*Timing) Around(c aop.Call, next aop.Next) error {
 	return next()
 }
 
-func main() { teggo.New(teggo.Modules(Module())).Run(context.Background()) }
+func main() {
+	if err := teggo.New(teggo.Modules(Module())).Run(context.Background()); err != nil {
+		log.Fatal(err) // a port in use, a bad config: a non-zero exit
+	}
+}
 
 // quickstart:end
