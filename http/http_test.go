@@ -760,3 +760,16 @@ func TestChunkedBodyLimit(t *testing.T) {
 		t.Errorf("65 bytes: %d, want 413", got)
 	}
 }
+
+// TestHEADOnEveryGETRoute: RFC 9110 — HEAD is answered wherever GET is,
+// with GET's status and headers and no body; the OpenAPI document too.
+func TestHEADOnEveryGETRoute(t *testing.T) {
+	ts, _ := newApp(t)
+	for _, path := range []string{"/api/topics/1", "/openapi.json", "/api/topics/x/text"} {
+		get := do(t, ts, "GET", path, "")
+		head := do(t, ts, "HEAD", path, "")
+		if head.status != get.status || len(head.body) != 0 || head.header.Get("Content-Type") != get.header.Get("Content-Type") {
+			t.Errorf("HEAD %s: %d %q %q; GET: %d %q", path, head.status, head.body, head.header.Get("Content-Type"), get.status, get.header.Get("Content-Type"))
+		}
+	}
+}

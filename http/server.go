@@ -262,7 +262,15 @@ func mountOn(e *echo.Echo, c *container.Container, cfg config) (*mount, error) {
 	}
 	m.useSessions(e)
 	for _, k := range order {
-		e.Add(k.method, k.path, byHost(groups[k], handlers, cfg.proxy))
+		h := byHost(groups[k], handlers, cfg.proxy)
+		e.Add(k.method, k.path, h)
+		// RFC 9110: a server answers HEAD wherever it answers GET; net/http
+		// drops the body and keeps the headers
+		if _, own := groups[key{http.MethodHead, k.path}]; k.method == http.MethodGet && !own {
+			if _, taken := existing[http.MethodHead+" "+shapeOf(k.path)]; !taken {
+				e.Add(http.MethodHead, k.path, h)
+			}
+		}
 	}
 	if cfg.openapiPath != "" {
 		doc, err := m.openAPI()
@@ -270,9 +278,11 @@ func mountOn(e *echo.Echo, c *container.Container, cfg config) (*mount, error) {
 			return nil, err
 		}
 		m.openapi = doc
-		e.GET(cfg.openapiPath, func(c echo.Context) error {
+		serveDoc := func(c echo.Context) error {
 			return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, m.openapi)
-		})
+		}
+		e.GET(cfg.openapiPath, serveDoc)
+		e.HEAD(cfg.openapiPath, serveDoc)
 	}
 	return m, nil
 }
