@@ -11,3 +11,14 @@ import "github.com/labstack/echo/v4"
 func ConfigureEcho(fn func(e *echo.Echo)) ServerOption {
 	return func(c *config) { c.configureEcho = append(c.configureEcho, fn) }
 }
+
+// Use adds echo middleware to every request of NewServer's echo instance,
+// teggo's routes and plain handlers alike, in the order given — CORS, a
+// request logger, a request id:
+//
+//	teggo.HTTP(teggohttp.Use(middleware.CORS(), middleware.RequestID()))
+//
+// It is e.Use run by ConfigureEcho.
+func Use(mws ...echo.MiddlewareFunc) ServerOption {
+	return ConfigureEcho(func(e *echo.Echo) { e.Use(mws...) })
+}

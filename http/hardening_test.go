@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/labstack/echo/v4/middleware"
 	"io"
 	"log/slog"
 	"maps"
@@ -461,5 +462,22 @@ func TestValidationProblemCountsOmitted(t *testing.T) {
 	}
 	if len(p.Errors) != 1 || p.Omitted != 2 {
 		t.Fatalf("errors %d, omitted %d: %s", len(p.Errors), p.Omitted, rec.Body)
+	}
+}
+
+// TestUseAddsGlobalMiddleware: Use's echo middleware (here echo's CORS)
+// runs for teggo's routes.
+func TestUseAddsGlobalMiddleware(t *testing.T) {
+	c := buildContainer(t, topicDecls()...)
+	s, err := teggohttp.NewServer(c, teggohttp.Logger(slog.New(slog.DiscardHandler)),
+		teggohttp.Use(middleware.CORSWithConfig(middleware.CORSConfig{AllowOrigins: []string{"https://app.example.com"}})))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(s.Handler())
+	defer ts.Close()
+	r := do(t, ts, "GET", "/api/topics/1", "", "Origin", "https://app.example.com")
+	if got := r.header.Get("Access-Control-Allow-Origin"); got != "https://app.example.com" {
+		t.Fatalf("Access-Control-Allow-Origin = %q, want the CORS middleware's answer", got)
 	}
 }
