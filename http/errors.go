@@ -22,8 +22,6 @@ const (
 	// CodeBadInput: a handler's input type cannot be bound, e.g. a path
 	// parameter the route's path does not have.
 	CodeBadInput container.Code = "TEGGO_HTTP_BAD_INPUT"
-	// CodeBadMiddleware: a middleware cannot be resolved.
-	CodeBadMiddleware container.Code = "TEGGO_HTTP_BAD_MIDDLEWARE"
 	// CodeNotBuilt: Mount before the container was built.
 	CodeNotBuilt container.Code = "TEGGO_HTTP_NOT_BUILT"
 )
@@ -35,7 +33,6 @@ var (
 	ErrNoController        = &container.Error{Code: CodeNoController}
 	ErrBadRoute            = &container.Error{Code: CodeBadRoute}
 	ErrBadInput            = &container.Error{Code: CodeBadInput}
-	ErrBadMiddleware       = &container.Error{Code: CodeBadMiddleware}
 )
 
 func routeError(code container.Code, r *route, msg string, err error) *container.Error {
