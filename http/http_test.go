@@ -515,6 +515,21 @@ func TestMountOnExistingEcho(t *testing.T) {
 	if container.CodeOf(err) != teggohttp.CodeRouterConflict || !strings.Contains(err.Error(), "/api/topics/:topic") {
 		t.Errorf("conflict with an own route: %v", err)
 	}
+	// by match, as tegg checks the embedding app's router: the app's
+	// GET /apps/:id takes GET /apps/123 and GET /apps/:name
+	for _, path := range []string{"/123", "/:name"} {
+		e3 := newEcho()
+		e3.GET("/apps/:id", func(c echoContext) error { return nil })
+		c := container.New()
+		c.Register(new(HostController), teggohttp.Controller[*HostController]("/apps"), teggohttp.GET(path, teggohttp.NoIn((*HostController).Who)))
+		if err := c.Build(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		err := teggohttp.Mount(e3, c)
+		if container.CodeOf(err) != teggohttp.CodeRouterConflict || !strings.Contains(err.Error(), "/apps/:id") {
+			t.Errorf("GET /apps%s beside the app's GET /apps/:id: %v, want TEGGO_ROUTER_CONFLICT", path, err)
+		}
+	}
 	if err := teggohttp.Mount(newEcho(), container.New()); err == nil {
 		t.Error("Mount of an unbuilt container")
 	}

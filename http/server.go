@@ -214,8 +214,24 @@ func mountOn(e *echo.Echo, c *container.Container, cfg config) (*mount, error) {
 		}
 	}
 	existing := map[string]string{}
-	for _, r := range e.Routes() {
+	embedding := e.Routes()
+	for _, r := range embedding {
 		existing[r.Method+" "+shapeOf(r.Path)] = r.Path + " (" + r.Name + ")"
+	}
+	// conflictsWith finds the embedding app's route that a new route
+	// collides with: one of the same shape (GET /apps/:name beside GET
+	// /apps/:id), or one whose pattern matches the new path as written
+	// (GET /apps/123 beside GET /apps/:id), as tegg checks its router
+	conflictsWith := func(method, path string) (string, bool) {
+		if prev, ok := existing[method+" "+shapeOf(path)]; ok {
+			return prev, true
+		}
+		for _, r := range embedding {
+			if r.Method == method && patternMatches(r.Path, path) {
+				return r.Path + " (" + r.Name + ")", true
+			}
+		}
+		return "", false
 	}
 	var errs []error
 	type key struct{ method, path string }
@@ -242,14 +258,14 @@ func mountOn(e *echo.Echo, c *container.Container, cfg config) (*mount, error) {
 		k := key{r.method, r.path}
 		if _, ok := groups[k]; !ok {
 			order = append(order, k)
-			if prev, ok := existing[r.method+" "+shapeOf(r.path)]; ok {
+			if prev, ok := conflictsWith(r.method, r.path); ok {
 				errs = append(errs, conflict(r, prev))
 			}
 		}
 		groups[k] = append(groups[k], r)
 	}
 	if cfg.openapiPath != "" {
-		if prev, ok := existing[http.MethodGet+" "+shapeOf(cfg.openapiPath)]; ok {
+		if prev, ok := conflictsWith(http.MethodGet, cfg.openapiPath); ok {
 			errs = append(errs, &container.Error{Code: CodeRouterConflict, Msg: "the OpenAPI document's path " + cfg.openapiPath + " is conflict with exists rule " + prev,
 				Hint: "move it with teggohttp.OpenAPI(path), or turn it off with OpenAPI(\"\")"})
 		}
@@ -381,3 +397,27 @@ func (s *Server) Serve(l net.Listener) error {
 // Shutdown stops accepting connections and waits for the requests in
 // flight (and so for their scopes to close) until ctx is done.
 func (s *Server) Shutdown(ctx context.Context) error { return s.srv.Shutdown(ctx) }
+
+// patternMatches reports whether the echo route pattern matches path taken
+// literally: ":name" matches any one segment, a trailing "*" the rest.
+func patternMatches(pattern, path string) bool {
+	ps, xs := strings.Split(strings.Trim(pattern, "/"), "/"), strings.Split(strings.Trim(path, "/"), "/")
+	for i, p := range ps {
+		if p == "*" || strings.HasSuffix(p, "*") && i == len(ps)-1 {
+			return i < len(xs) && strings.HasPrefix(xs[i], strings.TrimSuffix(p, "*"))
+		}
+		if i >= len(xs) {
+			return false
+		}
+		if strings.HasPrefix(p, ":") {
+			if xs[i] == "" {
+				return false
+			}
+			continue
+		}
+		if p != xs[i] {
+			return false
+		}
+	}
+	return len(ps) == len(xs)
+}
