@@ -3,6 +3,7 @@ package teggotest
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -36,7 +37,9 @@ func (a *App) NewClient() *Client {
 	if err != nil {
 		a.t.Fatalf("teggotest: cookie jar: %v", err)
 	}
-	return &Client{app: a, jar: jar, HTTP: &http.Client{Timeout: 30 * time.Second, Jar: jar}}
+	return &Client{app: a, jar: jar, HTTP: &http.Client{Timeout: 30 * time.Second, Jar: jar,
+		// a test sees the redirect itself: its status and Location
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
 }
 
 // Cookies returns the cookies the client would send to path.
@@ -110,24 +113,27 @@ func (c *Client) Do(req *http.Request) *Response {
 		if err != nil {
 			a.t.Fatalf("teggotest: %v", err)
 		}
-		full.Header = req.Header
+		full.Header, full.Host = req.Header, req.Host
 		req = full
 	}
 	res, err := c.HTTP.Do(req)
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+		// the server cut the response before its headers: a response
+		// without a status, for the test to see
+		return &Response{Response: &http.Response{Request: req, Header: http.Header{}}, BodyErr: err}
+	}
 	if err != nil {
 		a.t.Fatalf("teggotest: %s %s: %v", req.Method, req.URL, err)
 	}
 	defer res.Body.Close()
 	body, err := io.ReadAll(res.Body)
-	if err != nil {
-		a.t.Fatalf("teggotest: reading the body: %v", err)
-	}
-	return &Response{Response: res, Body: body}
+	return &Response{Response: res, Body: body, BodyErr: err}
 }
 
 // Request sends method path with body (nil, an io.Reader, a []byte or a
 // string sent as is, or any other value encoded as JSON) and headers given
-// as "Name", "value" pairs.
+// as "Name", "value" pairs; "Host" sets the request's host. Redirects are
+// not followed: the Response is the redirect.
 func (c *Client) Request(method, path string, body any, headers ...string) *Response {
 	a := c.app
 	a.t.Helper()
@@ -149,7 +155,7 @@ func (c *Client) Request(method, path string, body any, headers ...string) *Resp
 		r, isJSON = bytes.NewReader(data), true
 	}
 	req := httptest.NewRequest(method, path, r)
-	req.RequestURI = ""
+	req.RequestURI, req.Host = "", "" // the app's host, unless a "Host" header pair says otherwise
 	if isJSON {
 		req.Header.Set("Content-Type", "application/json")
 	}
@@ -157,6 +163,10 @@ func (c *Client) Request(method, path string, body any, headers ...string) *Resp
 		a.t.Fatalf("teggotest: headers come in name, value pairs")
 	}
 	for i := 0; i < len(headers); i += 2 {
+		if strings.EqualFold(headers[i], "Host") {
+			req.Host = headers[i+1] // the request's Host, not a header line
+			continue
+		}
 		req.Header.Set(headers[i], headers[i+1])
 	}
 	return c.Do(req)

@@ -124,6 +124,10 @@ func (a *App) Scope() context.Context {
 type Response struct {
 	*http.Response
 	Body []byte
+	// BodyErr is the error reading the body when the server cut it (a
+	// stream that failed midway): Body then holds what arrived. A response
+	// cut before its headers has StatusCode 0.
+	BodyErr error
 }
 
 // JSON decodes the body into v.
