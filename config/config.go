@@ -13,6 +13,8 @@ import (
 	"github.com/knadh/koanf/providers/rawbytes"
 	"github.com/knadh/koanf/v2"
 	yamlv3 "go.yaml.in/yaml/v3"
+
+	"github.com/teggo/teggo/internal/suggest"
 )
 
 // EnvVar names the environment variable that selects the env.
@@ -190,30 +192,9 @@ func (l *loader) nearEnv() string {
 	entries, _ := fs.ReadDir(l.fsys, l.dir)
 	for _, e := range entries {
 		env, ok := strings.CutSuffix(e.Name(), ".yaml")
-		if env, ok2 := strings.CutPrefix(env, "config."); ok && ok2 && env != "default" && env != l.env && distance(env, l.env) <= 2 {
+		if env, ok2 := strings.CutPrefix(env, "config."); ok && ok2 && env != "default" && env != l.env && suggest.Distance(env, l.env) <= 2 {
 			return env
 		}
 	}
 	return ""
-}
-
-// distance is the Levenshtein distance of a and b.
-func distance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur := make([]int, len(b)+1)
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev = cur
-	}
-	return prev[len(b)]
 }
