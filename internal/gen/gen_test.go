@@ -175,3 +175,12 @@ func appendInt(b []byte, i int) []byte {
 	}
 	return append(b, byte('0'+i%10))
 }
+
+// TestTestOnlyPackage: a package of tests only has nothing to generate
+// and is no error, so `teggo gen ./...` passes over it.
+func TestTestOnlyPackage(t *testing.T) {
+	files, err := Generate(Config{Dir: "testdata/src", Patterns: []string{"./onlytests"}})
+	if err != nil || len(files) != 0 {
+		t.Fatalf("Generate = %d files, %v; want nothing and no error", len(files), err)
+	}
+}

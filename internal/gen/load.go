@@ -74,6 +74,9 @@ func load(cfg Config) ([]*loaded, error) {
 	var out []*loaded
 	for _, p := range pkgs {
 		l := &loaded{pkg: p}
+		if testOnly(p) {
+			continue // nothing to generate: protos live in the package's non-test files
+		}
 		for _, e := range p.Errors {
 			// Type errors, and the compiler's report of them that go list
 			// -export adds, are tolerated (see loaded.typeErrs).
@@ -101,6 +104,16 @@ func load(cfg Config) ([]*loaded, error) {
 		return nil, err
 	}
 	return out, nil
+}
+
+// testOnly reports a directory that holds only _test.go files, which go
+// list reports as a package without non-test Go files.
+func testOnly(p *packages.Package) bool {
+	if len(p.GoFiles) > 0 || p.Dir == "" {
+		return false
+	}
+	tests, _ := filepath.Glob(filepath.Join(p.Dir, "*_test.go"))
+	return len(tests) > 0
 }
 
 // packageDirs lists the directories of p's files.
