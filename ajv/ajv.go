@@ -170,7 +170,7 @@ func (a *Ajv) Validate(v any) error {
 		return syntaxError(err)
 	}
 	if vs, omitted := validateWith(e.schema.compiled, inst, a.maxErrs); len(vs) > 0 {
-		return newInvalidParamError(v, vs, omitted)
+		return newInvalidParamError(e.schema, v, vs, omitted)
 	}
 	return nil
 }

@@ -61,6 +61,9 @@ type InvalidParamError struct {
 	// Omitted is how many more violations there were past the cap; 0 when
 	// Errors is the whole report.
 	Omitted int `json:"omitted,omitempty"`
+	// Schema is the schema the value was checked against (tegg's
+	// currentSchema): Schema.JSON() is its text.
+	Schema *Schema `json:"-"`
 }
 
 // DefaultMaxViolations is the default cap on the violations an
@@ -70,8 +73,8 @@ const DefaultMaxViolations = 100
 
 // newInvalidParamError builds the error of the violations vs kept under
 // the cap and the omitted others (see validateWith).
-func newInvalidParamError(data any, vs []Violation, omitted int) *InvalidParamError {
-	return &InvalidParamError{Data: data, Errors: vs, Omitted: omitted}
+func newInvalidParamError(s *Schema, data any, vs []Violation, omitted int) *InvalidParamError {
+	return &InvalidParamError{Data: data, Errors: vs, Omitted: omitted, Schema: s}
 }
 
 // Code returns CodeValidationFailed.

@@ -82,3 +82,26 @@ func ExampleSchema_ValidateDecodedFunc() {
 	// "@eggjs/tegg" <nil>
 	// true /tips must NOT have fewer than 2 characters
 }
+
+// The error carries the schema the value was checked against (tegg's
+// currentSchema). Raw JSON validation is the path for tegg's
+// ajv.validate(Schema, params): unlike a decoded struct, whose absent
+// member is only a zero value, it can report a missing required property.
+func ExampleInvalidParamError_schema() {
+	schema, _ := ajv.Compile([]byte(`{"type":"object","required":["id"]}`))
+	err := schema.Validate([]byte(`{}`))
+	var invalid *ajv.InvalidParamError
+	if errors.As(err, &invalid) {
+		fmt.Println(string(invalid.Schema.JSON()))
+		fmt.Println(invalid.Errors[0].Message)
+	}
+	// Go values are checked against their type's schema, reported too
+	err = ajv.New().Validate(&SyncPackageTask{Tips: "x"})
+	if errors.As(err, &invalid) {
+		fmt.Println(invalid.Schema != nil && len(invalid.Schema.JSON()) > 0)
+	}
+	// Output:
+	// {"type":"object","required":["id"]}
+	// must have required property 'id'
+	// true
+}

@@ -95,7 +95,7 @@ func (s *Schema) ValidateDecoded(data []byte) (any, error) {
 	}
 	v = s.transforms.apply(v, 0)
 	if vs, omitted := validateWith(s.compiled, v, s.maxErrors); len(vs) > 0 {
-		return v, newInvalidParamError(rawData(data), vs, omitted)
+		return v, newInvalidParamError(s, rawData(data), vs, omitted)
 	}
 	return v, nil
 }
@@ -122,7 +122,7 @@ func (s *Schema) ValidateDecodedFunc(data []byte, use func(v any) error) error {
 	if vs, omitted := validateWith(s.compiled, v, s.maxErrors); len(vs) > 0 {
 		// the violations may refer to the value: its memory is not
 		// reused (the arena is left to the collector)
-		return newInvalidParamError(rawData(data), vs, omitted)
+		return newInvalidParamError(s, rawData(data), vs, omitted)
 	}
 	err = use(v)
 	sc.Release()
@@ -144,7 +144,7 @@ func (s *Schema) ValidateInstance(v any) error {
 	v = normalizeNumbers(v, 0)
 	v = s.transforms.apply(v, 0)
 	if vs, omitted := validateWith(s.compiled, v, s.maxErrors); len(vs) > 0 {
-		return newInvalidParamError(v, vs, omitted)
+		return newInvalidParamError(s, v, vs, omitted)
 	}
 	return nil
 }
