@@ -24,7 +24,7 @@ func Module() proto.Module {
 				Name:     "greetController",
 				InitType: proto.InitSingleton,
 				Access:   proto.Private,
-				Pos:      proto.Pos{File: "example/quickstart/main.go", Line: 31},
+				Pos:      proto.Pos{File: "example/quickstart/main.go", Line: 32},
 				New:      func() any { return new(GreetController) },
 				Fields: []proto.Field{
 					{
@@ -32,7 +32,7 @@ func Module() proto.Module {
 						Type: reflect.TypeFor[Greeting](),
 						Tag:  proto.FieldTag{Inject: true},
 						Set:  func(o, v any) { o.(*GreetController).Greeter = v.(Greeting) },
-						Line: 33,
+						Line: 34,
 					},
 				},
 			},
@@ -41,7 +41,7 @@ func Module() proto.Module {
 				Name:     "greeter",
 				InitType: proto.InitSingleton,
 				Access:   proto.Private,
-				Pos:      proto.Pos{File: "example/quickstart/main.go", Line: 20},
+				Pos:      proto.Pos{File: "example/quickstart/main.go", Line: 21},
 				New:      func() any { return new(Greeter) },
 				Fields:   []proto.Field{},
 				Methods: []proto.Method{
@@ -54,15 +54,15 @@ func Module() proto.Module {
 				Name:     "timing",
 				InitType: proto.InitSingleton,
 				Access:   proto.Private,
-				Pos:      proto.Pos{File: "example/quickstart/main.go", Line: 48},
+				Pos:      proto.Pos{File: "example/quickstart/main.go", Line: 49},
 				New:      func() any { return new(Timing) },
 				Fields:   []proto.Field{},
 			},
 		},
 		Decls: []any{
-			teggohttp.Controller[*GreetController]("/greet", teggohttp.At("example/quickstart/main.go", 30)),
-			teggohttp.Route("GET", "/", (*GreetController).Get, teggohttp.At("example/quickstart/main.go", 40)),
-			aop.Crosscut(new(Timing), aop.ForType((*Greeter)(nil)), aop.At("example/quickstart/main.go", 47)),
+			teggohttp.Controller[*GreetController]("/greet", teggohttp.At("example/quickstart/main.go", 31)),
+			teggohttp.Route("GET", "/", (*GreetController).Get, teggohttp.At("example/quickstart/main.go", 41)),
+			aop.Crosscut(new(Timing), aop.ForType((*Greeter)(nil)), aop.At("example/quickstart/main.go", 48)),
 		},
 	}
 }
