@@ -77,6 +77,7 @@ type StartTimeoutError struct {
 	Done    []string // the finished hooks with their durations
 }
 
+// Error names the hook that was still running when the start timed out.
 func (e *StartTimeoutError) Error() string {
 	return fmt.Sprintf("TEGGO_START_TIMEOUT: start did not finish within %s: %s still running after %s; finished before it: %s",
 		e.Timeout, e.Hook, e.Waited.Round(time.Millisecond), strings.Join(e.Done, ", "))

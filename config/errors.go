@@ -13,6 +13,7 @@ type Error struct {
 	Err  error
 }
 
+// Error renders "TEGGO_CONFIG: file: key k: message: cause".
 func (e *Error) Error() string {
 	var b strings.Builder
 	b.WriteString(Code + ": ")

@@ -58,6 +58,7 @@ type Error struct {
 	Err error
 }
 
+// Error renders "CODE: pkg.Type.Field (file:line): message: cause; hint".
 func (e *Error) Error() string {
 	var b strings.Builder
 	b.WriteString(string(e.Code))

@@ -21,6 +21,7 @@ type Timing struct {
 	Log *slog.Logger `inject:""`
 }
 
+// Around logs the call's method, duration and error.
 func (t *Timing) Around(c aop.Call, next aop.Next) error {
 	start := time.Now()
 	err := next()
@@ -82,6 +83,7 @@ type Audit struct {
 	Log *slog.Logger `inject:""`
 }
 
+// AfterReturn logs the audited method.
 func (a *Audit) AfterReturn(c aop.Call) error {
 	a.Log.InfoContext(c.Context(), "audit", "method", c.Method())
 	return nil
@@ -93,6 +95,7 @@ type Tag struct {
 	Log *slog.Logger `inject:""`
 }
 
+// BeforeCall logs the tag, when the pointcut gives one.
 func (t *Tag) BeforeCall(c aop.Call) error {
 	if tag := c.Params()["tag"]; tag != "" {
 		t.Log.InfoContext(c.Context(), "tagged", "method", c.Method(), "tag", tag)
@@ -112,6 +115,7 @@ type txParams struct {
 	ReadOnly    bool
 }
 
+// ParseParams reads propagation and readOnly once, at Build.
 func (t *Tx) ParseParams(p aop.Params) (any, error) {
 	var tp txParams
 	switch p["propagation"] {
@@ -125,6 +129,7 @@ func (t *Tx) ParseParams(p aop.Params) (any, error) {
 	return tp, nil
 }
 
+// Around logs the transaction it would open, then calls the method.
 func (t *Tx) Around(c aop.Call, next aop.Next) error {
 	tp, _ := aop.ParamsOf[txParams](c) // a type assertion, nothing else
 	t.Log.InfoContext(c.Context(), "tx", "method", c.Method(), "new", tp.RequiresNew, "readOnly", tp.ReadOnly)

@@ -24,7 +24,7 @@ func Module() proto.Module {
 				Name:     "audit",
 				InitType: proto.InitSingleton,
 				Access:   proto.Private,
-				Pos:      proto.Pos{File: "example/aopguide/aopguide.go", Line: 80},
+				Pos:      proto.Pos{File: "example/aopguide/aopguide.go", Line: 81},
 				New:      func() any { return new(Audit) },
 				Fields: []proto.Field{
 					{
@@ -32,7 +32,7 @@ func Module() proto.Module {
 						Type: reflect.TypeFor[*slog.Logger](),
 						Tag:  proto.FieldTag{Inject: true},
 						Set:  func(o, v any) { o.(*Audit).Log = v.(*slog.Logger) },
-						Line: 82,
+						Line: 83,
 					},
 				},
 			},
@@ -41,7 +41,7 @@ func Module() proto.Module {
 				Name:     "tag",
 				InitType: proto.InitSingleton,
 				Access:   proto.Private,
-				Pos:      proto.Pos{File: "example/aopguide/aopguide.go", Line: 91},
+				Pos:      proto.Pos{File: "example/aopguide/aopguide.go", Line: 93},
 				New:      func() any { return new(Tag) },
 				Fields: []proto.Field{
 					{
@@ -49,7 +49,7 @@ func Module() proto.Module {
 						Type: reflect.TypeFor[*slog.Logger](),
 						Tag:  proto.FieldTag{Inject: true},
 						Set:  func(o, v any) { o.(*Tag).Log = v.(*slog.Logger) },
-						Line: 93,
+						Line: 95,
 					},
 				},
 			},
@@ -75,7 +75,7 @@ func Module() proto.Module {
 				Name:     "topicService",
 				InitType: proto.InitSingleton,
 				Access:   proto.Public,
-				Pos:      proto.Pos{File: "example/aopguide/aopguide.go", Line: 46},
+				Pos:      proto.Pos{File: "example/aopguide/aopguide.go", Line: 47},
 				New:      func() any { return new(TopicService) },
 				Fields:   []proto.Field{},
 				Methods: []proto.Method{
@@ -90,7 +90,7 @@ func Module() proto.Module {
 				Name:     "tx",
 				InitType: proto.InitSingleton,
 				Access:   proto.Private,
-				Pos:      proto.Pos{File: "example/aopguide/aopguide.go", Line: 105},
+				Pos:      proto.Pos{File: "example/aopguide/aopguide.go", Line: 108},
 				New:      func() any { return new(Tx) },
 				Fields: []proto.Field{
 					{
@@ -98,16 +98,16 @@ func Module() proto.Module {
 						Type: reflect.TypeFor[*slog.Logger](),
 						Tag:  proto.FieldTag{Inject: true},
 						Set:  func(o, v any) { o.(*Tx).Log = v.(*slog.Logger) },
-						Line: 107,
+						Line: 110,
 					},
 				},
 			},
 		},
 		Decls: []any{
-			aop.Pointcut((*TopicService).Create, new(Tx), aop.Order(500), aop.WithParams(aop.Params{"propagation": "requires_new"}), aop.At("example/aopguide/aopguide.go", 53)),
-			aop.Pointcut((*TopicService).Update, new(Tag), aop.WithParams(aop.Params{"tag": "write"}), aop.At("example/aopguide/aopguide.go", 61)),
-			aop.Crosscut(new(Audit), aop.ForType((*TopicService)(nil), "Create", "Delete"), aop.At("example/aopguide/aopguide.go", 78)),
-			aop.Crosscut(new(Audit), aop.ForRegexp("Service$", "^Update"), aop.Order(50), aop.At("example/aopguide/aopguide.go", 79)),
+			aop.Pointcut((*TopicService).Create, new(Tx), aop.Order(500), aop.WithParams(aop.Params{"propagation": "requires_new"}), aop.At("example/aopguide/aopguide.go", 54)),
+			aop.Pointcut((*TopicService).Update, new(Tag), aop.WithParams(aop.Params{"tag": "write"}), aop.At("example/aopguide/aopguide.go", 62)),
+			aop.Crosscut(new(Audit), aop.ForType((*TopicService)(nil), "Create", "Delete"), aop.At("example/aopguide/aopguide.go", 79)),
+			aop.Crosscut(new(Audit), aop.ForRegexp("Service$", "^Update"), aop.Order(50), aop.At("example/aopguide/aopguide.go", 80)),
 		},
 	}
 }
