@@ -116,7 +116,7 @@ func (a *App) setupKeys(cfg *config.Config) error {
 	}
 	k, err := cookies.ParseKeys(raw)
 	if err != nil {
-		return &config.Error{File: cfg.SourceOf(KeysKey), Key: KeysKey, Msg: "must be comma-separated non-empty keys", Err: err}
+		return &container.Error{Code: config.Code, File: cfg.SourceOf(KeysKey), Key: KeysKey, Msg: "must be comma-separated non-empty keys", Err: err}
 	}
 	a.keys = k
 	return nil
@@ -139,7 +139,7 @@ func (a *App) setupRedis(ctx context.Context, cfg *config.Config, c *container.C
 	}
 	host, _, err := net.SplitHostPort(rc.Addr)
 	if err != nil {
-		return &config.Error{File: cfg.SourceOf(RedisKey + ".addr"), Key: RedisKey + ".addr", Msg: "must be host:port", Err: err}
+		return &container.Error{Code: config.Code, File: cfg.SourceOf(RedisKey + ".addr"), Key: RedisKey + ".addr", Msg: "must be host:port", Err: err}
 	}
 	opts := &redis.Options{Addr: rc.Addr, Password: rc.Password, DB: rc.DB, DialTimeout: rc.DialTimeout,
 		ReadTimeout: rc.ReadTimeout, WriteTimeout: rc.WriteTimeout, PoolSize: rc.PoolSize, MaxRetries: rc.MaxRetries}
@@ -185,17 +185,17 @@ func (a *App) setupSession(cfg *config.Config) error {
 		sc.Store = session.NewMemoryStore()
 	case StoreRedis:
 		if a.redis == nil {
-			return &config.Error{File: cfg.SourceOf(SessionKey + ".store"), Key: SessionKey + ".store",
+			return &container.Error{Code: config.Code, File: cfg.SourceOf(SessionKey + ".store"), Key: SessionKey + ".store",
 				Msg: "is redis, but the config has no redis section (redis.addr)"}
 		}
 		sc.Store = session.NewRedisStore(a.redis, s.Prefix)
 	default:
-		return &config.Error{File: cfg.SourceOf(SessionKey + ".store"), Key: SessionKey + ".store",
+		return &container.Error{Code: config.Code, File: cfg.SourceOf(SessionKey + ".store"), Key: SessionKey + ".store",
 			Msg: fmt.Sprintf("must be cookie, redis or memory, not %q", s.Store)}
 	}
 	m, err := session.NewManager(sc)
 	if err != nil {
-		return &config.Error{File: cfg.SourceOf(SessionKey), Key: SessionKey, Msg: "is not a valid session config", Err: err}
+		return &container.Error{Code: config.Code, File: cfg.SourceOf(SessionKey), Key: SessionKey, Msg: "is not a valid session config", Err: err}
 	}
 	a.sessions = m
 	return nil
@@ -209,7 +209,7 @@ func (a *App) sessionOption() teggohttp.ServerOption { return teggohttp.Sessions
 // cookie); 0 when absent.
 func sessionMaxAge(cfg *config.Config, key string, v any) (time.Duration, error) {
 	bad := func(err error) error {
-		return &config.Error{File: cfg.SourceOf(key), Key: key,
+		return &container.Error{Code: config.Code, File: cfg.SourceOf(key), Key: key,
 			Msg: fmt.Sprintf(`must be a duration ("24h"), milliseconds (86400000) or "session", not %v`, v), Err: err}
 	}
 	switch x := v.(type) {

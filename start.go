@@ -266,7 +266,7 @@ func httpLimits(cfg *config.Config) (teggohttp.Limits, error) {
 	if cfg.Exists("http.maxHeaderBytes") {
 		n, ok := wholeNumber(cfg.Get("http.maxHeaderBytes"))
 		if !ok || n <= 0 || n > 64<<20 {
-			return l, &config.Error{File: cfg.SourceOf("http.maxHeaderBytes"), Key: "http.maxHeaderBytes",
+			return l, &container.Error{Code: config.Code, File: cfg.SourceOf("http.maxHeaderBytes"), Key: "http.maxHeaderBytes",
 				Msg: fmt.Sprintf("must be a number of bytes from 1 to %d, not %v", 64<<20, cfg.Get("http.maxHeaderBytes"))}
 		}
 		l.MaxHeaderBytes = int(n)
@@ -291,15 +291,15 @@ func configDuration(cfg *config.Config, key string) (time.Duration, error) {
 	if s, ok := v.(string); ok {
 		var err error
 		if d, err = time.ParseDuration(strings.TrimSpace(s)); err != nil {
-			return 0, &config.Error{File: cfg.SourceOf(key), Key: key, Msg: `must be a duration ("30s") or milliseconds (30000)`, Err: err}
+			return 0, &container.Error{Code: config.Code, File: cfg.SourceOf(key), Key: key, Msg: `must be a duration ("30s") or milliseconds (30000)`, Err: err}
 		}
 	} else if ms, ok := wholeNumber(v); ok && ms >= -maxConfigDuration.Milliseconds() && ms <= maxConfigDuration.Milliseconds() {
 		d = time.Duration(ms) * time.Millisecond
 	} else {
-		return 0, &config.Error{File: cfg.SourceOf(key), Key: key, Msg: fmt.Sprintf(`must be a duration ("30s") or milliseconds (30000), not %v`, v)}
+		return 0, &container.Error{Code: config.Code, File: cfg.SourceOf(key), Key: key, Msg: fmt.Sprintf(`must be a duration ("30s") or milliseconds (30000), not %v`, v)}
 	}
 	if d > maxConfigDuration || d < -maxConfigDuration {
-		return 0, &config.Error{File: cfg.SourceOf(key), Key: key, Msg: fmt.Sprintf("must be at most %s, not %s", maxConfigDuration, d)}
+		return 0, &container.Error{Code: config.Code, File: cfg.SourceOf(key), Key: key, Msg: fmt.Sprintf("must be at most %s, not %s", maxConfigDuration, d)}
 	}
 	return d, nil
 }

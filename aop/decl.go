@@ -21,12 +21,10 @@ const (
 // CrosscutDecl carries.
 var ErrInvalidDecl = errors.New("aop: invalid declaration")
 
-// CodeInvalidDecl is the stable code of a DeclError.
-const CodeInvalidDecl = "TEGGO_AOP_INVALID_DECL"
-
 // DeclError is what an invalid pointcut or crosscut declaration carries in
 // its Err field. Declarations are made at package init, so they never panic:
-// the container reports their errors at Build (see DeclErrors).
+// the container reports them at Build as a TEGGO_BAD_DECL, with the
+// DeclError as its cause.
 type DeclError struct {
 	// Kind is "pointcut" or "crosscut".
 	Kind string
@@ -55,9 +53,6 @@ func (e *DeclError) Error() string {
 	}
 	return b.String()
 }
-
-// Code returns CodeInvalidDecl.
-func (e *DeclError) Code() string { return CodeInvalidDecl }
 
 // Unwrap returns the underlying error.
 func (e *DeclError) Unwrap() error { return e.Err }

@@ -3,6 +3,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"github.com/teggo/teggo/container"
 	"io/fs"
 	"os"
 	"path"
@@ -87,7 +88,7 @@ func Load(opts ...Option) (*Config, error) {
 	c := &Config{env: l.env, k: koanf.New("."), meta: map[string]string{}}
 	if _, err := fs.Stat(l.fsys, l.dir); errors.Is(err, fs.ErrNotExist) {
 		if l.given && !l.optional {
-			return nil, &Error{File: l.shown, Msg: "the config directory does not exist (run from the module root, or pass config.Optional())"}
+			return nil, &container.Error{Code: Code, File: l.shown, Msg: "the config directory does not exist (run from the module root, or pass config.Optional())"}
 		}
 		return c, nil
 	}
@@ -95,13 +96,13 @@ func Load(opts ...Option) (*Config, error) {
 		data, err := fs.ReadFile(l.fsys, path.Join(l.dir, name))
 		if errors.Is(err, fs.ErrNotExist) {
 			if near := l.nearEnv(); name != "config.default.yaml" && !l.optional && near != "" {
-				return nil, &Error{File: path.Join(l.shown, name), Msg: fmt.Sprintf("env %q has no config file; did you mean %q? (pass config.Optional() to run %q on the defaults)", l.env, near, l.env)}
+				return nil, &container.Error{Code: Code, File: path.Join(l.shown, name), Msg: fmt.Sprintf("env %q has no config file; did you mean %q? (pass config.Optional() to run %q on the defaults)", l.env, near, l.env)}
 			}
 			continue
 		}
 		file := path.Join(l.shown, name)
 		if err != nil {
-			return nil, &Error{File: file, Msg: "cannot read", Err: err}
+			return nil, &container.Error{Code: Code, File: file, Msg: "cannot read", Err: err}
 		}
 		if err := c.merge(file, data); err != nil {
 			return nil, err
@@ -115,11 +116,11 @@ func Load(opts ...Option) (*Config, error) {
 func (c *Config) merge(file string, data []byte) error {
 	var probe yamlv3.Node
 	if err := yamlv3.Unmarshal(data, &probe); err != nil {
-		return &Error{File: file, Msg: "cannot parse YAML", Err: err}
+		return &container.Error{Code: Code, File: file, Msg: "cannot parse YAML", Err: err}
 	}
 	layer := koanf.New(".")
 	if err := layer.Load(rawbytes.Provider(data), yaml.Parser()); err != nil {
-		return &Error{File: file, Msg: "cannot parse YAML", Err: err}
+		return &container.Error{Code: Code, File: file, Msg: "cannot parse YAML", Err: err}
 	}
 	for _, k := range layer.Keys() {
 		// A key replaced by a scalar or array drops what was below it.
@@ -131,7 +132,7 @@ func (c *Config) merge(file string, data []byte) error {
 		c.meta[k] = file
 	}
 	if err := c.k.Merge(layer); err != nil {
-		return &Error{File: file, Msg: "cannot merge", Err: err}
+		return &container.Error{Code: Code, File: file, Msg: "cannot merge", Err: err}
 	}
 	c.files = append(c.files, file)
 	return nil
@@ -162,7 +163,7 @@ func (c *Config) Bool(key string) bool { return c.k.Bool(key) }
 // (egg's ConfigWillLoad). The meta records the change as made in code.
 func (c *Config) Set(key string, value any) error {
 	if err := c.k.Set(key, value); err != nil {
-		return &Error{Key: key, Msg: "cannot set", Err: err}
+		return &container.Error{Code: Code, Key: key, Msg: "cannot set", Err: err}
 	}
 	c.meta[key] = "(set in code)"
 	return nil

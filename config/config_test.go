@@ -77,7 +77,7 @@ func TestEnvFromEnvironment(t *testing.T) {
 
 func TestUnparsableFileNamesFileAndLine(t *testing.T) {
 	_, err := config.Load(config.Dir("testdata/bad"), config.Env("local"))
-	var ce *config.Error
+	var ce *container.Error
 	if !errors.As(err, &ce) || ce.File != "testdata/bad/config.default.yaml" || !strings.Contains(err.Error(), "line") {
 		t.Fatalf("got %v", err)
 	}
@@ -86,7 +86,7 @@ func TestUnparsableFileNamesFileAndLine(t *testing.T) {
 func TestWrongTypeNamesFileAndKey(t *testing.T) {
 	c := load(t, "typo")
 	_, err := config.Section[MySQL](c, "mysql")
-	var ce *config.Error
+	var ce *container.Error
 	if !errors.As(err, &ce) || ce.Key != "mysql.port" || ce.File != "testdata/app/config.typo.yaml" {
 		t.Fatalf("got %v", err)
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/teggo/teggo/container"
 	"math"
 	"net/url"
 	"os"
@@ -86,14 +87,14 @@ func (c *Config) ignorePatterns() ([]*regexp.Regexp, error) {
 		for _, p := range v {
 			s, ok := p.(string)
 			if !ok {
-				return nil, &Error{Key: DumpIgnoreKey, Msg: fmt.Sprintf("want a list of strings, got an element %T", p)}
+				return nil, &container.Error{Code: Code, Key: DumpIgnoreKey, Msg: fmt.Sprintf("want a list of strings, got an element %T", p)}
 			}
 			pats = append(pats, s)
 		}
 	case []string:
 		pats = v
 	default:
-		return nil, &Error{Key: DumpIgnoreKey, Msg: fmt.Sprintf("want a list of strings, got %T", v)}
+		return nil, &container.Error{Code: Code, Key: DumpIgnoreKey, Msg: fmt.Sprintf("want a list of strings, got %T", v)}
 	}
 	var out []*regexp.Regexp
 	for _, p := range pats {
@@ -101,11 +102,11 @@ func (c *Config) ignorePatterns() ([]*regexp.Regexp, error) {
 			continue
 		}
 		if len(p) > 1024 {
-			return nil, &Error{Key: DumpIgnoreKey, Msg: "pattern longer than 1024 bytes"}
+			return nil, &container.Error{Code: Code, Key: DumpIgnoreKey, Msg: "pattern longer than 1024 bytes"}
 		}
 		re, err := regexp.Compile("(?i)" + p)
 		if err != nil {
-			return nil, &Error{Key: DumpIgnoreKey, Msg: fmt.Sprintf("bad pattern %q", p), Err: err}
+			return nil, &container.Error{Code: Code, Key: DumpIgnoreKey, Msg: fmt.Sprintf("bad pattern %q", p), Err: err}
 		}
 		out = append(out, re)
 	}
@@ -231,7 +232,7 @@ func (c *Config) Dump(runDir string) error {
 		return err
 	}
 	if err := os.MkdirAll(runDir, 0o700); err != nil {
-		return &Error{File: runDir, Msg: "cannot create the run directory", Err: err}
+		return &container.Error{Code: Code, File: runDir, Msg: "cannot create the run directory", Err: err}
 	}
 	for name, v := range map[string]any{"application_config.json": c.Redacted(), "application_config_meta.json": c.Meta()} {
 		var buf bytes.Buffer
@@ -239,11 +240,11 @@ func (c *Config) Dump(runDir string) error {
 		enc.SetEscapeHTML(false) // keep "<String len: 8>" readable
 		enc.SetIndent("", "  ")
 		if err := enc.Encode(v); err != nil {
-			return &Error{File: name, Msg: "cannot encode", Err: err}
+			return &container.Error{Code: Code, File: name, Msg: "cannot encode", Err: err}
 		}
 		p := filepath.Join(runDir, name)
 		if err := writePrivate(p, buf.Bytes()); err != nil {
-			return &Error{File: p, Msg: "cannot write", Err: err}
+			return &container.Error{Code: Code, File: p, Msg: "cannot write", Err: err}
 		}
 	}
 	return nil

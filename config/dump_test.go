@@ -3,6 +3,7 @@ package config_test
 import (
 	"encoding/json"
 	"errors"
+	"github.com/teggo/teggo/container"
 	"math"
 	"os"
 	"path/filepath"
@@ -133,9 +134,9 @@ atm:
 
 	bad := loadYAML(t, "dump:\n  ignore: [\"(\"]\n")
 	err := bad.Dump(filepath.Join(t.TempDir(), "run"))
-	var ce *config.Error
+	var ce *container.Error
 	if !errors.As(err, &ce) || ce.Key != config.DumpIgnoreKey {
-		t.Fatalf("a bad dump.ignore pattern: err = %v, want a *config.Error on %s", err, config.DumpIgnoreKey)
+		t.Fatalf("a bad dump.ignore pattern: err = %v, want a *container.Error on %s", err, config.DumpIgnoreKey)
 	}
 }
 

@@ -35,7 +35,7 @@ func Section[T any](c *Config, key string) (T, error) {
 		if errors.As(err, &de) && de.Name() != "" {
 			full = key + "." + de.Name()
 		}
-		return v, &Error{File: c.SourceOf(full), Key: full, Msg: fmt.Sprintf("does not fit %s", reflect.TypeFor[T]()), Err: err}
+		return v, &container.Error{Code: Code, File: c.SourceOf(full), Key: full, Msg: fmt.Sprintf("does not fit %s", reflect.TypeFor[T]()), Err: err}
 	}
 	return v, nil
 }

@@ -1,7 +1,6 @@
 package container
 
 import (
-	"errors"
 	"strings"
 
 	"github.com/teggo/teggo/internal/suggest"
@@ -39,15 +38,20 @@ const (
 	CodeStaleGenerated     Code = "TEGGO_STALE_GENERATED"       // generated code no longer matches its struct: run go generate
 )
 
-// Error is a container error: a stable Code, the proto and field concerned,
-// where the proto is declared, what is wrong, and a hint when one helps.
-// Match it with errors.Is against the Err* sentinels (compares codes) or
-// errors.As to read its fields.
+// Error is teggo's one error type: every package's errors are *Error, with
+// a stable Code users search for (TEGGO_...), the subject concerned — a
+// proto (Proto, Field, Pos), a job (Job), a config file and key (File,
+// Key) —, what is wrong, and a hint when one helps. Match it with
+// errors.Is against the Err* sentinels of each package (compares codes),
+// errors.As to read its fields, or CodeOf.
 type Error struct {
 	Code  Code
 	Proto string // the proto concerned, as "pkg.Type" or its name
 	Field string // the inject field, when one is concerned
 	Pos   string // file:line of the proto's declaration or registration, when known
+	Job   string // the schedule job concerned, by its type name
+	File  string // the config file concerned
+	Key   string // the dotted config key concerned
 	Msg   string // what is wrong
 	Hint  string // e.g. `did you mean "topicRepo"?`
 	// Candidates lists the matching protos of a TEGGO_MULTI_PROTO_FOUND.
@@ -58,7 +62,8 @@ type Error struct {
 	Err error
 }
 
-// Error renders "CODE: pkg.Type.Field (file:line): message: cause; hint".
+// Error renders "CODE: pkg.Type.Field (file:line): message: cause; hint",
+// with "job Name: " or "file: key k: " for the other subjects.
 func (e *Error) Error() string {
 	var b strings.Builder
 	b.WriteString(string(e.Code))
@@ -72,6 +77,15 @@ func (e *Error) Error() string {
 			b.WriteString(" (" + e.Pos + ")")
 		}
 		b.WriteString(": ")
+	}
+	if e.Job != "" {
+		b.WriteString("job " + e.Job + ": ")
+	}
+	if e.File != "" {
+		b.WriteString(e.File + ": ")
+	}
+	if e.Key != "" {
+		b.WriteString("key " + e.Key + ": ")
 	}
 	b.WriteString(e.Msg)
 	if e.Path != "" {
@@ -127,11 +141,29 @@ var (
 	ErrStaleGenerated     = &Error{Code: CodeStaleGenerated}
 )
 
-// CodeOf returns the code of the first *Error in err's tree, or "".
+// CodeOf returns the code of the first coded error in err's tree — an
+// *Error, or an error with a Code() string method, as ajv's are —, or "".
 func CodeOf(err error) Code {
-	var e *Error
-	if errors.As(err, &e) {
-		return e.Code
+	for err != nil {
+		switch e := err.(type) {
+		case *Error:
+			return e.Code
+		case interface{ Code() string }:
+			return Code(e.Code())
+		}
+		switch u := err.(type) {
+		case interface{ Unwrap() error }:
+			err = u.Unwrap()
+		case interface{ Unwrap() []error }:
+			for _, x := range u.Unwrap() {
+				if c := CodeOf(x); c != "" {
+					return c
+				}
+			}
+			return ""
+		default:
+			return ""
+		}
 	}
 	return ""
 }

@@ -2,87 +2,39 @@ package schedule
 
 import (
 	"errors"
-	"strings"
+
+	"github.com/teggo/teggo/container"
 )
 
-// Code is the stable identifier of a schedule error, for searching and for
-// errors.Is.
-type Code string
-
-// The schedule's error codes.
+// The schedule's error codes. Its errors are *container.Error, teggo's one
+// error type, with the job in Job; match them with errors.Is against the
+// sentinels below or with container.CodeOf.
 const (
-	CodeBadSpec     Code = "TEGGO_SCHEDULE_BAD_SPEC"      // a job's spec is invalid (cron, interval, time zone, missing timing)
-	CodeUnknownType Code = "TEGGO_SCHEDULE_UNKNOWN_TYPE"  // a job's type is neither worker, all nor a declared strategy
-	CodeBadJob      Code = "TEGGO_SCHEDULE_BAD_JOB"       // a job proto is missing, unresolvable, or has no Subscribe method
-	CodeBadStrategy Code = "TEGGO_SCHEDULE_BAD_STRATEGY"  // a strategy declaration is invalid, or its hook failed
-	CodeJobNotFound Code = "TEGGO_SCHEDULE_JOB_NOT_FOUND" // RunSchedule names no job
-	CodeState       Code = "TEGGO_SCHEDULE_STATE"         // Start twice, Start after Stop, a run after Stop
-	CodeStopTimeout Code = "TEGGO_SCHEDULE_STOP_TIMEOUT"  // Stop's deadline passed with runs still in progress
-	CodeRunPanicked Code = "TEGGO_SCHEDULE_PANIC"         // a run panicked; the panic value and stack are in the error
-	CodeGocron      Code = "TEGGO_SCHEDULE_GOCRON"        // gocron refused a job, or failed to stop
+	CodeBadSpec     container.Code = "TEGGO_SCHEDULE_BAD_SPEC"      // a job's spec is invalid (cron, interval, time zone, missing timing)
+	CodeUnknownType container.Code = "TEGGO_SCHEDULE_UNKNOWN_TYPE"  // a job's type is neither worker, all nor a declared strategy
+	CodeBadJob      container.Code = "TEGGO_SCHEDULE_BAD_JOB"       // a job proto is missing, unresolvable, or has no Subscribe method
+	CodeBadStrategy container.Code = "TEGGO_SCHEDULE_BAD_STRATEGY"  // a strategy declaration is invalid, or its hook failed
+	CodeJobNotFound container.Code = "TEGGO_SCHEDULE_JOB_NOT_FOUND" // RunSchedule names no job
+	CodeState       container.Code = "TEGGO_SCHEDULE_STATE"         // Start twice, Start after Stop, a run after Stop
+	CodeStopTimeout container.Code = "TEGGO_SCHEDULE_STOP_TIMEOUT"  // Stop's deadline passed with runs still in progress
+	CodeRunPanicked container.Code = "TEGGO_SCHEDULE_PANIC"         // a run panicked; the panic value and stack are in the error
+	CodeGocron      container.Code = "TEGGO_SCHEDULE_GOCRON"        // gocron refused a job, or failed to stop
 )
 
-// Error is a schedule error: a stable Code, the job concerned (its type
-// name), what is wrong, and the cause.
-type Error struct {
-	Code Code
-	Job  string // the job's type name, e.g. "CleanDB", when one is concerned
-	Msg  string
-	Hint string // e.g. `did you mean "CleanDB"?`
-	Err  error
-}
-
-// Error renders "CODE: job Name: message: cause; hint".
-func (e *Error) Error() string {
-	var b strings.Builder
-	b.WriteString(string(e.Code))
-	b.WriteString(": ")
-	if e.Job != "" {
-		b.WriteString("job " + e.Job + ": ")
-	}
-	b.WriteString(e.Msg)
-	if e.Err != nil {
-		b.WriteString(": " + e.Err.Error())
-	}
-	if e.Hint != "" {
-		b.WriteString("; " + e.Hint)
-	}
-	return b.String()
-}
-
-// Unwrap returns the cause.
-func (e *Error) Unwrap() error { return e.Err }
-
-// Is reports whether target is an *Error of the same Code with no message,
-// so that errors.Is(err, schedule.ErrBadSpec) works.
-func (e *Error) Is(target error) bool {
-	t, ok := target.(*Error)
-	return ok && t.Code == e.Code && t.Msg == ""
-}
-
-// Sentinels for errors.Is; each matches every *Error of its code.
+// Sentinels for errors.Is; each matches every error of its code.
 var (
-	ErrBadSpec     = &Error{Code: CodeBadSpec}
-	ErrUnknownType = &Error{Code: CodeUnknownType}
-	ErrBadJob      = &Error{Code: CodeBadJob}
-	ErrBadStrategy = &Error{Code: CodeBadStrategy}
-	ErrJobNotFound = &Error{Code: CodeJobNotFound}
-	ErrState       = &Error{Code: CodeState}
-	ErrStopTimeout = &Error{Code: CodeStopTimeout}
-	ErrRunPanicked = &Error{Code: CodeRunPanicked}
-	ErrGocron      = &Error{Code: CodeGocron}
+	ErrBadSpec     = &container.Error{Code: CodeBadSpec}
+	ErrUnknownType = &container.Error{Code: CodeUnknownType}
+	ErrBadJob      = &container.Error{Code: CodeBadJob}
+	ErrBadStrategy = &container.Error{Code: CodeBadStrategy}
+	ErrJobNotFound = &container.Error{Code: CodeJobNotFound}
+	ErrState       = &container.Error{Code: CodeState}
+	ErrStopTimeout = &container.Error{Code: CodeStopTimeout}
+	ErrRunPanicked = &container.Error{Code: CodeRunPanicked}
+	ErrGocron      = &container.Error{Code: CodeGocron}
 )
 
 // ErrLocked is what a Locker returns when another process holds the lock:
 // the run is skipped quietly. Any other Lock error is logged as a warning
 // (and the run skipped too: running without the lock could run it twice).
 var ErrLocked = errors.New("schedule: lock held by another process")
-
-// CodeOf returns the code of the first *Error in err's tree, or "".
-func CodeOf(err error) Code {
-	var e *Error
-	if errors.As(err, &e) {
-		return e.Code
-	}
-	return ""
-}

@@ -143,7 +143,7 @@ func subscribe(ctx context.Context, advice *weave.Chain, obj any, args []any) er
 	case Subscriber:
 		return weave.RunA1R0(advice, Subscriber.Subscribe, o, ctx)
 	}
-	return &Error{Code: CodeBadJob, Msg: reflect.TypeOf(obj).String() + " has no Subscribe method"}
+	return &container.Error{Code: CodeBadJob, Msg: reflect.TypeOf(obj).String() + " has no Subscribe method"}
 }
 
 // DeclaredAt returns "" (proto.Decl): a job is named by its type.

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/teggo/teggo/container"
 	"slices"
 	"strings"
 	"time"
@@ -29,9 +30,9 @@ func (s *Scheduler) Start(ctx context.Context) error {
 	s.mu.Unlock()
 	switch {
 	case stopping:
-		return &Error{Code: CodeState, Msg: "Start after Stop"}
+		return &container.Error{Code: CodeState, Msg: "Start after Stop"}
 	case started:
-		return &Error{Code: CodeState, Msg: "Start called twice"}
+		return &container.Error{Code: CodeState, Msg: "Start called twice"}
 	}
 
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
@@ -44,7 +45,7 @@ func (s *Scheduler) Start(ctx context.Context) error {
 	)
 	if err != nil {
 		cancel()
-		return &Error{Code: CodeGocron, Msg: "cannot create the gocron scheduler", Err: err}
+		return &container.Error{Code: CodeGocron, Msg: "cannot create the gocron scheduler", Err: err}
 	}
 	fail := func(err error) error {
 		s.stopStrategies(ctx)
@@ -59,7 +60,7 @@ func (s *Scheduler) Start(ctx context.Context) error {
 		}
 		def, opts := s.definition(j)
 		if _, err := g.NewJob(def, gocron.NewTask(s.fire, j), opts...); err != nil {
-			return fail(&Error{Code: CodeGocron, Job: j.name, Msg: "gocron refused the job", Err: err})
+			return fail(&container.Error{Code: CodeGocron, Job: j.name, Msg: "gocron refused the job", Err: err})
 		}
 		timers++
 	}
@@ -69,7 +70,7 @@ func (s *Scheduler) Start(ctx context.Context) error {
 		}
 		t := &trigger{s: s, j: j}
 		if err := j.strategy.strategy.Start(runCtx, t); err != nil {
-			return fail(&Error{Code: CodeBadStrategy, Job: j.name, Msg: fmt.Sprintf("strategy %q failed to start", j.strategy.name), Err: err})
+			return fail(&container.Error{Code: CodeBadStrategy, Job: j.name, Msg: fmt.Sprintf("strategy %q failed to start", j.strategy.name), Err: err})
 		}
 		s.triggers = append(s.triggers, t)
 	}
@@ -87,7 +88,7 @@ func (s *Scheduler) stopStrategies(ctx context.Context) []error {
 	var errs []error
 	for _, t := range s.triggers {
 		if err := t.j.strategy.strategy.Stop(ctx, t); err != nil {
-			errs = append(errs, &Error{Code: CodeBadStrategy, Job: t.j.name, Msg: fmt.Sprintf("strategy %q failed to stop", t.j.strategy.name), Err: err})
+			errs = append(errs, &container.Error{Code: CodeBadStrategy, Job: t.j.name, Msg: fmt.Sprintf("strategy %q failed to stop", t.j.strategy.name), Err: err})
 		}
 	}
 	s.triggers = nil
@@ -129,7 +130,7 @@ func (s *Scheduler) Stop(ctx context.Context) error {
 		// Every run has ended (or been reported): gocron's runners return
 		// at once since fire sees the scheduler stopping.
 		if err := s.cron.Shutdown(); err != nil && !errors.Is(err, gocron.ErrStopJobsTimedOut) {
-			errs = append(errs, &Error{Code: CodeGocron, Msg: "gocron failed to stop", Err: err})
+			errs = append(errs, &container.Error{Code: CodeGocron, Msg: "gocron failed to stop", Err: err})
 		}
 	}
 	if len(errs) == 0 {
@@ -152,7 +153,7 @@ func (s *Scheduler) unfinished(cause error) error {
 	for i, r := range runs {
 		parts[i] = fmt.Sprintf("[Job#%d] %s (running %dms)", r.id, r.job.name, now.Sub(r.start).Milliseconds())
 	}
-	err := &Error{Code: CodeStopTimeout, Msg: "runs did not finish before the deadline: " + strings.Join(parts, ", "), Err: cause}
+	err := &container.Error{Code: CodeStopTimeout, Msg: "runs did not finish before the deadline: " + strings.Join(parts, ", "), Err: cause}
 	s.log.Error(err.Error())
 	return err
 }

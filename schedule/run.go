@@ -24,7 +24,7 @@ func (s *Scheduler) begin(j *job, by string) (*activeRun, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.stopping {
-		return nil, &Error{Code: CodeState, Job: j.name, Msg: "the scheduler is stopped"}
+		return nil, &container.Error{Code: CodeState, Job: j.name, Msg: "the scheduler is stopped"}
 	}
 	r := &activeRun{id: s.seq.Add(1), job: j, by: by, start: s.opts.clock.Now()}
 	s.active[r.id] = r
@@ -121,13 +121,13 @@ func (s *Scheduler) invoke(ctx context.Context, j *job, args []any) (err error) 
 	}()
 	defer func() {
 		if v := recover(); v != nil {
-			err = &Error{Code: CodeRunPanicked, Job: j.name, Msg: "panicked",
+			err = &container.Error{Code: CodeRunPanicked, Job: j.name, Msg: "panicked",
 				Err: &panicError{value: v, stack: string(debug.Stack())}}
 		}
 	}()
 	obj, err := j.object(sc)
 	if err != nil {
-		return &Error{Code: CodeBadJob, Job: j.name, Msg: "cannot resolve the job", Err: err}
+		return &container.Error{Code: CodeBadJob, Job: j.name, Msg: "cannot resolve the job", Err: err}
 	}
 	return subscribe(ctx, j.advice, obj, args)
 }

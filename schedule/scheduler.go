@@ -58,10 +58,10 @@ func New(c *container.Container, opts ...Option) (*Scheduler, error) {
 		f(&o)
 	}
 	if c == nil {
-		return nil, &Error{Code: CodeState, Msg: "New(nil container)"}
+		return nil, &container.Error{Code: CodeState, Msg: "New(nil container)"}
 	}
 	if !c.Built() {
-		return nil, &Error{Code: CodeState, Msg: "the container is not built", Hint: "create the scheduler after container.Build"}
+		return nil, &container.Error{Code: CodeState, Msg: "the container is not built", Hint: "create the scheduler after container.Build"}
 	}
 	if o.log == nil {
 		o.log = c.Logger()
@@ -78,7 +78,7 @@ func New(c *container.Container, opts ...Option) (*Scheduler, error) {
 		o.overlap = OverlapSkip
 	case OverlapSkip, OverlapWait:
 	default:
-		errs = append(errs, &Error{Code: CodeBadSpec, Msg: fmt.Sprintf("WithOverlap(%v): want OverlapSkip or OverlapWait", o.overlap)})
+		errs = append(errs, &container.Error{Code: CodeBadSpec, Msg: fmt.Sprintf("WithOverlap(%v): want OverlapSkip or OverlapWait", o.overlap)})
 	}
 
 	var jobDecls []*JobDecl
@@ -100,7 +100,7 @@ func New(c *container.Container, opts ...Option) (*Scheduler, error) {
 		j := &job{decl: d}
 		j.describe()
 		if prev := s.byKey[j.key]; prev != nil {
-			errs = append(errs, &Error{Code: CodeBadJob, Job: j.name, Msg: "declared twice", Hint: "use JobDecl.Named to declare several protos of one type"})
+			errs = append(errs, &container.Error{Code: CodeBadJob, Job: j.name, Msg: "declared twice", Hint: "use JobDecl.Named to declare several protos of one type"})
 			continue
 		}
 		spec, err := s.resolve(j)
@@ -136,7 +136,7 @@ func New(c *container.Container, opts ...Option) (*Scheduler, error) {
 func (s *Scheduler) resolve(j *job) (Spec, error) {
 	d := j.decl
 	if !d.typ.Implements(subscriberType) && !d.typ.Implements(argsSubscriberType) {
-		return Spec{}, &Error{Code: CodeBadJob, Job: j.name,
+		return Spec{}, &container.Error{Code: CodeBadJob, Job: j.name,
 			Msg: fmt.Sprintf("%s has no method Subscribe(ctx context.Context) error nor Subscribe(ctx context.Context, args ...any) error", d.typ)}
 	}
 	j.advice = s.c.AdviceChain(d.typ, "Subscribe")
@@ -147,7 +147,7 @@ func (s *Scheduler) resolve(j *job) (Spec, error) {
 	case container.CodeOf(err) == container.CodeNoScope:
 		// a context or always-new proto: resolved in each run's scope
 	default:
-		return Spec{}, &Error{Code: CodeBadJob, Job: j.name, Msg: "cannot resolve the job's proto", Err: err}
+		return Spec{}, &container.Error{Code: CodeBadJob, Job: j.name, Msg: "cannot resolve the job's proto", Err: err}
 	}
 	if !d.typ.Implements(dynamicType) {
 		return d.spec, nil
@@ -157,7 +157,7 @@ func (s *Scheduler) resolve(j *job) (Spec, error) {
 		defer func() { _ = sc.Close() }()
 		obj, err = j.object(sc)
 		if err != nil {
-			return Spec{}, &Error{Code: CodeBadJob, Job: j.name, Msg: "cannot create the job to ask its Schedule", Err: err}
+			return Spec{}, &container.Error{Code: CodeBadJob, Job: j.name, Msg: "cannot create the job to ask its Schedule", Err: err}
 		}
 	}
 	return dynamicSpec(j, obj.(Dynamic))
@@ -168,7 +168,7 @@ func (s *Scheduler) resolve(j *job) (Spec, error) {
 func dynamicSpec(j *job, d Dynamic) (sp Spec, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			err = &Error{Code: CodeBadJob, Job: j.name, Msg: fmt.Sprintf("its Schedule method panicked: %v", r)}
+			err = &container.Error{Code: CodeBadJob, Job: j.name, Msg: fmt.Sprintf("its Schedule method panicked: %v", r)}
 		}
 	}()
 	return d.Schedule(), nil
@@ -202,13 +202,13 @@ func (s *Scheduler) find(name string) (*job, error) {
 		for n := range s.byName {
 			names = append(names, n)
 		}
-		return nil, &Error{Code: CodeJobNotFound, Job: name, Msg: "no such job", Hint: hintFor(name, names)}
+		return nil, &container.Error{Code: CodeJobNotFound, Job: name, Msg: "no such job", Hint: hintFor(name, names)}
 	}
 	var qs []string
 	for _, j := range js {
 		qs = append(qs, j.qualified)
 	}
-	return nil, &Error{Code: CodeJobNotFound, Job: name, Msg: "several jobs have this name: " + strings.Join(qs, ", "), Hint: "use the qualified name"}
+	return nil, &container.Error{Code: CodeJobNotFound, Job: name, Msg: "several jobs have this name: " + strings.Join(qs, ", "), Hint: "use the qualified name"}
 }
 
 func hintFor(want string, names []string) string {

@@ -3,6 +3,7 @@ package schedule
 import (
 	"errors"
 	"fmt"
+	"github.com/teggo/teggo/container"
 	"strings"
 	"time"
 
@@ -91,8 +92,8 @@ func (p *plan) timed() bool { return p.Type == TypeWorker || p.Type == TypeAll }
 func compile(job string, sp Spec, strategies map[string]*StrategyDecl, loc *time.Location) (*plan, []error) {
 	p := &plan{Spec: sp}
 	var errs []error
-	bad := func(code Code, hint, format string, args ...any) {
-		errs = append(errs, &Error{Code: code, Job: job, Msg: fmt.Sprintf(format, args...), Hint: hint})
+	bad := func(code container.Code, hint, format string, args ...any) {
+		errs = append(errs, &container.Error{Code: code, Job: job, Msg: fmt.Sprintf(format, args...), Hint: hint})
 	}
 
 	switch {

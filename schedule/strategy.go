@@ -3,6 +3,7 @@ package schedule
 import (
 	"context"
 	"fmt"
+	"github.com/teggo/teggo/container"
 )
 
 // Strategy triggers the jobs of a custom type from elsewhere — a queue, a
@@ -81,7 +82,7 @@ func checkStrategies(decls []*StrategyDecl) (map[string]*StrategyDecl, []error) 
 	var errs []error
 	for _, d := range decls {
 		bad := func(msg string) {
-			errs = append(errs, &Error{Code: CodeBadStrategy, Msg: fmt.Sprintf("strategy %q: %s", d.name, msg)})
+			errs = append(errs, &container.Error{Code: CodeBadStrategy, Msg: fmt.Sprintf("strategy %q: %s", d.name, msg)})
 		}
 		switch {
 		case d.name == "":
