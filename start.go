@@ -57,7 +57,7 @@ func (a *App) Start(ctx context.Context) (err error) {
 	defer cancel()
 	h := &hookRunner{}
 
-	opts := []container.Option{container.WithLogger(a.log)}
+	opts := []container.Option{container.Logger(a.log)}
 	if a.o.strict {
 		opts = append(opts, container.Strict())
 	}
@@ -128,7 +128,7 @@ func (a *App) Start(ctx context.Context) (err error) {
 	if err := a.bus.Start(sctx); err != nil {
 		return err
 	}
-	if a.sched, err = schedule.New(c, append([]schedule.Option{schedule.WithLogger(a.log)}, a.o.schedOpts...)...); err != nil {
+	if a.sched, err = schedule.New(c, append([]schedule.Option{schedule.Logger(a.log)}, a.o.schedOpts...)...); err != nil {
 		return err
 	}
 	if err := a.startHTTP(cfg); err != nil {

@@ -47,14 +47,14 @@ type Option func(*Ajv)
 // provided.
 func WithBackend(b Backend) Option { return func(a *Ajv) { a.backend = b } }
 
-// WithMaxDepth sets the nesting limit of validated JSON (DefaultMaxDepth by
+// MaxDepth sets the nesting limit of validated JSON (DefaultMaxDepth by
 // default). Deeper input is a *SyntaxError.
-func WithMaxDepth(n int) Option { return func(a *Ajv) { a.maxDepth = n } }
+func MaxDepth(n int) Option { return func(a *Ajv) { a.maxDepth = n } }
 
-// WithMaxViolations sets how many violations an *InvalidParamError carries
+// MaxViolations sets how many violations an *InvalidParamError carries
 // at most (DefaultMaxViolations by default); its Omitted field counts the
 // rest.
-func WithMaxViolations(n int) Option { return func(a *Ajv) { a.maxErrs = n } }
+func MaxViolations(n int) Option { return func(a *Ajv) { a.maxErrs = n } }
 
 // New returns an Ajv configured by opts.
 func New(opts ...Option) *Ajv {

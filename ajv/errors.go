@@ -55,7 +55,7 @@ type InvalidParamError struct {
 	Data any `json:"data,omitempty"`
 	// Errors holds every violation, sorted by InstancePath, then Keyword,
 	// then SchemaPath and Message. It is never empty and holds at most the
-	// validator's cap (DefaultMaxViolations unless WithMaxViolations says
+	// validator's cap (DefaultMaxViolations unless MaxViolations says
 	// otherwise); the first ones in that order are kept.
 	Errors []Violation `json:"errors"`
 	// Omitted is how many more violations there were past the cap; 0 when

@@ -62,7 +62,7 @@ func adversarialSchemas(t testing.TB, a *Ajv) (strict, ids, unique *Schema) {
 func TestViolationCap(t *testing.T) {
 	for _, b := range limitBackends {
 		for _, limit := range []int{0, 7} {
-			a := New(WithBackend(b), WithMaxViolations(limit))
+			a := New(WithBackend(b), MaxViolations(limit))
 			strict, ids, _ := adversarialSchemas(t, a)
 			want := limit
 			if want == 0 {

@@ -56,7 +56,7 @@ func TestBadInputNeverPanics(t *testing.T) {
 
 func TestDeepRecursiveSchemaWithinLimit(t *testing.T) {
 	for _, b := range backends {
-		a := New(WithBackend(b), WithMaxDepth(300))
+		a := New(WithBackend(b), MaxDepth(300))
 		schema := `{"type":"array","items":{"$ref":"#"}}`
 		ok := strings.Repeat("[", 300) + strings.Repeat("]", 300)
 		if err := a.ValidateJSON([]byte(schema), []byte(ok)); err != nil {

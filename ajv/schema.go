@@ -135,7 +135,7 @@ func (s *Schema) ValidateDecodedFunc(data []byte, use func(v any) error) error {
 // place.
 //
 // A value nested deeper than the schema's depth limit (DefaultMaxDepth
-// unless WithMaxDepth says otherwise) is refused with a *SyntaxError before
+// unless MaxDepth says otherwise) is refused with a *SyntaxError before
 // anything walks it, so that no backend can exhaust the stack on it.
 func (s *Schema) ValidateInstance(v any) error {
 	if err := checkInstanceDepth(v, s.maxDepth); err != nil {

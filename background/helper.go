@@ -38,7 +38,7 @@ type Helper struct {
 	Config *Config `inject:"" optional:"true"`
 	// Log receives task failures and close timeouts. When nothing provides a
 	// *slog.Logger, the container's logger is used (slog.Default() unless
-	// container.WithLogger says otherwise).
+	// container.Logger says otherwise).
 	Log *slog.Logger `inject:"" optional:"true"`
 
 	mu         sync.Mutex

@@ -97,7 +97,7 @@ func recv[T any](t *testing.T, ch <-chan T) T {
 func newEnvWith(t *testing.T, setup func(c *container.Container), items ...any) *env {
 	t.Helper()
 	log := newLogBuf()
-	c := container.New(container.WithLogger(slog.New(slog.NewTextHandler(log, nil))))
+	c := container.New(container.Logger(slog.New(slog.NewTextHandler(log, nil))))
 	c.Install(background.Module())
 	c.Register(new(closeSignal))
 	c.Register(items...)

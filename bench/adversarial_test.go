@@ -63,7 +63,7 @@ func (c *AdversarialController) Unique(ctx context.Context, in UniqueIn) (*apps.
 }
 
 func adversarialApp(b *testing.B, backend ajv.Backend) http.Handler {
-	c := container.New(container.WithLogger(slog.New(slog.DiscardHandler)))
+	c := container.New(container.Logger(slog.New(slog.DiscardHandler)))
 	c.Register(
 		new(AdversarialController),
 		teggohttp.Controller[*AdversarialController]("/adversarial"),
@@ -75,7 +75,7 @@ func adversarialApp(b *testing.B, backend ajv.Backend) http.Handler {
 		b.Fatal(err)
 	}
 	s, err := teggohttp.NewServer(c, teggohttp.Logger(slog.New(slog.DiscardHandler)),
-		teggohttp.WithAjv(ajv.New(ajv.WithBackend(backend))))
+		teggohttp.Ajv(ajv.New(ajv.WithBackend(backend))))
 	if err != nil {
 		b.Fatal(err)
 	}

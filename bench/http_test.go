@@ -61,7 +61,7 @@ func httpServers(b *testing.B) (all, native []httpServer) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	tn, err := apps.Teggo(log, teggohttp.WithAjv(ajv.New(ajv.WithBackend(ajv.NativeBackend()))))
+	tn, err := apps.Teggo(log, teggohttp.Ajv(ajv.New(ajv.WithBackend(ajv.NativeBackend()))))
 	if err != nil {
 		b.Fatal(err)
 	}

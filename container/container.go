@@ -65,9 +65,9 @@ type registration struct {
 // Option configures a Container.
 type Option func(*Container)
 
-// WithLogger sets the logger for warnings (e.g. advice bypassed by a
+// Logger sets the logger for warnings (e.g. advice bypassed by a
 // concrete-type inject site). The default is slog.Default().
-func WithLogger(l *slog.Logger) Option { return func(c *Container) { c.log = l } }
+func Logger(l *slog.Logger) Option { return func(c *Container) { c.log = l } }
 
 // Strict turns warnings into Build errors.
 func Strict() Option { return func(c *Container) { c.strict = true } }

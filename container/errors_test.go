@@ -293,7 +293,7 @@ type bypasser struct {
 
 func TestAdviceBypassedWarnsOrFailsInStrictMode(t *testing.T) {
 	var log strings.Builder
-	c := container.New(container.WithLogger(newTextLogger(&log)))
+	c := container.New(container.Logger(newTextLogger(&log)))
 	c.Register(svc2WithProxy, aop.Pointcut((*Svc2).Run, new(Logging)), new(Logging), new(bypasser))
 	if err := c.Build(context.Background()); err != nil {
 		t.Fatal(err)

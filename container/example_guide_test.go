@@ -76,7 +76,7 @@ func newLogger(cfg *AppConfig) (*slog.Logger, error) {
 
 // registerGuide registers TopicService and everything it injects.
 func registerGuide(logger *slog.Logger, cfg *AppConfig) *container.Container {
-	c := container.New(container.WithLogger(logger))                           // container.Strict() turns warnings into errors
+	c := container.New(container.Logger(logger))                               // container.Strict() turns warnings into errors
 	c.Register(new(TopicService), new(MemTopics), new(RedisCache), new(Visit)) // by reflection, once, at Build
 	c.Register(proto.Descriptor{Type: reflect.TypeFor[Database](),             // one type, several instances
 		Name: "primary", Qualifiers: proto.Qualifiers{{Key: "role", Value: "primary"}}})

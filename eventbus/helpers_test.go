@@ -142,7 +142,7 @@ func newEnv(t *testing.T, items ...any) *env {
 func tryEnv(t *testing.T, items ...any) (*env, error) {
 	t.Helper()
 	e := &env{sink: newSink(), log: newLogBuf()}
-	e.c = container.New(container.WithLogger(slog.New(slog.NewTextHandler(e.log, nil))))
+	e.c = container.New(container.Logger(slog.New(slog.NewTextHandler(e.log, nil))))
 	e.c.Install(eventbus.Module())
 	_ = e.c.Provide(func() *Sink { return e.sink })
 	var setups []func(*container.Container)

@@ -333,7 +333,7 @@ func behindProxy(c *container.Container) (*teggohttp.Server, error) {
 
 // nativeServer validates request bodies with ajv's native backend.
 func nativeServer(c *container.Container) (*teggohttp.Server, error) {
-	s, err := teggohttp.NewServer(c, teggohttp.WithAjv(ajv.New(ajv.WithBackend(ajv.NativeBackend()))))
+	s, err := teggohttp.NewServer(c, teggohttp.Ajv(ajv.New(ajv.WithBackend(ajv.NativeBackend()))))
 	if err != nil {
 		return nil, err
 	}

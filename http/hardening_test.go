@@ -448,7 +448,7 @@ func TestValidationProblemCountsOmitted(t *testing.T) {
 	if err := c.Build(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	srv, err := teggohttp.NewServer(c, teggohttp.WithAjv(ajv.New(ajv.WithMaxViolations(1))))
+	srv, err := teggohttp.NewServer(c, teggohttp.Ajv(ajv.New(ajv.MaxViolations(1))))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -163,9 +163,9 @@ func OpenAPIInfo(title, version string) ServerOption {
 // Logger sets the logger for failed requests (the container's by default).
 func Logger(l *slog.Logger) ServerOption { return func(c *config) { c.log = l } }
 
-// WithAjv sets the validator. By default it is the container's *ajv.Ajv
+// Ajv sets the validator. By default it is the container's *ajv.Ajv
 // when one is registered, else ajv.New().
-func WithAjv(a *ajv.Ajv) ServerOption { return func(c *config) { c.ajv = a } }
+func Ajv(a *ajv.Ajv) ServerOption { return func(c *config) { c.ajv = a } }
 
 // mount is the HTTP layer of one container on one echo instance.
 type mount struct {

@@ -40,7 +40,7 @@ func TestGuideCleanDB(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	c := container.New(container.WithLogger(slog.New(slog.DiscardHandler)))
+	c := container.New(container.Logger(slog.New(slog.DiscardHandler)))
 	if err := c.Supply(db); err != nil {
 		t.Fatal(err)
 	}

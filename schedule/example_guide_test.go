@@ -46,7 +46,7 @@ func ExampleDynamic() {
 		if syncHost == "" {
 			cfg.Sync.Host, _ = os.Hostname()
 		}
-		c := container.New(container.WithLogger(slog.New(slog.DiscardHandler)))
+		c := container.New(container.Logger(slog.New(slog.DiscardHandler)))
 		if err := c.Supply(cfg); err != nil {
 			fmt.Println(err)
 			return
@@ -73,7 +73,7 @@ func ExampleDynamic() {
 // runScheduler is the scheduler's life in an application; serve runs
 // until the application shuts down.
 func runScheduler(ctx context.Context, c *container.Container, log *slog.Logger, serve func() error) error {
-	s, err := schedule.New(c, schedule.WithLogger(log)) // after c.Build: reads the decls, resolves, validates
+	s, err := schedule.New(c, schedule.Logger(log)) // after c.Build: reads the decls, resolves, validates
 	if err != nil {
 		return err
 	}
@@ -88,7 +88,7 @@ func runScheduler(ctx context.Context, c *container.Container, log *slog.Logger,
 
 func TestGuideRunScheduler(t *testing.T) {
 	ctx := context.Background()
-	c := container.New(container.WithLogger(slog.New(slog.DiscardHandler)))
+	c := container.New(container.Logger(slog.New(slog.DiscardHandler)))
 	c.Register(new(Report), schedule.Job[*Report](schedule.Spec{Type: schedule.TypeAll, Cron: "@daily"}))
 	must(t, c.Build(ctx))
 	defer c.Stop(ctx)
@@ -96,7 +96,7 @@ func TestGuideRunScheduler(t *testing.T) {
 	must(t, runScheduler(ctx, c, log.logger(), func() error { return nil }))
 	contains(t, log.String(), "started: 1 timed jobs, 0 strategy jobs", "stopped")
 
-	c2 := container.New(container.WithLogger(slog.New(slog.DiscardHandler)))
+	c2 := container.New(container.Logger(slog.New(slog.DiscardHandler)))
 	c2.Register(new(Report), schedule.Job[*Report](schedule.Spec{Type: "wroker", Cron: "@daily"}))
 	must(t, c2.Build(ctx))
 	defer c2.Stop(ctx)
@@ -151,7 +151,7 @@ func (j *SyncOrders) Subscribe(ctx context.Context, args ...any) error { // args
 func ExampleStrategy() {
 	ctx := context.Background()
 	shop := &Shop{synced: make(chan string)}
-	c := container.New(container.WithLogger(slog.New(slog.DiscardHandler)))
+	c := container.New(container.Logger(slog.New(slog.DiscardHandler)))
 	if err := c.Supply(shop); err != nil {
 		fmt.Println(err)
 		return
@@ -190,7 +190,7 @@ func ExampleStrategy() {
 // qualified type name.
 func ExampleScheduler_RunSchedule_names() {
 	ctx := context.Background()
-	c := container.New(container.WithLogger(slog.New(slog.DiscardHandler)))
+	c := container.New(container.Logger(slog.New(slog.DiscardHandler)))
 	c.Register(new(CleanDB), schedule.Job[*CleanDB](schedule.Spec{Type: "worker", Cron: "0 0 3 * * *"}))
 	c.Register(new(Report), schedule.Job[*Report](schedule.Spec{Type: "all", Cron: "@daily"}))
 	if err := c.Build(ctx); err != nil {
@@ -226,14 +226,14 @@ func TestGuideFakeClock(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), wait)
 	defer cancel()
 	log := newSink()
-	c := container.New(container.WithLogger(log.logger()))
+	c := container.New(container.Logger(log.logger()))
 	must(t, c.Supply(newProbe()))
 	c.Register(new(Tick), schedule.Job[*Tick](schedule.Spec{Type: schedule.TypeAll, Cron: "* * * * * *"}))
 	must(t, c.Build(ctx))
 	defer c.Stop(context.Background())
 
 	clock := clockwork.NewFakeClockAt(time.Date(2024, 1, 1, 0, 0, 0, int(time.Millisecond), time.UTC))
-	s, err := schedule.New(c, schedule.WithClock(clock), schedule.WithLocation(time.UTC), schedule.WithLogger(log.logger()))
+	s, err := schedule.New(c, schedule.Clock(clock), schedule.Location(time.UTC), schedule.Logger(log.logger()))
 	must(t, err)
 	must(t, s.Start(ctx))
 	defer s.Stop(context.Background())

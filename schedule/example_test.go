@@ -24,7 +24,7 @@ func (j *CleanDB) Subscribe(ctx context.Context) error {
 // it when the application is ready, stop it before the container.
 func Example() {
 	ctx := context.Background()
-	c := container.New(container.WithLogger(slog.New(slog.DiscardHandler)))
+	c := container.New(container.Logger(slog.New(slog.DiscardHandler)))
 	c.Register(
 		new(CleanDB),
 		// What `teggo gen` writes for //teggo:schedule type=worker cron="0 0 3 * * *"
@@ -71,7 +71,7 @@ func (j *Report) Subscribe(ctx context.Context, args ...any) error {
 // RunSchedule runs a job once, now, and returns its error: for tests.
 func ExampleScheduler_RunSchedule() {
 	ctx := context.Background()
-	c := container.New(container.WithLogger(slog.New(slog.DiscardHandler)))
+	c := container.New(container.Logger(slog.New(slog.DiscardHandler)))
 	c.Register(new(Report), schedule.Job[*Report](schedule.Spec{Type: schedule.TypeAll, Cron: "@daily", Disable: true}))
 	if err := c.Build(ctx); err != nil {
 		fmt.Println(err)
@@ -106,7 +106,7 @@ func ExampleUse() {
 			return nil
 		},
 	}
-	c := container.New(container.WithLogger(slog.New(slog.DiscardHandler)))
+	c := container.New(container.Logger(slog.New(slog.DiscardHandler)))
 	c.Register(new(Report),
 		schedule.Use("webhook", webhook),
 		schedule.Job[*Report](schedule.Spec{Type: "webhook"}))

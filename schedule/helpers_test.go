@@ -156,7 +156,7 @@ func newEnv(t *testing.T, clock *clockwork.FakeClock, p *probe, opts []schedule.
 		p = newProbe()
 	}
 	e := &env{clock: clock, log: newSink(), probe: p, gate: newGate()}
-	e.c = container.New(container.WithLogger(e.log.logger()))
+	e.c = container.New(container.Logger(e.log.logger()))
 	if err := e.c.Supply(p, e.gate); err != nil {
 		t.Fatal(err)
 	}
@@ -165,7 +165,7 @@ func newEnv(t *testing.T, clock *clockwork.FakeClock, p *probe, opts []schedule.
 		t.Fatalf("Build: %v", err)
 	}
 	t.Cleanup(func() { _ = e.c.Stop(context.Background()) })
-	opts = append([]schedule.Option{schedule.WithClock(clock), schedule.WithLogger(e.log.logger()), schedule.WithLocation(time.UTC)}, opts...)
+	opts = append([]schedule.Option{schedule.Clock(clock), schedule.Logger(e.log.logger()), schedule.Location(time.UTC)}, opts...)
 	s, err := schedule.New(e.c, opts...)
 	if err != nil {
 		t.Fatalf("schedule.New: %v", err)

@@ -10,8 +10,8 @@ import (
 )
 
 // The distributed seam. A worker job runs once per tick across the
-// processes whose schedulers share a gocron.Locker (WithLocker) or a
-// gocron.Elector (WithElector):
+// processes whose schedulers share a gocron.Locker (Locker) or a
+// gocron.Elector (Elector):
 //
 //   - with a Locker, every process fires the tick and calls
 //     Lock(ctx, "teggo:schedule:<pkg.Type>:<tick in unix ms>"); the one that

@@ -20,27 +20,27 @@ type options struct {
 	location *time.Location
 }
 
-// WithLogger sets the logger; the scheduler logs into its "schedule" group.
+// Logger sets the logger; the scheduler logs into its "schedule" group.
 // The default is the container's logger.
-func WithLogger(l *slog.Logger) Option { return func(o *options) { o.log = l } }
+func Logger(l *slog.Logger) Option { return func(o *options) { o.log = l } }
 
-// WithClock sets the clock of the timers and of the durations logged, e.g.
+// Clock sets the clock of the timers and of the durations logged, e.g.
 // clockwork.NewFakeClock() in tests (given to gocron as gocron.WithClock).
-func WithClock(c clockwork.Clock) Option { return func(o *options) { o.clock = c } }
+func Clock(c clockwork.Clock) Option { return func(o *options) { o.clock = c } }
 
-// WithLocker makes worker jobs run once per tick across the processes that
+// Locker makes worker jobs run once per tick across the processes that
 // share locker (see MemoryLocker, and the seam described there).
-func WithLocker(locker gocron.Locker) Option { return func(o *options) { o.locker = locker } }
+func Locker(locker gocron.Locker) Option { return func(o *options) { o.locker = locker } }
 
-// WithElector makes worker jobs run only in the process elector says is the
-// leader. It may be combined with WithLocker: the leader then also locks.
-func WithElector(elector gocron.Elector) Option { return func(o *options) { o.elector = elector } }
+// Elector makes worker jobs run only in the process elector says is the
+// leader. It may be combined with Locker: the leader then also locks.
+func Elector(elector gocron.Elector) Option { return func(o *options) { o.elector = elector } }
 
 // WithOverlap sets what a tick does while the job's previous run still
 // runs, for jobs whose Spec.Overlap is OverlapDefault: OverlapSkip (the
 // default) or OverlapWait.
 func WithOverlap(mode Overlap) Option { return func(o *options) { o.overlap = mode } }
 
-// WithLocation sets the time zone of cron expressions that name none; the
+// Location sets the time zone of cron expressions that name none; the
 // default is time.Local.
-func WithLocation(loc *time.Location) Option { return func(o *options) { o.location = loc } }
+func Location(loc *time.Location) Option { return func(o *options) { o.location = loc } }

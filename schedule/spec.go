@@ -43,7 +43,7 @@ type Spec struct {
 	// still runs it.
 	Disable bool
 	// TimeZone is the IANA time zone of Cron ("Asia/Shanghai"); empty means
-	// the scheduler's location (WithLocation, default time.Local).
+	// the scheduler's location (Location, default time.Local).
 	TimeZone string
 
 	// Overlap says what happens when a tick comes while the job's previous

@@ -52,7 +52,7 @@ func TestWorkerOncePerTickAcrossSchedulers(t *testing.T) {
 			lk := &countingLocker{inner: &schedule.MemoryLocker{Clock: clock}, results: make(chan bool, 100)}
 			worker, all := spec, spec
 			worker.Type, all.Type = schedule.TypeWorker, schedule.TypeAll
-			opts := []schedule.Option{schedule.WithLocker(lk)}
+			opts := []schedule.Option{schedule.Locker(lk)}
 			a := newEnv(t, clock, p, opts, new(Tick), new(Tock), schedule.Job[*Tick](worker), schedule.Job[*Tock](all))
 			b := newEnv(t, clock, p, opts, new(Tick), new(Tock), schedule.Job[*Tick](worker), schedule.Job[*Tock](all))
 			must(t, a.s.Start(t.Context()))
@@ -143,9 +143,9 @@ func TestWorkerWithElector(t *testing.T) {
 	clock := clockwork.NewFakeClockAt(t0)
 	p := newProbe()
 	spec := schedule.Spec{Type: schedule.TypeWorker, Cron: "* * * * * *"}
-	leader := newEnv(t, clock, p, []schedule.Option{schedule.WithElector(elector(true))}, new(Tick), new(Tock),
+	leader := newEnv(t, clock, p, []schedule.Option{schedule.Elector(elector(true))}, new(Tick), new(Tock),
 		schedule.Job[*Tick](spec), schedule.Job[*Tock](schedule.Spec{Type: schedule.TypeAll, Cron: "* * * * * *"}))
-	follower := newEnv(t, clock, p, []schedule.Option{schedule.WithElector(elector(false))}, new(Tick), new(Tock),
+	follower := newEnv(t, clock, p, []schedule.Option{schedule.Elector(elector(false))}, new(Tick), new(Tock),
 		schedule.Job[*Tick](spec), schedule.Job[*Tock](schedule.Spec{Type: schedule.TypeAll, Cron: "* * * * * *"}))
 	must(t, leader.s.Start(t.Context()))
 	must(t, follower.s.Start(t.Context()))
@@ -166,8 +166,8 @@ func TestImmediateWorkerRunsInEveryProcess(t *testing.T) {
 	p := newProbe()
 	lk := &schedule.MemoryLocker{Clock: clock}
 	spec := schedule.Spec{Type: schedule.TypeWorker, Interval: "1h", Immediate: true}
-	a := newEnv(t, clock, p, []schedule.Option{schedule.WithLocker(lk)}, new(Tick), schedule.Job[*Tick](spec))
-	b := newEnv(t, clock, p, []schedule.Option{schedule.WithLocker(lk)}, new(Tick), schedule.Job[*Tick](spec))
+	a := newEnv(t, clock, p, []schedule.Option{schedule.Locker(lk)}, new(Tick), schedule.Job[*Tick](spec))
+	b := newEnv(t, clock, p, []schedule.Option{schedule.Locker(lk)}, new(Tick), schedule.Job[*Tick](spec))
 	must(t, a.s.Start(t.Context()))
 	must(t, b.s.Start(t.Context()))
 	a.waitRuns(t, "Tick", 1)

@@ -140,9 +140,9 @@ func (a *Count) Around(c aop.Call, next aop.Next) error {
 // POST /topics is validated by the container's *ajv.Ajv (gojsonschema, the
 // default backend) unless opts carry another validator: bench/http_test.go's
 // post-native case passes
-// teggohttp.WithAjv(ajv.New(ajv.WithBackend(ajv.NativeBackend()))).
+// teggohttp.Ajv(ajv.New(ajv.WithBackend(ajv.NativeBackend()))).
 func Teggo(log *slog.Logger, opts ...teggohttp.ServerOption) (http.Handler, error) {
-	c := container.New(container.WithLogger(log))
+	c := container.New(container.Logger(log))
 	c.Install(Module()) // the protos with generated constructors and setters (teggo gen)
 	c.Register(
 		teggohttp.Controller[*HelloController](""),
