@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"reflect"
 	"time"
+	"unsafe"
 
 	"github.com/teggo/teggo/proto"
 	"github.com/teggo/teggo/weave"
@@ -28,18 +29,18 @@ func Module() proto.Module {
 				New:      func() any { return new(Helper) },
 				Fields: []proto.Field{
 					{
-						Name: "Config",
-						Type: reflect.TypeFor[*Config](),
-						Tag:  proto.FieldTag{Inject: true, Optional: true},
-						Set:  func(o, v any) { o.(*Helper).Config = v.(*Config) },
-						Line: 38,
+						Name:   "Config",
+						Type:   reflect.TypeFor[*Config](),
+						Tag:    proto.FieldTag{Inject: true, Optional: true},
+						Offset: unsafe.Offsetof(Helper{}.Config),
+						Line:   38,
 					},
 					{
-						Name: "Log",
-						Type: reflect.TypeFor[*slog.Logger](),
-						Tag:  proto.FieldTag{Inject: true, Optional: true},
-						Set:  func(o, v any) { o.(*Helper).Log = v.(*slog.Logger) },
-						Line: 42,
+						Name:   "Log",
+						Type:   reflect.TypeFor[*slog.Logger](),
+						Tag:    proto.FieldTag{Inject: true, Optional: true},
+						Offset: unsafe.Offsetof(Helper{}.Log),
+						Line:   42,
 					},
 				},
 				Methods: []proto.Method{

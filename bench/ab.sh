@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # In-process HTTP benchmarks, each in its own process on one CPU, echo and
 # teggo alternating, ROUNDS times; prints the medians and teggo/echo
-# (docs/benchmarks.md, "Session 2", measure 2). The steadiest of the three
+# (docs/benchmarks.md, HTTP). The steadiest of the three
 # measures on a small shared machine.
 #
 #   bench/ab.sh             # 8 rounds

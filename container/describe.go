@@ -277,6 +277,9 @@ func staleFields(t reflect.Type, fields []proto.Field, pos string) string {
 			return fmt.Sprintf("field %s is a %s in the struct, a %s in the descriptor", want[i].Name, want[i].Type, fields[i].Type)
 		case !reflect.DeepEqual(fields[i].Tag, want[i].Tag):
 			return fmt.Sprintf("field %s has other tags in the struct than in the descriptor", want[i].Name)
+		case fields[i].Set == nil && fields[i].Offset != want[i].Offset:
+			// the container would write at the descriptor's offset
+			return fmt.Sprintf("field %s moved in the struct (offset %d, the descriptor says %d)", want[i].Name, want[i].Offset, fields[i].Offset)
 		}
 	}
 	return ""

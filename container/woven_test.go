@@ -35,7 +35,7 @@ func TestGeneratedDescriptorsMatchReflection(t *testing.T) {
 		}
 		for i, f := range g.Fields {
 			rf := r.Fields[i]
-			if f.Name != rf.Name || f.Type != rf.Type || !reflect.DeepEqual(f.Tag, rf.Tag) || f.Set == nil {
+			if f.Name != rf.Name || f.Type != rf.Type || !reflect.DeepEqual(f.Tag, rf.Tag) || f.Set == nil && f.Offset != rf.Offset {
 				t.Errorf("%s.%s: generated %+v, reflection %+v", g.Type, f.Name, f, rf)
 			}
 		}
@@ -223,6 +223,7 @@ func TestStaleGeneratedCode(t *testing.T) {
 		"field retyped":  func(d *proto.Descriptor) { d.Fields[0].Type = reflect.TypeFor[int]() },
 		"tag changed":    func(d *proto.Descriptor) { d.Fields[0].Tag.Optional = !d.Fields[0].Tag.Optional },
 		"method missing": func(d *proto.Descriptor) { d.Methods = d.Methods[1:] },
+		"field moved":    func(d *proto.Descriptor) { d.Fields[0].Offset += 8 }, // a field added before it
 	} {
 		d := topics
 		d.Fields = slices.Clone(topics.Fields)

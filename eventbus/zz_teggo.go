@@ -6,6 +6,7 @@ import (
 	"context"
 	"log/slog"
 	"reflect"
+	"unsafe"
 
 	"github.com/teggo/teggo/config"
 	"github.com/teggo/teggo/container"
@@ -29,32 +30,32 @@ func Module() proto.Module {
 				New:      func() any { return new(Bus) },
 				Fields: []proto.Field{
 					{
-						Name: "C",
-						Type: reflect.TypeFor[*container.Container](),
-						Tag:  proto.FieldTag{Inject: true},
-						Set:  func(o, v any) { o.(*Bus).C = v.(*container.Container) },
-						Line: 53,
+						Name:   "C",
+						Type:   reflect.TypeFor[*container.Container](),
+						Tag:    proto.FieldTag{Inject: true},
+						Offset: unsafe.Offsetof(Bus{}.C),
+						Line:   53,
 					},
 					{
-						Name: "Log",
-						Type: reflect.TypeFor[*slog.Logger](),
-						Tag:  proto.FieldTag{Inject: true, Optional: true},
-						Set:  func(o, v any) { o.(*Bus).Log = v.(*slog.Logger) },
-						Line: 56,
+						Name:   "Log",
+						Type:   reflect.TypeFor[*slog.Logger](),
+						Tag:    proto.FieldTag{Inject: true, Optional: true},
+						Offset: unsafe.Offsetof(Bus{}.Log),
+						Line:   56,
 					},
 					{
-						Name: "Config",
-						Type: reflect.TypeFor[*Config](),
-						Tag:  proto.FieldTag{Inject: true, Optional: true},
-						Set:  func(o, v any) { o.(*Bus).Config = v.(*Config) },
-						Line: 58,
+						Name:   "Config",
+						Type:   reflect.TypeFor[*Config](),
+						Tag:    proto.FieldTag{Inject: true, Optional: true},
+						Offset: unsafe.Offsetof(Bus{}.Config),
+						Line:   58,
 					},
 					{
-						Name: "AppConfig",
-						Type: reflect.TypeFor[*config.Config](),
-						Tag:  proto.FieldTag{Inject: true, Optional: true},
-						Set:  func(o, v any) { o.(*Bus).AppConfig = v.(*config.Config) },
-						Line: 61,
+						Name:   "AppConfig",
+						Type:   reflect.TypeFor[*config.Config](),
+						Tag:    proto.FieldTag{Inject: true, Optional: true},
+						Offset: unsafe.Offsetof(Bus{}.AppConfig),
+						Line:   61,
 					},
 				},
 				Methods: []proto.Method{

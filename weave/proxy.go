@@ -20,15 +20,18 @@ type Target struct {
 // method has no advice. A generated proxy type provides one.
 type Factory func(target Target, chains []*Chain) any
 
-// Proxy is the state every generated proxy embeds: the fixed target, or the
-// resolver of a context proto's target, and one chain per method.
+// Proxy is the state every generated proxy holds: the fixed target, or
+// the resolver of a context proto's target, and one chain per method. It
+// has no methods, so that a package's proxies cost the compiler no
+// wrapper per proto type.
 type Proxy[T any] struct {
 	// Fixed is the target, the zero T for a context proto.
 	Fixed T
 	// Chains are the methods' chains, in the descriptor's order.
-	Chains  []*Chain
-	resolve func(ctx context.Context) (any, error)
-	name    string
+	Chains []*Chain
+	// Resolver finds a context proto's target per call; nil for a fixed
+	// target.
+	Resolver *Resolver
 }
 
 // NewProxy returns the proxy state of target for a type with n proxied
@@ -40,31 +43,29 @@ func NewProxy[T any](target Target, chains []*Chain, n int) Proxy[T] {
 	if len(chains) != n {
 		panic(fmt.Sprintf("weave: the proxy of %T takes %d chains, got %d", *new(T), n, len(chains)))
 	}
-	p := Proxy[T]{Chains: chains, resolve: target.Resolve, name: fmt.Sprintf("%T", *new(T))}
+	p := Proxy[T]{Chains: chains}
 	if target.Object != nil {
 		p.Fixed = target.Object.(T)
-		p.resolve = nil
+	} else {
+		p.Resolver = &Resolver{resolve: target.Resolve, name: fmt.Sprintf("%T", *new(T))}
 	}
 	return p
 }
 
-// Dynamic reports whether the target is found per call (a context proto).
-func (p *Proxy[T]) Dynamic() bool { return p.resolve != nil }
+// Resolver finds the target of a context proto's proxy for one call.
+type Resolver struct {
+	resolve func(ctx context.Context) (any, error)
+	name    string
+}
 
-// Resolve finds the target of one call from its first argument, which must
+// Target finds the target of one call from its first argument, which must
 // be the call's context.Context.
-func (p *Proxy[T]) Resolve(first any) (T, error) {
+func (r *Resolver) Target(first any) (any, error) {
 	ctx, ok := first.(context.Context)
 	if !ok {
-		var zero T
-		return zero, fmt.Errorf("weave: a method of %s without a context.Context first parameter needs a fixed target", p.name)
+		return nil, fmt.Errorf("weave: a method of %s without a context.Context first parameter needs a fixed target", r.name)
 	}
-	o, err := p.resolve(ctx)
-	if err != nil {
-		var zero T
-		return zero, err
-	}
-	return o.(T), nil
+	return r.resolve(ctx)
 }
 
 // Must returns r, panicking with err: a method without an error result has

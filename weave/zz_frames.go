@@ -45,12 +45,12 @@ func RunA0R0[T any](ch *Chain, fn func(T) error, t T) error {
 // p (per call for a context proto) and runs RunA0R0 with the chain of
 // method i.
 func CallA0R0[T any](p *Proxy[T], i int, fn func(T) error) error {
-	if p.Dynamic() {
-		t, err := p.Resolve(nil)
+	if p.Resolver != nil {
+		t, err := p.Resolver.Target(nil)
 		if err != nil {
 			return err
 		}
-		return RunA0R0(p.Chains[i], fn, t)
+		return RunA0R0(p.Chains[i], fn, t.(T))
 	}
 	return RunA0R0(p.Chains[i], fn, p.Fixed)
 }
@@ -110,13 +110,13 @@ func RunA0R1[T, R0 any](ch *Chain, fn func(T) (R0, error), t T) (R0, error) {
 // p (per call for a context proto) and runs RunA0R1 with the chain of
 // method i.
 func CallA0R1[T, R0 any](p *Proxy[T], i int, fn func(T) (R0, error)) (R0, error) {
-	if p.Dynamic() {
-		t, err := p.Resolve(nil)
+	if p.Resolver != nil {
+		t, err := p.Resolver.Target(nil)
 		if err != nil {
 			var r0 R0
 			return r0, err
 		}
-		return RunA0R1(p.Chains[i], fn, t)
+		return RunA0R1(p.Chains[i], fn, t.(T))
 	}
 	return RunA0R1(p.Chains[i], fn, p.Fixed)
 }
@@ -181,14 +181,14 @@ func RunA0R2[T, R0, R1 any](ch *Chain, fn func(T) (R0, R1, error), t T) (R0, R1,
 // p (per call for a context proto) and runs RunA0R2 with the chain of
 // method i.
 func CallA0R2[T, R0, R1 any](p *Proxy[T], i int, fn func(T) (R0, R1, error)) (R0, R1, error) {
-	if p.Dynamic() {
-		t, err := p.Resolve(nil)
+	if p.Resolver != nil {
+		t, err := p.Resolver.Target(nil)
 		if err != nil {
 			var r0 R0
 			var r1 R1
 			return r0, r1, err
 		}
-		return RunA0R2(p.Chains[i], fn, t)
+		return RunA0R2(p.Chains[i], fn, t.(T))
 	}
 	return RunA0R2(p.Chains[i], fn, p.Fixed)
 }
@@ -247,12 +247,12 @@ func RunA1R0[T, A0 any](ch *Chain, fn func(T, A0) error, t T, a0 A0) error {
 // p (per call for a context proto) and runs RunA1R0 with the chain of
 // method i.
 func CallA1R0[T, A0 any](p *Proxy[T], i int, fn func(T, A0) error, a0 A0) error {
-	if p.Dynamic() {
-		t, err := p.Resolve(a0)
+	if p.Resolver != nil {
+		t, err := p.Resolver.Target(a0)
 		if err != nil {
 			return err
 		}
-		return RunA1R0(p.Chains[i], fn, t, a0)
+		return RunA1R0(p.Chains[i], fn, t.(T), a0)
 	}
 	return RunA1R0(p.Chains[i], fn, p.Fixed, a0)
 }
@@ -323,13 +323,13 @@ func RunA1R1[T, A0, R0 any](ch *Chain, fn func(T, A0) (R0, error), t T, a0 A0) (
 // p (per call for a context proto) and runs RunA1R1 with the chain of
 // method i.
 func CallA1R1[T, A0, R0 any](p *Proxy[T], i int, fn func(T, A0) (R0, error), a0 A0) (R0, error) {
-	if p.Dynamic() {
-		t, err := p.Resolve(a0)
+	if p.Resolver != nil {
+		t, err := p.Resolver.Target(a0)
 		if err != nil {
 			var r0 R0
 			return r0, err
 		}
-		return RunA1R1(p.Chains[i], fn, t, a0)
+		return RunA1R1(p.Chains[i], fn, t.(T), a0)
 	}
 	return RunA1R1(p.Chains[i], fn, p.Fixed, a0)
 }
@@ -405,14 +405,14 @@ func RunA1R2[T, A0, R0, R1 any](ch *Chain, fn func(T, A0) (R0, R1, error), t T, 
 // p (per call for a context proto) and runs RunA1R2 with the chain of
 // method i.
 func CallA1R2[T, A0, R0, R1 any](p *Proxy[T], i int, fn func(T, A0) (R0, R1, error), a0 A0) (R0, R1, error) {
-	if p.Dynamic() {
-		t, err := p.Resolve(a0)
+	if p.Resolver != nil {
+		t, err := p.Resolver.Target(a0)
 		if err != nil {
 			var r0 R0
 			var r1 R1
 			return r0, r1, err
 		}
-		return RunA1R2(p.Chains[i], fn, t, a0)
+		return RunA1R2(p.Chains[i], fn, t.(T), a0)
 	}
 	return RunA1R2(p.Chains[i], fn, p.Fixed, a0)
 }
@@ -476,12 +476,12 @@ func RunA2R0[T, A0, A1 any](ch *Chain, fn func(T, A0, A1) error, t T, a0 A0, a1 
 // p (per call for a context proto) and runs RunA2R0 with the chain of
 // method i.
 func CallA2R0[T, A0, A1 any](p *Proxy[T], i int, fn func(T, A0, A1) error, a0 A0, a1 A1) error {
-	if p.Dynamic() {
-		t, err := p.Resolve(a0)
+	if p.Resolver != nil {
+		t, err := p.Resolver.Target(a0)
 		if err != nil {
 			return err
 		}
-		return RunA2R0(p.Chains[i], fn, t, a0, a1)
+		return RunA2R0(p.Chains[i], fn, t.(T), a0, a1)
 	}
 	return RunA2R0(p.Chains[i], fn, p.Fixed, a0, a1)
 }
@@ -557,13 +557,13 @@ func RunA2R1[T, A0, A1, R0 any](ch *Chain, fn func(T, A0, A1) (R0, error), t T, 
 // p (per call for a context proto) and runs RunA2R1 with the chain of
 // method i.
 func CallA2R1[T, A0, A1, R0 any](p *Proxy[T], i int, fn func(T, A0, A1) (R0, error), a0 A0, a1 A1) (R0, error) {
-	if p.Dynamic() {
-		t, err := p.Resolve(a0)
+	if p.Resolver != nil {
+		t, err := p.Resolver.Target(a0)
 		if err != nil {
 			var r0 R0
 			return r0, err
 		}
-		return RunA2R1(p.Chains[i], fn, t, a0, a1)
+		return RunA2R1(p.Chains[i], fn, t.(T), a0, a1)
 	}
 	return RunA2R1(p.Chains[i], fn, p.Fixed, a0, a1)
 }
@@ -644,14 +644,14 @@ func RunA2R2[T, A0, A1, R0, R1 any](ch *Chain, fn func(T, A0, A1) (R0, R1, error
 // p (per call for a context proto) and runs RunA2R2 with the chain of
 // method i.
 func CallA2R2[T, A0, A1, R0, R1 any](p *Proxy[T], i int, fn func(T, A0, A1) (R0, R1, error), a0 A0, a1 A1) (R0, R1, error) {
-	if p.Dynamic() {
-		t, err := p.Resolve(a0)
+	if p.Resolver != nil {
+		t, err := p.Resolver.Target(a0)
 		if err != nil {
 			var r0 R0
 			var r1 R1
 			return r0, r1, err
 		}
-		return RunA2R2(p.Chains[i], fn, t, a0, a1)
+		return RunA2R2(p.Chains[i], fn, t.(T), a0, a1)
 	}
 	return RunA2R2(p.Chains[i], fn, p.Fixed, a0, a1)
 }
@@ -720,12 +720,12 @@ func RunA3R0[T, A0, A1, A2 any](ch *Chain, fn func(T, A0, A1, A2) error, t T, a0
 // p (per call for a context proto) and runs RunA3R0 with the chain of
 // method i.
 func CallA3R0[T, A0, A1, A2 any](p *Proxy[T], i int, fn func(T, A0, A1, A2) error, a0 A0, a1 A1, a2 A2) error {
-	if p.Dynamic() {
-		t, err := p.Resolve(a0)
+	if p.Resolver != nil {
+		t, err := p.Resolver.Target(a0)
 		if err != nil {
 			return err
 		}
-		return RunA3R0(p.Chains[i], fn, t, a0, a1, a2)
+		return RunA3R0(p.Chains[i], fn, t.(T), a0, a1, a2)
 	}
 	return RunA3R0(p.Chains[i], fn, p.Fixed, a0, a1, a2)
 }
@@ -806,13 +806,13 @@ func RunA3R1[T, A0, A1, A2, R0 any](ch *Chain, fn func(T, A0, A1, A2) (R0, error
 // p (per call for a context proto) and runs RunA3R1 with the chain of
 // method i.
 func CallA3R1[T, A0, A1, A2, R0 any](p *Proxy[T], i int, fn func(T, A0, A1, A2) (R0, error), a0 A0, a1 A1, a2 A2) (R0, error) {
-	if p.Dynamic() {
-		t, err := p.Resolve(a0)
+	if p.Resolver != nil {
+		t, err := p.Resolver.Target(a0)
 		if err != nil {
 			var r0 R0
 			return r0, err
 		}
-		return RunA3R1(p.Chains[i], fn, t, a0, a1, a2)
+		return RunA3R1(p.Chains[i], fn, t.(T), a0, a1, a2)
 	}
 	return RunA3R1(p.Chains[i], fn, p.Fixed, a0, a1, a2)
 }
@@ -898,14 +898,14 @@ func RunA3R2[T, A0, A1, A2, R0, R1 any](ch *Chain, fn func(T, A0, A1, A2) (R0, R
 // p (per call for a context proto) and runs RunA3R2 with the chain of
 // method i.
 func CallA3R2[T, A0, A1, A2, R0, R1 any](p *Proxy[T], i int, fn func(T, A0, A1, A2) (R0, R1, error), a0 A0, a1 A1, a2 A2) (R0, R1, error) {
-	if p.Dynamic() {
-		t, err := p.Resolve(a0)
+	if p.Resolver != nil {
+		t, err := p.Resolver.Target(a0)
 		if err != nil {
 			var r0 R0
 			var r1 R1
 			return r0, r1, err
 		}
-		return RunA3R2(p.Chains[i], fn, t, a0, a1, a2)
+		return RunA3R2(p.Chains[i], fn, t.(T), a0, a1, a2)
 	}
 	return RunA3R2(p.Chains[i], fn, p.Fixed, a0, a1, a2)
 }
@@ -979,12 +979,12 @@ func RunA4R0[T, A0, A1, A2, A3 any](ch *Chain, fn func(T, A0, A1, A2, A3) error,
 // p (per call for a context proto) and runs RunA4R0 with the chain of
 // method i.
 func CallA4R0[T, A0, A1, A2, A3 any](p *Proxy[T], i int, fn func(T, A0, A1, A2, A3) error, a0 A0, a1 A1, a2 A2, a3 A3) error {
-	if p.Dynamic() {
-		t, err := p.Resolve(a0)
+	if p.Resolver != nil {
+		t, err := p.Resolver.Target(a0)
 		if err != nil {
 			return err
 		}
-		return RunA4R0(p.Chains[i], fn, t, a0, a1, a2, a3)
+		return RunA4R0(p.Chains[i], fn, t.(T), a0, a1, a2, a3)
 	}
 	return RunA4R0(p.Chains[i], fn, p.Fixed, a0, a1, a2, a3)
 }
@@ -1070,13 +1070,13 @@ func RunA4R1[T, A0, A1, A2, A3, R0 any](ch *Chain, fn func(T, A0, A1, A2, A3) (R
 // p (per call for a context proto) and runs RunA4R1 with the chain of
 // method i.
 func CallA4R1[T, A0, A1, A2, A3, R0 any](p *Proxy[T], i int, fn func(T, A0, A1, A2, A3) (R0, error), a0 A0, a1 A1, a2 A2, a3 A3) (R0, error) {
-	if p.Dynamic() {
-		t, err := p.Resolve(a0)
+	if p.Resolver != nil {
+		t, err := p.Resolver.Target(a0)
 		if err != nil {
 			var r0 R0
 			return r0, err
 		}
-		return RunA4R1(p.Chains[i], fn, t, a0, a1, a2, a3)
+		return RunA4R1(p.Chains[i], fn, t.(T), a0, a1, a2, a3)
 	}
 	return RunA4R1(p.Chains[i], fn, p.Fixed, a0, a1, a2, a3)
 }
@@ -1167,14 +1167,14 @@ func RunA4R2[T, A0, A1, A2, A3, R0, R1 any](ch *Chain, fn func(T, A0, A1, A2, A3
 // p (per call for a context proto) and runs RunA4R2 with the chain of
 // method i.
 func CallA4R2[T, A0, A1, A2, A3, R0, R1 any](p *Proxy[T], i int, fn func(T, A0, A1, A2, A3) (R0, R1, error), a0 A0, a1 A1, a2 A2, a3 A3) (R0, R1, error) {
-	if p.Dynamic() {
-		t, err := p.Resolve(a0)
+	if p.Resolver != nil {
+		t, err := p.Resolver.Target(a0)
 		if err != nil {
 			var r0 R0
 			var r1 R1
 			return r0, r1, err
 		}
-		return RunA4R2(p.Chains[i], fn, t, a0, a1, a2, a3)
+		return RunA4R2(p.Chains[i], fn, t.(T), a0, a1, a2, a3)
 	}
 	return RunA4R2(p.Chains[i], fn, p.Fixed, a0, a1, a2, a3)
 }
@@ -1253,12 +1253,12 @@ func RunA5R0[T, A0, A1, A2, A3, A4 any](ch *Chain, fn func(T, A0, A1, A2, A3, A4
 // p (per call for a context proto) and runs RunA5R0 with the chain of
 // method i.
 func CallA5R0[T, A0, A1, A2, A3, A4 any](p *Proxy[T], i int, fn func(T, A0, A1, A2, A3, A4) error, a0 A0, a1 A1, a2 A2, a3 A3, a4 A4) error {
-	if p.Dynamic() {
-		t, err := p.Resolve(a0)
+	if p.Resolver != nil {
+		t, err := p.Resolver.Target(a0)
 		if err != nil {
 			return err
 		}
-		return RunA5R0(p.Chains[i], fn, t, a0, a1, a2, a3, a4)
+		return RunA5R0(p.Chains[i], fn, t.(T), a0, a1, a2, a3, a4)
 	}
 	return RunA5R0(p.Chains[i], fn, p.Fixed, a0, a1, a2, a3, a4)
 }
@@ -1349,13 +1349,13 @@ func RunA5R1[T, A0, A1, A2, A3, A4, R0 any](ch *Chain, fn func(T, A0, A1, A2, A3
 // p (per call for a context proto) and runs RunA5R1 with the chain of
 // method i.
 func CallA5R1[T, A0, A1, A2, A3, A4, R0 any](p *Proxy[T], i int, fn func(T, A0, A1, A2, A3, A4) (R0, error), a0 A0, a1 A1, a2 A2, a3 A3, a4 A4) (R0, error) {
-	if p.Dynamic() {
-		t, err := p.Resolve(a0)
+	if p.Resolver != nil {
+		t, err := p.Resolver.Target(a0)
 		if err != nil {
 			var r0 R0
 			return r0, err
 		}
-		return RunA5R1(p.Chains[i], fn, t, a0, a1, a2, a3, a4)
+		return RunA5R1(p.Chains[i], fn, t.(T), a0, a1, a2, a3, a4)
 	}
 	return RunA5R1(p.Chains[i], fn, p.Fixed, a0, a1, a2, a3, a4)
 }
@@ -1451,14 +1451,14 @@ func RunA5R2[T, A0, A1, A2, A3, A4, R0, R1 any](ch *Chain, fn func(T, A0, A1, A2
 // p (per call for a context proto) and runs RunA5R2 with the chain of
 // method i.
 func CallA5R2[T, A0, A1, A2, A3, A4, R0, R1 any](p *Proxy[T], i int, fn func(T, A0, A1, A2, A3, A4) (R0, R1, error), a0 A0, a1 A1, a2 A2, a3 A3, a4 A4) (R0, R1, error) {
-	if p.Dynamic() {
-		t, err := p.Resolve(a0)
+	if p.Resolver != nil {
+		t, err := p.Resolver.Target(a0)
 		if err != nil {
 			var r0 R0
 			var r1 R1
 			return r0, r1, err
 		}
-		return RunA5R2(p.Chains[i], fn, t, a0, a1, a2, a3, a4)
+		return RunA5R2(p.Chains[i], fn, t.(T), a0, a1, a2, a3, a4)
 	}
 	return RunA5R2(p.Chains[i], fn, p.Fixed, a0, a1, a2, a3, a4)
 }

@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"log/slog"
 	"reflect"
+	"unsafe"
 
 	"github.com/teggo/teggo/proto"
 )
@@ -26,11 +27,11 @@ func Module() proto.Module {
 				New:      func() any { return new(LogAdvice) },
 				Fields: []proto.Field{
 					{
-						Name: "Logger",
-						Type: reflect.TypeFor[*slog.Logger](),
-						Tag:  proto.FieldTag{Inject: true, Optional: true},
-						Set:  func(o, v any) { o.(*LogAdvice).Logger = v.(*slog.Logger) },
-						Line: 62,
+						Name:   "Logger",
+						Type:   reflect.TypeFor[*slog.Logger](),
+						Tag:    proto.FieldTag{Inject: true, Optional: true},
+						Offset: unsafe.Offsetof(LogAdvice{}.Logger),
+						Line:   62,
 					},
 				},
 			},
@@ -43,18 +44,18 @@ func Module() proto.Module {
 				New:      func() any { return new(TxAdvice) },
 				Fields: []proto.Field{
 					{
-						Name: "DB",
-						Type: reflect.TypeFor[*sql.DB](),
-						Tag:  proto.FieldTag{Inject: true, Optional: true},
-						Set:  func(o, v any) { o.(*TxAdvice).DB = v.(*sql.DB) },
-						Line: 136,
+						Name:   "DB",
+						Type:   reflect.TypeFor[*sql.DB](),
+						Tag:    proto.FieldTag{Inject: true, Optional: true},
+						Offset: unsafe.Offsetof(TxAdvice{}.DB),
+						Line:   136,
 					},
 					{
-						Name: "Gate",
-						Type: reflect.TypeFor[*TxGate](),
-						Tag:  proto.FieldTag{Inject: true, Optional: true},
-						Set:  func(o, v any) { o.(*TxAdvice).Gate = v.(*TxGate) },
-						Line: 138,
+						Name:   "Gate",
+						Type:   reflect.TypeFor[*TxGate](),
+						Tag:    proto.FieldTag{Inject: true, Optional: true},
+						Offset: unsafe.Offsetof(TxAdvice{}.Gate),
+						Line:   138,
 					},
 				},
 			},

@@ -6,6 +6,7 @@ import (
 	"context"
 	"log/slog"
 	"reflect"
+	"unsafe"
 
 	"github.com/teggo/teggo/aop"
 	"github.com/teggo/teggo/proto"
@@ -28,11 +29,11 @@ func Module() proto.Module {
 				New:      func() any { return new(Audit) },
 				Fields: []proto.Field{
 					{
-						Name: "Log",
-						Type: reflect.TypeFor[*slog.Logger](),
-						Tag:  proto.FieldTag{Inject: true},
-						Set:  func(o, v any) { o.(*Audit).Log = v.(*slog.Logger) },
-						Line: 83,
+						Name:   "Log",
+						Type:   reflect.TypeFor[*slog.Logger](),
+						Tag:    proto.FieldTag{Inject: true},
+						Offset: unsafe.Offsetof(Audit{}.Log),
+						Line:   83,
 					},
 				},
 			},
@@ -45,11 +46,11 @@ func Module() proto.Module {
 				New:      func() any { return new(Tag) },
 				Fields: []proto.Field{
 					{
-						Name: "Log",
-						Type: reflect.TypeFor[*slog.Logger](),
-						Tag:  proto.FieldTag{Inject: true},
-						Set:  func(o, v any) { o.(*Tag).Log = v.(*slog.Logger) },
-						Line: 95,
+						Name:   "Log",
+						Type:   reflect.TypeFor[*slog.Logger](),
+						Tag:    proto.FieldTag{Inject: true},
+						Offset: unsafe.Offsetof(Tag{}.Log),
+						Line:   95,
 					},
 				},
 			},
@@ -62,11 +63,11 @@ func Module() proto.Module {
 				New:      func() any { return new(Timing) },
 				Fields: []proto.Field{
 					{
-						Name: "Log",
-						Type: reflect.TypeFor[*slog.Logger](),
-						Tag:  proto.FieldTag{Inject: true},
-						Set:  func(o, v any) { o.(*Timing).Log = v.(*slog.Logger) },
-						Line: 21,
+						Name:   "Log",
+						Type:   reflect.TypeFor[*slog.Logger](),
+						Tag:    proto.FieldTag{Inject: true},
+						Offset: unsafe.Offsetof(Timing{}.Log),
+						Line:   21,
 					},
 				},
 			},
@@ -94,11 +95,11 @@ func Module() proto.Module {
 				New:      func() any { return new(Tx) },
 				Fields: []proto.Field{
 					{
-						Name: "Log",
-						Type: reflect.TypeFor[*slog.Logger](),
-						Tag:  proto.FieldTag{Inject: true},
-						Set:  func(o, v any) { o.(*Tx).Log = v.(*slog.Logger) },
-						Line: 110,
+						Name:   "Log",
+						Type:   reflect.TypeFor[*slog.Logger](),
+						Tag:    proto.FieldTag{Inject: true},
+						Offset: unsafe.Offsetof(Tx{}.Log),
+						Line:   110,
 					},
 				},
 			},

@@ -5,6 +5,7 @@ package main
 import (
 	"context"
 	"reflect"
+	"unsafe"
 
 	"github.com/teggo/teggo/aop"
 	teggohttp "github.com/teggo/teggo/http"
@@ -28,11 +29,11 @@ func Module() proto.Module {
 				New:      func() any { return new(GreetController) },
 				Fields: []proto.Field{
 					{
-						Name: "Greeter",
-						Type: reflect.TypeFor[Greeting](),
-						Tag:  proto.FieldTag{Inject: true},
-						Set:  func(o, v any) { o.(*GreetController).Greeter = v.(Greeting) },
-						Line: 34,
+						Name:   "Greeter",
+						Type:   reflect.TypeFor[Greeting](),
+						Tag:    proto.FieldTag{Inject: true},
+						Offset: unsafe.Offsetof(GreetController{}.Greeter),
+						Line:   34,
 					},
 				},
 			},

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"reflect"
 	"time"
+	"unsafe"
 
 	"github.com/teggo/teggo/aop"
 	"github.com/teggo/teggo/config"
@@ -35,25 +36,25 @@ func Module() proto.Module {
 				New:      func() any { return new(Cleanup) },
 				Fields: []proto.Field{
 					{
-						Name: "Repo",
-						Type: reflect.TypeFor[*Repo](),
-						Tag:  proto.FieldTag{Inject: true},
-						Set:  func(o, v any) { o.(*Cleanup).Repo = v.(*Repo) },
-						Line: 18,
+						Name:   "Repo",
+						Type:   reflect.TypeFor[*Repo](),
+						Tag:    proto.FieldTag{Inject: true},
+						Offset: unsafe.Offsetof(Cleanup{}.Repo),
+						Line:   18,
 					},
 					{
-						Name: "Cfg",
-						Type: reflect.TypeFor[*config.Config](),
-						Tag:  proto.FieldTag{Inject: true},
-						Set:  func(o, v any) { o.(*Cleanup).Cfg = v.(*config.Config) },
-						Line: 19,
+						Name:   "Cfg",
+						Type:   reflect.TypeFor[*config.Config](),
+						Tag:    proto.FieldTag{Inject: true},
+						Offset: unsafe.Offsetof(Cleanup{}.Cfg),
+						Line:   19,
 					},
 					{
-						Name: "Log",
-						Type: reflect.TypeFor[*slog.Logger](),
-						Tag:  proto.FieldTag{Inject: true, Optional: true},
-						Set:  func(o, v any) { o.(*Cleanup).Log = v.(*slog.Logger) },
-						Line: 20,
+						Name:   "Log",
+						Type:   reflect.TypeFor[*slog.Logger](),
+						Tag:    proto.FieldTag{Inject: true, Optional: true},
+						Offset: unsafe.Offsetof(Cleanup{}.Log),
+						Line:   20,
 					},
 				},
 			},
@@ -66,11 +67,11 @@ func Module() proto.Module {
 				New:      func() any { return new(Controller) },
 				Fields: []proto.Field{
 					{
-						Name: "Topics",
-						Type: reflect.TypeFor[Topics](),
-						Tag:  proto.FieldTag{Inject: true},
-						Set:  func(o, v any) { o.(*Controller).Topics = v.(Topics) },
-						Line: 19,
+						Name:   "Topics",
+						Type:   reflect.TypeFor[Topics](),
+						Tag:    proto.FieldTag{Inject: true},
+						Offset: unsafe.Offsetof(Controller{}.Topics),
+						Line:   19,
 					},
 				},
 			},
@@ -83,11 +84,11 @@ func Module() proto.Module {
 				New:      func() any { return new(Feed) },
 				Fields: []proto.Field{
 					{
-						Name: "Log",
-						Type: reflect.TypeFor[*slog.Logger](),
-						Tag:  proto.FieldTag{Inject: true, Optional: true},
-						Set:  func(o, v any) { o.(*Feed).Log = v.(*slog.Logger) },
-						Line: 15,
+						Name:   "Log",
+						Type:   reflect.TypeFor[*slog.Logger](),
+						Tag:    proto.FieldTag{Inject: true, Optional: true},
+						Offset: unsafe.Offsetof(Feed{}.Log),
+						Line:   15,
 					},
 				},
 				Methods: []proto.Method{
@@ -114,18 +115,18 @@ func Module() proto.Module {
 				New:      func() any { return new(Repo) },
 				Fields: []proto.Field{
 					{
-						Name: "DB",
-						Type: reflect.TypeFor[*sql.DB](),
-						Tag:  proto.FieldTag{Inject: true},
-						Set:  func(o, v any) { o.(*Repo).DB = v.(*sql.DB) },
-						Line: 21,
+						Name:   "DB",
+						Type:   reflect.TypeFor[*sql.DB](),
+						Tag:    proto.FieldTag{Inject: true},
+						Offset: unsafe.Offsetof(Repo{}.DB),
+						Line:   21,
 					},
 					{
-						Name: "Read",
-						Type: reflect.TypeFor[*ReadDB](),
-						Tag:  proto.FieldTag{Inject: true},
-						Set:  func(o, v any) { o.(*Repo).Read = v.(*ReadDB) },
-						Line: 22,
+						Name:   "Read",
+						Type:   reflect.TypeFor[*ReadDB](),
+						Tag:    proto.FieldTag{Inject: true},
+						Offset: unsafe.Offsetof(Repo{}.Read),
+						Line:   22,
 					},
 				},
 				Methods: []proto.Method{
@@ -148,11 +149,11 @@ func Module() proto.Module {
 				New:      func() any { return new(Service) },
 				Fields: []proto.Field{
 					{
-						Name: "Repo",
-						Type: reflect.TypeFor[*Repo](),
-						Tag:  proto.FieldTag{Inject: true},
-						Set:  func(o, v any) { o.(*Service).Repo = v.(*Repo) },
-						Line: 33,
+						Name:   "Repo",
+						Type:   reflect.TypeFor[*Repo](),
+						Tag:    proto.FieldTag{Inject: true},
+						Offset: unsafe.Offsetof(Service{}.Repo),
+						Line:   33,
 					},
 				},
 				Methods: []proto.Method{

@@ -128,12 +128,12 @@ func FrameSource(q string, a, r int, exported bool) string {
 	}
 	w("// %s is the advised path of a proxy method: it finds the target of\n// p (per call for a context proto) and runs %s with the chain of\n// method i.\n", call, run)
 	w("func %s[%s any](p *%sProxy[T], i int, fn %s%s) %s {\n", call, tlist, q, fnType, prefixEach(", ", params), ret)
-	w("if p.Dynamic() {\nt, err := p.Resolve(%s)\nif err != nil {\n", first)
+	w("if p.Resolver != nil {\nt, err := p.Resolver.Target(%s)\nif err != nil {\n", first)
 	for i := 0; i < r; i++ {
 		w("var r%d R%d\n", i, i)
 	}
 	w("return %s\n}\n", strings.Join(append(zeroRes, "err"), ", "))
-	w("return %s(p.Chains[i], fn, t%s)\n}\n", run, prefixEach(", ", argNames))
+	w("return %s(p.Chains[i], fn, t.(T)%s)\n}\n", run, prefixEach(", ", argNames))
 	w("return %s(p.Chains[i], fn, p.Fixed%s)\n}\n", run, prefixEach(", ", argNames))
 	return b.String()
 }

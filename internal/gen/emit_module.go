@@ -1,6 +1,7 @@
 package gen
 
 import (
+	"go/types"
 	"github.com/teggo/teggo/proto"
 )
 
@@ -67,7 +68,14 @@ func (e *emitter) descriptor(x *Proto) {
 			e.printf("Name: %q,\n", f.Name)
 			e.printf("Type: %s.TypeFor[%s](),\n", rf, ft)
 			e.printf("Tag: %s,\n", e.fieldTag(f.Tag))
-			e.printf("Set: func(o, v any) { o.(*%s).%s = v.(%s) },\n", t, f.Name, ft)
+			if pointerShaped(f.Type) {
+				// the container stores a pointer-shaped value at its offset
+				// in two word writes, as fast as a typed setter and no
+				// function for the compiler to build
+				e.printf("Offset: %s.Offsetof(%s{}.%s),\n", e.pkg("unsafe", "unsafe"), t, f.Name)
+			} else {
+				e.printf("Set: func(o, v any) { o.(*%s).%s = v.(%s) },\n", t, f.Name, ft)
+			}
 			if f.Pos.Filename == x.Pos.Filename {
 				e.printf("Line: %d,\n", f.Pos.Line)
 			}
@@ -116,4 +124,14 @@ func (e *emitter) fieldTag(t proto.FieldTag) string {
 		s += ", Qualifiers: " + e.qualifiers(t.Qualifiers)
 	}
 	return s + "}"
+}
+
+// pointerShaped reports a type whose values are one pointer word or an
+// interface: pointers, maps, channels, funcs and interfaces.
+func pointerShaped(t types.Type) bool {
+	switch t.Underlying().(type) {
+	case *types.Pointer, *types.Map, *types.Chan, *types.Signature, *types.Interface:
+		return true
+	}
+	return false
 }

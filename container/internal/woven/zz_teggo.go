@@ -5,6 +5,7 @@ package woven
 import (
 	"context"
 	"reflect"
+	"unsafe"
 
 	"github.com/teggo/teggo/aop"
 	"github.com/teggo/teggo/proto"
@@ -36,11 +37,11 @@ func Module() proto.Module {
 				New:      func() any { return new(Greeter) },
 				Fields: []proto.Field{
 					{
-						Name: "Journal",
-						Type: reflect.TypeFor[*Journal](),
-						Tag:  proto.FieldTag{Inject: true},
-						Set:  func(o, v any) { o.(*Greeter).Journal = v.(*Journal) },
-						Line: 156,
+						Name:   "Journal",
+						Type:   reflect.TypeFor[*Journal](),
+						Tag:    proto.FieldTag{Inject: true},
+						Offset: unsafe.Offsetof(Greeter{}.Journal),
+						Line:   156,
 					},
 				},
 				Methods: []proto.Method{
@@ -71,11 +72,11 @@ func Module() proto.Module {
 				New:      func() any { return new(MemRepo) },
 				Fields: []proto.Field{
 					{
-						Name: "Journal",
-						Type: reflect.TypeFor[*Journal](),
-						Tag:  proto.FieldTag{Inject: true},
-						Set:  func(o, v any) { o.(*MemRepo).Journal = v.(*Journal) },
-						Line: 49,
+						Name:   "Journal",
+						Type:   reflect.TypeFor[*Journal](),
+						Tag:    proto.FieldTag{Inject: true},
+						Offset: unsafe.Offsetof(MemRepo{}.Journal),
+						Line:   49,
 					},
 				},
 				Methods: []proto.Method{
@@ -106,25 +107,25 @@ func Module() proto.Module {
 				New:      func() any { return new(Topics) },
 				Fields: []proto.Field{
 					{
-						Name: "Repo",
-						Type: reflect.TypeFor[Repo](),
-						Tag:  proto.FieldTag{Inject: true},
-						Set:  func(o, v any) { o.(*Topics).Repo = v.(Repo) },
-						Line: 84,
+						Name:   "Repo",
+						Type:   reflect.TypeFor[Repo](),
+						Tag:    proto.FieldTag{Inject: true},
+						Offset: unsafe.Offsetof(Topics{}.Repo),
+						Line:   84,
 					},
 					{
-						Name: "User",
-						Type: reflect.TypeFor[User](),
-						Tag:  proto.FieldTag{Inject: true},
-						Set:  func(o, v any) { o.(*Topics).User = v.(User) },
-						Line: 85,
+						Name:   "User",
+						Type:   reflect.TypeFor[User](),
+						Tag:    proto.FieldTag{Inject: true},
+						Offset: unsafe.Offsetof(Topics{}.User),
+						Line:   85,
 					},
 					{
-						Name: "Journal",
-						Type: reflect.TypeFor[*Journal](),
-						Tag:  proto.FieldTag{Inject: true},
-						Set:  func(o, v any) { o.(*Topics).Journal = v.(*Journal) },
-						Line: 86,
+						Name:   "Journal",
+						Type:   reflect.TypeFor[*Journal](),
+						Tag:    proto.FieldTag{Inject: true},
+						Offset: unsafe.Offsetof(Topics{}.Journal),
+						Line:   86,
 					},
 				},
 				Methods: []proto.Method{
@@ -141,11 +142,11 @@ func Module() proto.Module {
 				New:      func() any { return new(Trace) },
 				Fields: []proto.Field{
 					{
-						Name: "Journal",
-						Type: reflect.TypeFor[*Journal](),
-						Tag:  proto.FieldTag{Inject: true},
-						Set:  func(o, v any) { o.(*Trace).Journal = v.(*Journal) },
-						Line: 103,
+						Name:   "Journal",
+						Type:   reflect.TypeFor[*Journal](),
+						Tag:    proto.FieldTag{Inject: true},
+						Offset: unsafe.Offsetof(Trace{}.Journal),
+						Line:   103,
 					},
 				},
 			},
@@ -158,11 +159,11 @@ func Module() proto.Module {
 				New:      func() any { return new(UsesGreeting) },
 				Fields: []proto.Field{
 					{
-						Name: "G",
-						Type: reflect.TypeFor[Greeting](),
-						Tag:  proto.FieldTag{Inject: true},
-						Set:  func(o, v any) { o.(*UsesGreeting).G = v.(Greeting) },
-						Line: 176,
+						Name:   "G",
+						Type:   reflect.TypeFor[Greeting](),
+						Tag:    proto.FieldTag{Inject: true},
+						Offset: unsafe.Offsetof(UsesGreeting{}.G),
+						Line:   176,
 					},
 				},
 			},

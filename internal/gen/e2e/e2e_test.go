@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unsafe"
 
 	"github.com/teggo/teggo/aop"
 	"github.com/teggo/teggo/proto"
@@ -93,7 +94,7 @@ func TestModuleMatchesReflection(t *testing.T) {
 		}
 		for i, f := range d.Fields {
 			w := want[i]
-			if f.Name != w.Name || f.Type != w.Type || !reflect.DeepEqual(f.Tag, w.Tag) || f.Set == nil {
+			if f.Name != w.Name || f.Type != w.Type || !reflect.DeepEqual(f.Tag, w.Tag) || f.Set == nil && f.Offset != w.Offset {
 				t.Errorf("%v field %d = %+v, want %+v", typ, i, f, w)
 			}
 		}
@@ -128,12 +129,11 @@ func TestModuleMatchesReflection(t *testing.T) {
 	if d.Name != "topics" || d.InitType != proto.InitSingleton || d.Access != proto.Public || d.Qualifiers.String() != "tier=gold" {
 		t.Errorf("marker = %q %v %v %v", d.Name, d.InitType, d.Access, d.Qualifiers)
 	}
+	// a pointer-shaped field gets its offset, another a typed setter
 	svc := new(TopicService)
-	repo := &MemRepo{}
-	d.Fields[0].Set(svc, repo)
 	d.Fields[1].Set(svc, "lbl")
-	if svc.Repo != repo || svc.Label != "lbl" {
-		t.Errorf("setters: %+v", svc)
+	if d.Fields[0].Set != nil || d.Fields[0].Offset != unsafe.Offsetof(svc.Repo) || svc.Label != "lbl" {
+		t.Errorf("fields: %+v, %+v", d.Fields[0], svc)
 	}
 	if errs := weave.DeclErrors(mod.Decls); len(errs) > 0 {
 		t.Errorf("invalid decls: %v", errs)

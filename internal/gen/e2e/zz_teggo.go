@@ -5,6 +5,7 @@ package e2e
 import (
 	"context"
 	"reflect"
+	"unsafe"
 
 	"github.com/teggo/teggo/aop"
 	"github.com/teggo/teggo/proto"
@@ -63,11 +64,11 @@ func Module() proto.Module {
 				New:        func() any { return new(TopicService) },
 				Fields: []proto.Field{
 					{
-						Name: "Repo",
-						Type: reflect.TypeFor[TopicRepo](),
-						Tag:  proto.FieldTag{Inject: true},
-						Set:  func(o, v any) { o.(*TopicService).Repo = v.(TopicRepo) },
-						Line: 59,
+						Name:   "Repo",
+						Type:   reflect.TypeFor[TopicRepo](),
+						Tag:    proto.FieldTag{Inject: true},
+						Offset: unsafe.Offsetof(TopicService{}.Repo),
+						Line:   59,
 					},
 					{
 						Name: "Label",

@@ -5,6 +5,7 @@ package apps
 import (
 	"context"
 	"reflect"
+	"unsafe"
 
 	"github.com/teggo/teggo/proto"
 	"github.com/teggo/teggo/weave"
@@ -53,11 +54,11 @@ func Module() proto.Module {
 				New:      func() any { return new(UserController) },
 				Fields: []proto.Field{
 					{
-						Name: "Users",
-						Type: reflect.TypeFor[Users](),
-						Tag:  proto.FieldTag{Inject: true},
-						Set:  func(o, v any) { o.(*UserController).Users = v.(Users) },
-						Line: 105,
+						Name:   "Users",
+						Type:   reflect.TypeFor[Users](),
+						Tag:    proto.FieldTag{Inject: true},
+						Offset: unsafe.Offsetof(UserController{}.Users),
+						Line:   105,
 					},
 				},
 			},
@@ -79,11 +80,11 @@ func Module() proto.Module {
 				New:      func() any { return new(UserService) },
 				Fields: []proto.Field{
 					{
-						Name: "Repo",
-						Type: reflect.TypeFor[*UserRepo](),
-						Tag:  proto.FieldTag{Inject: true},
-						Set:  func(o, v any) { o.(*UserService).Repo = v.(*UserRepo) },
-						Line: 68,
+						Name:   "Repo",
+						Type:   reflect.TypeFor[*UserRepo](),
+						Tag:    proto.FieldTag{Inject: true},
+						Offset: unsafe.Offsetof(UserService{}.Repo),
+						Line:   68,
 					},
 				},
 				Methods: []proto.Method{

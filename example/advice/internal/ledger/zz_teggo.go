@@ -6,6 +6,7 @@ import (
 	"context"
 	"database/sql"
 	"reflect"
+	"unsafe"
 
 	"github.com/teggo/teggo/aop"
 	"github.com/teggo/teggo/example/advice"
@@ -29,11 +30,11 @@ func Module() proto.Module {
 				New:      func() any { return new(Journal) },
 				Fields: []proto.Field{
 					{
-						Name: "DB",
-						Type: reflect.TypeFor[*sql.DB](),
-						Tag:  proto.FieldTag{Inject: true},
-						Set:  func(o, v any) { o.(*Journal).DB = v.(*sql.DB) },
-						Line: 190,
+						Name:   "DB",
+						Type:   reflect.TypeFor[*sql.DB](),
+						Tag:    proto.FieldTag{Inject: true},
+						Offset: unsafe.Offsetof(Journal{}.DB),
+						Line:   190,
 					},
 				},
 				Methods: []proto.Method{
@@ -51,18 +52,18 @@ func Module() proto.Module {
 				New:      func() any { return new(Ledger) },
 				Fields: []proto.Field{
 					{
-						Name: "DB",
-						Type: reflect.TypeFor[*sql.DB](),
-						Tag:  proto.FieldTag{Inject: true},
-						Set:  func(o, v any) { o.(*Ledger).DB = v.(*sql.DB) },
-						Line: 52,
+						Name:   "DB",
+						Type:   reflect.TypeFor[*sql.DB](),
+						Tag:    proto.FieldTag{Inject: true},
+						Offset: unsafe.Offsetof(Ledger{}.DB),
+						Line:   52,
 					},
 					{
-						Name: "Journal",
-						Type: reflect.TypeFor[Recorder](),
-						Tag:  proto.FieldTag{Inject: true},
-						Set:  func(o, v any) { o.(*Ledger).Journal = v.(Recorder) },
-						Line: 53,
+						Name:   "Journal",
+						Type:   reflect.TypeFor[Recorder](),
+						Tag:    proto.FieldTag{Inject: true},
+						Offset: unsafe.Offsetof(Ledger{}.Journal),
+						Line:   53,
 					},
 				},
 				Methods: []proto.Method{
