@@ -1,8 +1,8 @@
 package gen
 
 import (
-	"go/types"
 	"github.com/teggo/teggo/proto"
+	"go/types"
 )
 
 // module writes func Module.
