@@ -1,8 +1,9 @@
 package gen
 
 import (
-	"github.com/teggo/teggo/proto"
 	"go/types"
+
+	"github.com/teggo/teggo/proto"
 )
 
 // module writes func Module.
