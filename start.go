@@ -128,7 +128,11 @@ func (a *App) Start(ctx context.Context) (err error) {
 	if err := a.bus.Start(sctx); err != nil {
 		return err
 	}
-	if a.sched, err = schedule.New(c, append([]schedule.Option{schedule.Logger(a.log)}, a.o.schedOpts...)...); err != nil {
+	schedOpts, err := a.scheduleOptions(cfg)
+	if err != nil {
+		return err
+	}
+	if a.sched, err = schedule.New(c, append(schedOpts, a.o.schedOpts...)...); err != nil {
 		return err
 	}
 	if err := a.startHTTP(cfg); err != nil {
@@ -145,6 +149,37 @@ func (a *App) Start(ctx context.Context) (err error) {
 	}
 	a.log.Info("teggo: started", "env", cfg.Env(), "addr", a.Addr(), "took", time.Since(began).Round(time.Millisecond).String())
 	return nil
+}
+
+// scheduleOptions reads the schedule section: with locker: redis, worker
+// jobs lock their ticks in the app's Redis, so that they run once per tick
+// across the app's processes. Options given with Schedule come after, and
+// win.
+func (a *App) scheduleOptions(cfg *config.Config) ([]schedule.Option, error) {
+	opts := []schedule.Option{schedule.Logger(a.log)}
+	if !cfg.Exists(schedule.ConfigKey) {
+		return opts, nil
+	}
+	sc, err := config.Section[schedule.Config](cfg, schedule.ConfigKey)
+	if err != nil {
+		return nil, err
+	}
+	key := schedule.ConfigKey + ".locker"
+	switch sc.Locker {
+	case "":
+		return opts, nil
+	case schedule.LockerRedis:
+		if a.redis == nil {
+			return nil, &container.Error{Code: config.Code, File: cfg.SourceOf(key), Key: key,
+				Msg: "is redis, but the config has no redis section", Hint: "add redis: {addr: host:port} to the config, or remove schedule.locker"}
+		}
+		l := schedule.RedisLocker(a.redis, schedule.RedisLockTTL(sc.LockTTL), schedule.RedisPrefix(sc.LockPrefix),
+			schedule.RedisFailOpen(sc.LockFailOpen), schedule.RedisLogger(a.log))
+		return append(opts, schedule.Locker(l)), nil
+	default:
+		return nil, &container.Error{Code: config.Code, File: cfg.SourceOf(key), Key: key,
+			Msg: fmt.Sprintf("unknown locker %q: want %q or none", sc.Locker, schedule.LockerRedis)}
+	}
 }
 
 // provideConfig makes the config, its built-in sections and the app's typed

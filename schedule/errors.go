@@ -36,5 +36,6 @@ var (
 
 // ErrLocked is what a Locker returns when another process holds the lock:
 // the run is skipped quietly. Any other Lock error is logged as a warning
-// (and the run skipped too: running without the lock could run it twice).
+// (and the run skipped too: running without the lock could run it twice),
+// but ErrLockUnavailable, whose locker reports the outage itself.
 var ErrLocked = errors.New("schedule: lock held by another process")

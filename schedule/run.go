@@ -165,7 +165,7 @@ func (s *Scheduler) acquire(j *job) (skip func()) {
 	key := lockKey(j, s.tick(j, s.opts.clock.Now()))
 	if _, err := s.opts.locker.Lock(ctx, key); err != nil {
 		level := slog.LevelWarn
-		if errors.Is(err, ErrLocked) {
+		if errors.Is(err, ErrLocked) || errors.Is(err, ErrLockUnavailable) { // taken, or an outage the locker reported
 			level = slog.LevelDebug
 		}
 		return func() {

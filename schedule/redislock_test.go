@@ -1,0 +1,260 @@
+package schedule_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jonboulle/clockwork"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/teggo/teggo/internal/redistest"
+	"github.com/teggo/teggo/schedule"
+)
+
+// redisClient is a client of srv that fails at once when it is down.
+func redisClient(t testing.TB, srv *redistest.Server) *redis.Client {
+	t.Helper()
+	c := redis.NewClient(&redis.Options{Addr: srv.Addr(), MaxRetries: -1, DialTimeout: time.Second})
+	t.Cleanup(func() { _ = c.Close() })
+	return c
+}
+
+// waitFor polls cond until it holds, or fails the test after wait.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	waitWithin(t, wait, what, cond)
+}
+
+// waitWithin polls cond until it holds, or fails the test after d.
+func waitWithin(t *testing.T, d time.Duration, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(d)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("never: %s", what)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+func TestRedisLockerAcquireContendRelease(t *testing.T) {
+	srv := redistest.Start(t)
+	ctx := t.Context()
+	a := schedule.RedisLocker(redisClient(t, srv), schedule.RedisPrefix("app:"))
+	b := schedule.RedisLocker(redisClient(t, srv), schedule.RedisPrefix("app:"))
+	rc := redisClient(t, srv)
+
+	lk, err := a.Lock(ctx, "teggo:schedule:x.Job:1000")
+	if err != nil {
+		t.Fatalf("first Lock: %v", err)
+	}
+	if _, err := b.Lock(ctx, "teggo:schedule:x.Job:1000"); !errors.Is(err, schedule.ErrLocked) {
+		t.Fatalf("second process: %v, want ErrLocked", err)
+	}
+	if _, err := a.Lock(ctx, "teggo:schedule:x.Job:1000"); !errors.Is(err, schedule.ErrLocked) {
+		t.Fatalf("the same locker again: %v, want ErrLocked", err)
+	}
+	// The next tick is another key, free.
+	next, err := b.Lock(ctx, "teggo:schedule:x.Job:2000")
+	if err != nil {
+		t.Fatalf("next tick: %v", err)
+	}
+	// The key carries the prefix, a random token and the default TTL.
+	token, err := rc.Get(ctx, "app:teggo:schedule:x.Job:1000").Result()
+	if err != nil || len(token) != 32 {
+		t.Fatalf("token %q, %v: want 32 hex digits", token, err)
+	}
+	if other, _ := rc.Get(ctx, "app:teggo:schedule:x.Job:2000").Result(); other == token {
+		t.Fatalf("two locks share the token %s", token)
+	}
+	if ttl := rc.PTTL(ctx, "app:teggo:schedule:x.Job:1000").Val(); ttl <= 50*time.Second || ttl > schedule.DefaultRedisLockTTL {
+		t.Fatalf("PTTL %v, want about %v", ttl, schedule.DefaultRedisLockTTL)
+	}
+	if err := lk.Unlock(ctx); err != nil {
+		t.Fatalf("Unlock: %v", err)
+	}
+	if n := rc.Exists(ctx, "app:teggo:schedule:x.Job:1000").Val(); n != 0 {
+		t.Fatal("the key survives Unlock")
+	}
+	if _, err := b.Lock(ctx, "teggo:schedule:x.Job:1000"); err != nil {
+		t.Fatalf("Lock after Unlock: %v", err)
+	}
+	must(t, next.Unlock(ctx))
+}
+
+// A key expires after the TTL; a holder whose lock expired and was taken
+// by another process does not delete the other's lock when it releases.
+func TestRedisLockerExpiryAndLateRelease(t *testing.T) {
+	srv := redistest.Start(t)
+	ctx := t.Context()
+	const key = "teggo:schedule:x.Job:1000"
+	a := schedule.RedisLocker(redisClient(t, srv), schedule.RedisLockTTL(50*time.Millisecond))
+	b := schedule.RedisLocker(redisClient(t, srv), schedule.RedisLockTTL(time.Minute))
+	rc := redisClient(t, srv)
+
+	late, err := a.Lock(ctx, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ttl := rc.PTTL(ctx, key).Val(); ttl <= 0 || ttl > 50*time.Millisecond {
+		t.Fatalf("PTTL %v, want ≤ 50ms", ttl)
+	}
+	var held error
+	waitFor(t, "the key expires and b takes it", func() bool {
+		_, held = b.Lock(ctx, key)
+		return held == nil
+	})
+	bToken := rc.Get(ctx, key).Val()
+	if err := late.Unlock(ctx); err != nil {
+		t.Fatalf("late Unlock: %v", err)
+	}
+	if got := rc.Get(ctx, key).Val(); got != bToken {
+		t.Fatalf("after a's late Unlock the key holds %q, want b's token %q", got, bToken)
+	}
+	if _, err := a.Lock(ctx, key); !errors.Is(err, schedule.ErrLocked) {
+		t.Fatalf("a after its late Unlock: %v, want ErrLocked (b holds it)", err)
+	}
+}
+
+// Redis down: every Lock fails with ErrLockUnavailable, with one warning
+// for the outage; back up, the first Lock logs the recovery; a second
+// outage is a second warning.
+func TestRedisLockerDownWarnsOncePerOutage(t *testing.T) {
+	srv := redistest.Start(t)
+	ctx := t.Context()
+	log := newSink()
+	l := schedule.RedisLocker(redisClient(t, srv), schedule.RedisLogger(log.logger()))
+	srv.Stop()
+	for i := range 5 {
+		if lk, err := l.Lock(ctx, "teggo:schedule:x.Job:"+string(rune('0'+i))); !errors.Is(err, schedule.ErrLockUnavailable) || lk != nil {
+			t.Fatalf("Lock %d with Redis down: %v, %v; want ErrLockUnavailable", i, lk, err)
+		}
+	}
+	if n := log.count("level=WARN", "redis locker unavailable: worker ticks are skipped"); n != 1 {
+		t.Fatalf("%d warnings for one outage, want 1:\n%s", n, log)
+	}
+	srv.Restart()
+	if _, err := l.Lock(ctx, "teggo:schedule:x.Job:9"); err != nil {
+		t.Fatalf("Lock after restart: %v", err)
+	}
+	if _, err := l.Lock(ctx, "teggo:schedule:x.Job:10"); err != nil {
+		t.Fatalf("Lock after restart: %v", err)
+	}
+	if n := log.count("level=INFO", "redis locker available again"); n != 1 {
+		t.Fatalf("%d recovery lines, want 1:\n%s", n, log)
+	}
+	srv.Stop()
+	_, _ = l.Lock(ctx, "teggo:schedule:x.Job:11")
+	_, _ = l.Lock(ctx, "teggo:schedule:x.Job:12")
+	if n := log.count("level=WARN"); n != 2 {
+		t.Fatalf("%d warnings for two outages, want 2:\n%s", n, log)
+	}
+}
+
+// With RedisFailOpen a tick runs when Redis is down, still with one
+// warning per outage.
+func TestRedisLockerFailOpen(t *testing.T) {
+	srv := redistest.Start(t)
+	ctx := t.Context()
+	log := newSink()
+	l := schedule.RedisLocker(redisClient(t, srv), schedule.RedisFailOpen(true), schedule.RedisLogger(log.logger()))
+	srv.Stop()
+	for range 3 {
+		lk, err := l.Lock(ctx, "teggo:schedule:x.Job:1")
+		if err != nil || lk == nil {
+			t.Fatalf("fail-open Lock with Redis down: %v, %v; want a lock", lk, err)
+		}
+		must(t, lk.Unlock(ctx))
+	}
+	if n := log.count("level=WARN", "run in every process until it answers (fail open)"); n != 1 {
+		t.Fatalf("%d warnings, want 1:\n%s", n, log)
+	}
+}
+
+// A scheduler on the Redis locker: its worker ticks are skipped while
+// Redis is down, with one warning (and debug lines only for the skipped
+// ticks), and run again once it is back.
+func TestRedisLockerSchedulerSkipsWhileDownAndResumes(t *testing.T) {
+	srv := redistest.Start(t)
+	clock := clockwork.NewFakeClockAt(t0)
+	locks := newSink()
+	l := schedule.RedisLocker(redisClient(t, srv), schedule.RedisLogger(locks.logger()))
+	e := newEnv(t, clock, nil, []schedule.Option{schedule.Locker(l)},
+		new(Tick), schedule.Job[*Tick](schedule.Spec{Type: schedule.TypeWorker, Cron: "* * * * * *"}))
+	e.start(t, 1)
+
+	e.tick(t, time.Second, 1)
+	e.waitRuns(t, "Tick", 1)
+
+	srv.Stop()
+	for i := 1; i <= 3; i++ {
+		e.tick(t, time.Second, 1)
+		e.log.waitN(t, i, "Tick tick skipped: lock", "schedule: lock service unavailable")
+	}
+	if n := e.probe.count("Tick"); n != 1 {
+		t.Fatalf("%d runs, want 1: the ticks while Redis is down must be skipped", n)
+	}
+	if n := locks.count("level=WARN"); n != 1 {
+		t.Fatalf("%d warnings for the outage, want 1:\n%s", n, locks)
+	}
+	if n := e.log.count("level=WARN"); n != 0 {
+		t.Fatalf("the scheduler warns per tick:\n%s", e.log)
+	}
+
+	srv.Restart()
+	e.tick(t, time.Second, 1)
+	e.waitRuns(t, "Tick", 2)
+	e.tick(t, time.Second, 1)
+	e.waitRuns(t, "Tick", 3)
+	if n := locks.count("redis locker available again"); n != 1 {
+		t.Fatalf("%d recovery lines, want 1:\n%s", n, locks)
+	}
+	e.stop(t)
+	if !strings.Contains(e.log.String(), "Tick execute succeed") {
+		t.Fatal("no run logged")
+	}
+}
+
+// countHook counts the commands a client sends, a pipeline's each.
+type countHook struct{ n *int64 }
+
+func (countHook) DialHook(next redis.DialHook) redis.DialHook { return next }
+
+func (h countHook) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
+	return func(ctx context.Context, cmd redis.Cmder) error { *h.n++; return next(ctx, cmd) }
+}
+
+func (h countHook) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return func(ctx context.Context, cmds []redis.Cmder) error { *h.n++; return next(ctx, cmds) }
+}
+
+// BenchmarkRedisLocker acquires a fresh tick key per iteration (as a
+// worker tick does) and reports the round trips to Redis per acquire.
+func BenchmarkRedisLocker(b *testing.B) {
+	srv := redistest.Start(b)
+	c := redisClient(b, srv)
+	var n int64
+	c.AddHook(countHook{&n})
+	l := schedule.RedisLocker(c, schedule.RedisLockTTL(10*time.Second))
+	ctx := context.Background()
+	keys := make([]string, b.N)
+	for i := range keys {
+		keys[i] = "teggo:schedule:bench.Job:" + time.UnixMilli(int64(i)*1000).UTC().Format("20060102150405")
+	}
+	if err := c.FlushDB(ctx).Err(); err != nil { // each round of b.N starts on free keys
+		b.Fatal(err)
+	}
+	n = 0
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := l.Lock(ctx, keys[i]); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(n)/float64(b.N), "roundtrips/op")
+}
