@@ -30,7 +30,7 @@ type ControllerDecl struct {
 // request.
 func Controller[C any](prefix string, opts ...Option) *ControllerDecl {
 	d := &ControllerDecl{Type: reflect.TypeFor[C](), set: newSettings(opts, caller())}
-	d.set.refuse("controller", "Status", "Priority")
+	d.set.refuse("controller", "Status", "Priority", "Summary")
 	d.errs = append(d.errs, d.set.errs...)
 	if d.Type.Kind() != reflect.Pointer || d.Type.Elem().Kind() != reflect.Struct || d.Type.Elem().Name() == "" {
 		d.errs = append(d.errs, "Controller["+d.Type.String()+"]: want a pointer to a named proto struct, e.g. Controller[*TopicController]")

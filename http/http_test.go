@@ -9,6 +9,9 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"reflect"
 	"runtime"
 	"slices"
@@ -786,5 +789,28 @@ func TestHEADOnEveryGETRoute(t *testing.T) {
 		if head.status != get.status || len(head.body) != 0 || head.header.Get("Content-Type") != get.header.Get("Content-Type") {
 			t.Errorf("HEAD %s: %d %q %q; GET: %d %q", path, head.status, head.body, head.header.Get("Content-Type"), get.status, get.header.Get("Content-Type"))
 		}
+	}
+}
+
+// TestOpenAPIPassesRedoclyLint: the OpenAPI document passes @redocly/cli
+// lint with its recommended rules (teggo's keywords as x- extensions,
+// summaries, servers, problem responses). .ci/run installs redocly and
+// sets TEGGO_REDOCLY to its binary.
+func TestOpenAPIPassesRedoclyLint(t *testing.T) {
+	bin := os.Getenv("TEGGO_REDOCLY")
+	if bin == "" {
+		if os.Getenv("CI") != "" {
+			t.Fatal("TEGGO_REDOCLY is not set: .ci/run installs @redocly/cli and sets it")
+		}
+		t.Skip("TEGGO_REDOCLY not set (npm install @redocly/cli; TEGGO_REDOCLY=node_modules/.bin/redocly)")
+	}
+	ts, _ := newApp(t, teggohttp.OpenAPIInfo("topics", "1.2.3"))
+	file := filepath.Join(t.TempDir(), "openapi.json")
+	if err := os.WriteFile(file, do(t, ts, "GET", "/openapi.json", "").body, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(bin, "lint", "--format=stylish", file).CombinedOutput()
+	if err != nil {
+		t.Fatalf("redocly lint: %v\n%s", err, out)
 	}
 }

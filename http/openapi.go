@@ -14,6 +14,7 @@ import (
 // same schemas that validate the requests.
 func (m *mount) openAPI() ([]byte, error) {
 	paths := map[string]map[string]any{}
+	ids := map[string]int{} // operationIds are unique: one method on two routes gets Name_2
 	for _, r := range m.routes {
 		op, err := m.operation(r)
 		if err != nil {
@@ -31,12 +32,25 @@ func (m *mount) openAPI() ([]byte, error) {
 				continue
 			}
 		}
+		if n := ids[r.label]; n > 0 {
+			op["operationId"] = fmt.Sprintf("%s_%d", r.label, n+1)
+		}
+		ids[r.label]++
 		paths[p][method] = op
+	}
+	for _, ops := range paths {
+		for _, op := range ops {
+			xKeywords(op) // teggo's schema keywords, as OpenAPI's extensions
+		}
 	}
 	doc := map[string]any{
 		"openapi": "3.1.0",
 		"info":    map[string]any{"title": m.cfg.title, "version": m.cfg.version},
-		"paths":   paths,
+		// relative to where the document is served; no authentication is
+		// declared unless the app adds it
+		"servers":  []any{map[string]any{"url": "/"}},
+		"security": []any{},
+		"paths":    paths,
 		"components": map[string]any{
 			"schemas": map[string]any{"Problem": problemSchema},
 			"responses": map[string]any{
@@ -87,8 +101,13 @@ func openAPIPath(p string) string {
 }
 
 func (m *mount) operation(r *route) (map[string]any, error) {
+	summary := r.decl.set.summary
+	if summary == "" {
+		summary = r.decl.Handler // the method's name, when its doc comment gave none
+	}
 	op := map[string]any{
 		"operationId": r.label,
+		"summary":     summary,
 		"tags":        []string{r.ctrlName},
 	}
 	if r.plan != nil {
@@ -164,6 +183,7 @@ func (m *mount) operation(r *route) (map[string]any, error) {
 	if r.timeout > 0 {
 		responses["503"] = ref
 	}
+	responses["4XX"] = map[string]any{"$ref": "#/components/responses/Problem"} // 404 for an unknown id, 405, 406, ...: always a problem document
 	responses["default"] = ref
 	op["responses"] = responses
 	if r.timeout > 0 {
@@ -194,4 +214,31 @@ func (m *mount) outSchema(t reflect.Type) (any, error) {
 		return nil, err
 	}
 	return doc, nil
+}
+
+// teggoKeywords are the schema keywords teggo reads that JSON Schema does
+// not define: the OpenAPI document writes them with the x- prefix of
+// OpenAPI's extensions, so that linters accept it.
+var teggoKeywords = []string{"transform"}
+
+// xKeywords renames teggo's keywords to x-... in v and below, in place.
+func xKeywords(v any) {
+	switch v := v.(type) {
+	case map[string]any:
+		for _, k := range teggoKeywords {
+			if x, ok := v[k]; ok {
+				if _, isProp := x.(map[string]any); !isProp { // a property named "transform" stays
+					delete(v, k)
+					v["x-"+k] = x
+				}
+			}
+		}
+		for _, x := range v {
+			xKeywords(x)
+		}
+	case []any:
+		for _, x := range v {
+			xKeywords(x)
+		}
+	}
 }

@@ -28,6 +28,7 @@ type settings struct {
 	hasPriority bool
 	timeout     time.Duration
 	hosts       []string
+	summary     string
 	name        string
 	pos         string
 	mws         []mwSpec
@@ -111,6 +112,13 @@ func Host(hosts ...string) Option {
 			}
 		}
 	}}
+}
+
+// Summary sets a route's one-line summary in the OpenAPI document; `teggo
+// gen` gives it the first sentence of the method's doc comment. Without
+// one, the summary is the method's name.
+func Summary(text string) Option {
+	return Option{"Summary", func(s *settings) { s.summary = strings.TrimSpace(text) }}
 }
 
 // Name sets a controller's name (its type name by default), used in route

@@ -168,15 +168,15 @@ func Module() proto.Module {
 		Decls: []any{
 			schedule.Job[*Cleanup](schedule.Spec{Type: "worker", Cron: "0 0 3 * * *"}),
 			teggohttp.Controller[*Controller]("/api/v2/topics", teggohttp.At("example/topic/controller.go", 16)),
-			teggohttp.Route("GET", "/", (*Controller).List, teggohttp.At("example/topic/controller.go", 24)),
-			teggohttp.Route("GET", "/:id", (*Controller).Show, teggohttp.At("example/topic/controller.go", 31)),
-			teggohttp.Route("POST", "/", (*Controller).Create, teggohttp.Status(201), teggohttp.At("example/topic/controller.go", 42)),
-			teggohttp.Route("PUT", "/:id", teggohttp.NoOut((*Controller).Update), teggohttp.At("example/topic/controller.go", 61)),
+			teggohttp.Route("GET", "/", (*Controller).List, teggohttp.Summary("List is GET /api/v2/topics?page=1&limit=20&tab=share."), teggohttp.At("example/topic/controller.go", 24)),
+			teggohttp.Route("GET", "/:id", (*Controller).Show, teggohttp.Summary("Show is GET /api/v2/topics/:id."), teggohttp.At("example/topic/controller.go", 31)),
+			teggohttp.Route("POST", "/", (*Controller).Create, teggohttp.Status(201), teggohttp.Summary("Create is POST /api/v2/topics: 201 {\"topic_id\": \"...\"}."), teggohttp.At("example/topic/controller.go", 42)),
+			teggohttp.Route("PUT", "/:id", teggohttp.NoOut((*Controller).Update), teggohttp.Summary("Update is PUT /api/v2/topics/:id: 204."), teggohttp.At("example/topic/controller.go", 61)),
 			eventbus.On((*Feed).OnCreated),
 			aop.Pointcut((*Service).Create, new(advice.TxAdvice), aop.WithParams(aop.Params{"detach": "true"}), aop.At("example/topic/service.go", 54)),
 			aop.Pointcut((*Service).Update, new(advice.TxAdvice), aop.WithParams(aop.Params{"detach": "true"}), aop.At("example/topic/service.go", 76)),
 			teggohttp.Controller[*MeController]("/api/v2", teggohttp.At("example/topic/visits.go", 22)),
-			teggohttp.Route("GET", "/me", teggohttp.NoIn((*MeController).Me), teggohttp.At("example/topic/visits.go", 30)),
+			teggohttp.Route("GET", "/me", teggohttp.NoIn((*MeController).Me), teggohttp.Summary("Me is GET /api/v2/me: {\"visits\": n}."), teggohttp.At("example/topic/visits.go", 30)),
 		},
 	}
 }

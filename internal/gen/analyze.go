@@ -46,6 +46,7 @@ type pendingDirective struct {
 	file *ast.File
 	typ  *types.TypeName // the type, or the method's receiver base type
 	fn   *types.Func     // the method, for method directives
+	doc  string          // the method's doc comment, directives left out
 }
 
 // analyze builds the model of a loaded package. It returns the problems it
@@ -125,7 +126,7 @@ func (a *analyzer) file(f *ast.File) {
 			}
 			recv := receiverBase(fn)
 			for _, d := range a.directives(decl.Doc, onMethod) {
-				a.pending = append(a.pending, pendingDirective{d: d, file: f, typ: recv, fn: fn})
+				a.pending = append(a.pending, pendingDirective{d: d, file: f, typ: recv, fn: fn, doc: decl.Doc.Text()})
 			}
 		}
 	}

@@ -98,7 +98,7 @@ func (a *analyzer) bindOne(pd pendingDirective) *Error {
 		if !isHandler(m) {
 			return d.errorf("a handler is func(ctx context.Context[, in T]) ([Out, ]error), not %s", typeLabel(pd.fn.Type()))
 		}
-		a.m.Decls = append(a.m.Decls, &Route{D: d, Proto: pr, Method: m.Name})
+		a.m.Decls = append(a.m.Decls, &Route{D: d, Proto: pr, Method: m.Name, Summary: firstSentence(pd.doc)})
 	case "middleware":
 		if pr.Controller == nil {
 			return d.errorf("%s has no //teggo:controller: middleware applies to controllers and their methods", pr.TypeName)
@@ -252,4 +252,14 @@ func kindOf(obj types.Object) string {
 		return "const"
 	}
 	return "name"
+}
+
+// firstSentence returns the first sentence of a doc comment (Text drops
+// the directives), on one line: an OpenAPI summary.
+func firstSentence(doc string) string {
+	doc = strings.Join(strings.Fields(doc), " ")
+	if i := strings.Index(doc, ". "); i >= 0 {
+		doc = doc[:i+1]
+	}
+	return doc
 }

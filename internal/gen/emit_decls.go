@@ -158,6 +158,9 @@ func emitRoute(e *emitter, d Decl) string {
 		handler = fmt.Sprintf("%s.NoOut(%s)", h, handler)
 	}
 	opts := e.httpOptions(r.D, []string{"status", "priority", "timeout", "host"})
+	if r.Summary != "" {
+		opts = append(opts, fmt.Sprintf("%s.Summary(%s)", h, quote(r.Summary)))
+	}
 	opts = append(opts, e.middlewareOptions(r.Proto, r.Method)...)
 	opts = append(opts, fmt.Sprintf("%s.At(%q, %d)", h, e.relPath(r.D.Pos.Filename), r.D.Pos.Line))
 	return fmt.Sprintf("%s.Route(%s, %s, %s, %s)", h, quote(strings.ToUpper(r.D.Args[0])), quote(r.D.Args[1]), handler, strings.Join(opts, ", "))

@@ -129,6 +129,9 @@ type Route struct {
 	D      *Directive
 	Proto  *Proto
 	Method string
+	// Summary is the first sentence of the method's doc comment, for the
+	// OpenAPI document.
+	Summary string
 }
 
 // Controller is a //teggo:controller on a proto.
