@@ -3,6 +3,7 @@ package schedule_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -231,8 +232,33 @@ func (h countHook) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.Pro
 	return func(ctx context.Context, cmds []redis.Cmder) error { *h.n++; return next(ctx, cmds) }
 }
 
-// BenchmarkRedisLocker acquires a fresh tick key per iteration (as a
-// worker tick does) and reports the round trips to Redis per acquire.
+// Acquiring is one command, one round trip, whether the key is free or
+// taken; releasing is one more.
+func TestRedisLockerOneRoundTripPerAcquire(t *testing.T) {
+	srv := redistest.Start(t)
+	c := redisClient(t, srv)
+	must(t, c.Ping(t.Context()).Err()) // the connection is dialled
+	var n int64
+	c.AddHook(countHook{&n})
+	l := schedule.RedisLocker(c)
+	lk, err := l.Lock(t.Context(), "teggo:schedule:x.Job:1")
+	if err != nil || n != 1 {
+		t.Fatalf("free key: %v, %d round trips, want 1", err, n)
+	}
+	n = 0
+	if _, err := l.Lock(t.Context(), "teggo:schedule:x.Job:1"); !errors.Is(err, schedule.ErrLocked) || n != 1 {
+		t.Fatalf("taken key: %v, %d round trips, want ErrLocked in 1", err, n)
+	}
+	n = 0
+	must(t, lk.Unlock(t.Context()))
+	if n > 2 { // EVALSHA, plus EVAL the first time the script is not cached
+		t.Fatalf("Unlock: %d round trips", n)
+	}
+}
+
+// BenchmarkRedisLocker acquires a free tick key per iteration (as the
+// first process to fire a worker tick does), and a taken one (as the
+// others do), and reports the round trips to Redis per acquire.
 func BenchmarkRedisLocker(b *testing.B) {
 	srv := redistest.Start(b)
 	c := redisClient(b, srv)
@@ -240,21 +266,40 @@ func BenchmarkRedisLocker(b *testing.B) {
 	c.AddHook(countHook{&n})
 	l := schedule.RedisLocker(c, schedule.RedisLockTTL(10*time.Second))
 	ctx := context.Background()
-	keys := make([]string, b.N)
-	for i := range keys {
-		keys[i] = "teggo:schedule:bench.Job:" + time.UnixMilli(int64(i)*1000).UTC().Format("20060102150405")
-	}
-	if err := c.FlushDB(ctx).Err(); err != nil { // each round of b.N starts on free keys
-		b.Fatal(err)
-	}
-	n = 0
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		if _, err := l.Lock(ctx, keys[i]); err != nil {
+	b.Run("free", func(b *testing.B) {
+		keys := make([]string, b.N)
+		for i := range keys {
+			keys[i] = fmt.Sprintf("teggo:schedule:bench.Job:%d", int64(i)*1000)
+		}
+		if err := c.FlushDB(ctx).Err(); err != nil { // each round of b.N starts on free keys
 			b.Fatal(err)
 		}
-	}
-	b.StopTimer()
-	b.ReportMetric(float64(n)/float64(b.N), "roundtrips/op")
+		n = 0
+		b.ReportAllocs()
+		b.ResetTimer()
+		for i := 0; i < b.N; i++ {
+			if _, err := l.Lock(ctx, keys[i]); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.StopTimer()
+		b.ReportMetric(float64(n)/float64(b.N), "roundtrips/op")
+	})
+	b.Run("taken", func(b *testing.B) {
+		const key = "teggo:schedule:bench.Job:taken"
+		holder := schedule.RedisLocker(c, schedule.RedisLockTTL(time.Hour)) // taken for the whole benchmark
+		if _, err := holder.Lock(ctx, key); err != nil && !errors.Is(err, schedule.ErrLocked) {
+			b.Fatal(err)
+		}
+		n = 0
+		b.ReportAllocs()
+		b.ResetTimer()
+		for i := 0; i < b.N; i++ {
+			if _, err := l.Lock(ctx, key); !errors.Is(err, schedule.ErrLocked) {
+				b.Fatal(err)
+			}
+		}
+		b.StopTimer()
+		b.ReportMetric(float64(n)/float64(b.N), "roundtrips/op")
+	})
 }
