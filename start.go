@@ -1,6 +1,7 @@
 package teggo
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -223,6 +224,9 @@ func (a *App) startHTTP(cfg *config.Config) error {
 			ProtocolHeaders: headerList(cfg.String("protocolHeaders")),
 			HostHeaders:     headerList(cfg.String("hostHeaders")),
 		}))
+	}
+	if title, version := cfg.String("openapi.title"), cfg.String("openapi.version"); title != "" || version != "" {
+		opts = append(opts, teggohttp.OpenAPIInfo(cmp.Or(title, "teggo"), cmp.Or(version, "0.0.0"))) // the document's info, from config
 	}
 	opts = append(opts, a.o.httpOpts...)
 	srv, err := teggohttp.NewServer(a.c, opts...)

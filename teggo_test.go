@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"slices"
@@ -263,5 +264,27 @@ func TestRunReturnsWhyItStopped(t *testing.T) {
 	defer app.Shutdown(context.Background())
 	if app.Addr() == ln.Addr().String() {
 		t.Fatal("the variable won over the Addr option")
+	}
+}
+
+// TestOpenAPIInfoFromConfig: the OpenAPI document's title and version come
+// from the config keys openapi.title and openapi.version.
+func TestOpenAPIInfoFromConfig(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "config.default.yaml"), []byte("openapi:\n  title: topics\n  version: 2.1.0\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	app := teggo.New(teggo.Config(config.Dir(dir), config.Env("unittest")), teggo.RunDir(filepath.Join(t.TempDir(), "run")), teggo.NoListen())
+	if err := app.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	defer app.Shutdown(context.Background())
+	rec := httptest.NewRecorder()
+	app.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/openapi.json", nil))
+	var doc struct {
+		Info struct{ Title, Version string } `json:"info"`
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &doc); err != nil || doc.Info.Title != "topics" || doc.Info.Version != "2.1.0" {
+		t.Fatalf("info %+v, %v (%d %s)", doc.Info, err, rec.Code, rec.Body.String())
 	}
 }
