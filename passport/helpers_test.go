@@ -55,10 +55,11 @@ func (s *syncBuffer) String() string {
 
 // newApp serves mux behind cookies and a memory-store session, with a
 // passport whose users are kept by id.
-func newApp(t *testing.T) *app {
+func newApp(t *testing.T, opts ...passport.Option) *app {
 	t.Helper()
 	a := &app{t: t, mux: http.NewServeMux(), store: session.NewMemoryStore(), logs: &syncBuffer{}}
-	a.p = passport.New[*account](passport.Logger(slog.New(slog.NewTextHandler(a.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))))
+	opts = append([]passport.Option{passport.Logger(slog.New(slog.NewTextHandler(a.logs, &slog.HandlerOptions{Level: slog.LevelDebug})))}, opts...)
+	a.p = passport.New[*account](opts...)
 	keys, err := cookies.ParseKeys(cookies.GenerateKey())
 	if err != nil {
 		t.Fatal(err)
