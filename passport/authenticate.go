@@ -125,7 +125,7 @@ func (p *Passport[U]) success(w http.ResponseWriter, r *http.Request, opts Optio
 	if err := p.Login(ctx, u); err != nil {
 		return err
 	}
-	p.set.log.InfoContext(ctx, "passport: login", "strategy", name, "profile", prof)
+	p.set.log.DebugContext(ctx, "passport: login", "strategy", name, "profile", prof)
 	http.Redirect(w, r, target, seeOther(r))
 	return nil
 }
