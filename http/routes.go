@@ -1,6 +1,7 @@
 package http
 
 import (
+	"net/http"
 	"time"
 
 	"github.com/teggo/teggo/container"
@@ -24,6 +25,10 @@ type RouteInfo struct {
 	Timeout time.Duration `json:"timeout,omitempty"`
 	// Pos is where the route was declared.
 	Pos string `json:"pos,omitempty"`
+	// Middleware names the route's middleware in the order it runs: echo
+	// middleware (controller's, then the route's), then AOP middleware
+	// (the route's, then the controller's).
+	Middleware []string `json:"middleware,omitempty"`
 }
 
 // Routes lists the routes declared in c in registration order: highest
@@ -37,8 +42,12 @@ func Routes(c *container.Container) ([]RouteInfo, error) {
 	}
 	out := make([]RouteInfo, len(routes))
 	for i, r := range routes {
+		status := r.status
+		if r.decl.Out == nil && !r.decl.set.hasStatus {
+			status = http.StatusNoContent // no result: 204
+		}
 		out[i] = RouteInfo{Method: r.method, Path: r.path, Host: r.host, Priority: r.priority, Handler: r.label,
-			Status: r.status, Timeout: r.timeout, Pos: r.decl.set.pos}
+			Status: status, Timeout: r.timeout, Pos: r.decl.set.pos, Middleware: middlewareNames(r)}
 	}
 	return out, nil
 }
@@ -48,4 +57,33 @@ func Routes(c *container.Container) ([]RouteInfo, error) {
 func Check(c *container.Container) error {
 	_, _, err := plan(c.Decls())
 	return err
+}
+
+// middlewareNames names r's middleware in the order it runs.
+func middlewareNames(r *route) []string {
+	var out []string
+	name := func(s mwSpec) string {
+		switch {
+		case s.typ != nil:
+			return s.typ.Name()
+		case s.kind == mwEcho:
+			return handlerName(s.name)
+		}
+		return s.name
+	}
+	for _, set := range []*settings{&r.ctrl.set, &r.decl.set} {
+		for _, s := range set.mws {
+			if s.kind == mwEcho {
+				out = append(out, name(s))
+			}
+		}
+	}
+	for _, set := range []*settings{&r.decl.set, &r.ctrl.set} {
+		for _, s := range set.mws {
+			if s.kind != mwEcho {
+				out = append(out, name(s))
+			}
+		}
+	}
+	return out
 }

@@ -165,24 +165,47 @@ func hasModuleFunc(file string) bool {
 	return err == nil && bytes.Contains(data, []byte("\nfunc Module() proto.Module {"))
 }
 
-// inspectProgram is the throw-away program's source.
+// inspectProgram is the throw-away program's source. It builds the
+// container an App would, without running anything: the packages' modules,
+// the App's own modules, and the *config.Config and *slog.Logger it
+// supplies. What an app
+// supplies itself (teggo.Provide, teggo.Section) is not in the packages:
+// an inject site nothing here satisfies is listed as the app's to provide,
+// not as an error; every other problem is an error and exits 1.
 func inspectProgram(imports []string) string {
 	var b strings.Builder
-	b.WriteString("// Code written by teggo graph/routes; deleted after the run.\npackage main\n\nimport (\n\t\"fmt\"\n\t\"os\"\n\n")
-	b.WriteString("\t\"github.com/teggo/teggo/container\"\n\tteggohttp \"github.com/teggo/teggo/http\"\n")
+	b.WriteString("// Code written by teggo graph/routes; deleted after the run.\npackage main\n\nimport (\n\t\"errors\"\n\t\"fmt\"\n\t\"log/slog\"\n\t\"os\"\n\t\"strings\"\n\n")
+	b.WriteString("\t\"github.com/teggo/teggo/background\"\n\t\"github.com/teggo/teggo/config\"\n\t\"github.com/teggo/teggo/container\"\n\t\"github.com/teggo/teggo/eventbus\"\n\tteggohttp \"github.com/teggo/teggo/http\"\n")
 	for i, p := range imports {
 		fmt.Fprintf(&b, "\tp%d %q\n", i, p)
 	}
-	b.WriteString(")\n\nfunc main() {\n\tc := container.New()\n")
-	for i := range imports {
+	b.WriteString(")\n\nfunc main() {\n\tc := container.New()\n\tc.Install(background.Module(), eventbus.Module()) // as an App does\n\tc.Supply(new(config.Config))\n\tc.Supply(slog.Default())\n")
+	for i, p := range imports {
+		if p == "github.com/teggo/teggo/background" || p == "github.com/teggo/teggo/eventbus" {
+			continue // installed above, as an App does
+		}
 		fmt.Fprintf(&b, "\tc.Install(p%d.Module())\n", i)
 	}
-	b.WriteString(`	switch os.Args[1] {
-	case "graph":
-		if err := c.Validate(); err != nil {
-			fmt.Fprintln(os.Stderr, "teggo graph: the graph has problems (drawn as far as resolved):")
-			fmt.Fprintln(os.Stderr, err)
+	b.WriteString(`	mode, failed := os.Args[1], false
+	if err := c.Validate(); err != nil {
+		var appOwn, real []error
+		for _, e := range flatten(err) {
+			if container.CodeOf(e) == container.CodeProtoNotFound && strings.Contains(e.Error(), ": nothing provides ") {
+				appOwn = append(appOwn, e) // a constructor or config section of the app, most likely
+			} else {
+				real = append(real, e)
+			}
 		}
+		for _, e := range appOwn {
+			fmt.Fprintln(os.Stderr, "teggo "+mode+": not in these packages (the app must Provide it):", e)
+		}
+		for _, e := range real {
+			fmt.Fprintln(os.Stderr, "teggo "+mode+":", e)
+		}
+		failed = len(real) > 0
+	}
+	switch mode {
+	case "graph":
 		fmt.Print(container.Graph(c))
 	case "routes":
 		routes, err := teggohttp.Routes(c)
@@ -190,16 +213,41 @@ func inspectProgram(imports []string) string {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(1)
 		}
-		fmt.Printf("%-7s %-40s %8s  %s\n", "METHOD", "PATH", "PRIORITY", "HANDLER")
+		fmt.Printf("%-7s %-36s %6s %8s %8s  %-28s %s\n", "METHOD", "PATH", "STATUS", "TIMEOUT", "PRIORITY", "HANDLER", "MIDDLEWARE")
 		for _, r := range routes {
 			path := r.Path
 			if r.Host != "" {
 				path = r.Host + path
 			}
-			fmt.Printf("%-7s %-40s %8d  %s\n", r.Method, path, r.Priority, r.Handler)
+			timeout := "-"
+			if r.Timeout > 0 {
+				timeout = r.Timeout.String()
+			}
+			mw := strings.Join(r.Middleware, ",")
+			if mw == "" {
+				mw = "-"
+			}
+			fmt.Printf("%-7s %-36s %6d %8s %8d  %-28s %s  %s\n", r.Method, path, r.Status, timeout, r.Priority, r.Handler, mw, r.Pos)
 		}
 	}
+	if failed {
+		os.Exit(1)
+	}
 }
+
+// flatten lists the errors joined in err.
+func flatten(err error) []error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		var out []error
+		for _, e := range j.Unwrap() {
+			out = append(out, flatten(e)...)
+		}
+		return out
+	}
+	return []error{err}
+}
+
+var _ = errors.New
 `)
 	return b.String()
 }

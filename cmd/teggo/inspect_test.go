@@ -54,12 +54,13 @@ func TestGraphWritesSVGWhenDotIsThere(t *testing.T) {
 
 func TestRoutesListsTheExampleService(t *testing.T) {
 	var out, errb bytes.Buffer
-	if code := run([]string{"routes", "../../example/topic"}, &out, &errb); code != 0 {
+	if code := run([]string{"routes", "../../example/topic", "../../example/advice"}, &out, &errb); code != 0 {
 		t.Fatalf("exit %d: %s", code, errb.String())
 	}
 	got := out.String()
 	for _, want := range []string{
-		"METHOD", "GET     /api/v2/topics/:id", "POST    /api/v2/topics", "PUT     /api/v2/topics/:id", "Controller.Create",
+		"METHOD", "STATUS", "TIMEOUT", "MIDDLEWARE", "GET     /api/v2/topics/:id", "POST    /api/v2/topics", "PUT     /api/v2/topics/:id", "Controller.Create",
+		"201", "204", "example/topic/controller.go:42",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("routes lack %q:\n%s", want, got)
@@ -68,5 +69,23 @@ func TestRoutesListsTheExampleService(t *testing.T) {
 	// static paths rank before parameterised ones (tegg's priority)
 	if strings.Index(got, "GET     /api/v2/topics ") > strings.Index(got, "GET     /api/v2/topics/:id") {
 		t.Errorf("priority order:\n%s", got)
+	}
+}
+
+// TestInspectSeesWhatTheAppProvides: what an App supplies (its own
+// modules, the config, the logger) is no error, what the app's
+// constructors provide is listed as the app's, and a real problem exits 1.
+func TestInspectSeesWhatTheAppProvides(t *testing.T) {
+	var out, errb bytes.Buffer
+	if code := run([]string{"graph", "../../example/topic", "../../example/advice"}, &out, &errb); code != 0 {
+		t.Fatalf("the example's topics: exit %d: %s", code, errb.String())
+	}
+	if got := errb.String(); !strings.Contains(got, "the app must Provide it") || !strings.Contains(got, "*sql.DB") || strings.Contains(got, "*config.Config") || strings.Contains(got, "background") {
+		t.Errorf("stderr:\n%s", got)
+	}
+	out.Reset()
+	errb.Reset()
+	if code := run([]string{"graph", "./testdata/broken"}, &out, &errb); code != 1 || !strings.Contains(errb.String(), "TEGGO_CYCLE") {
+		t.Fatalf("a cycle: exit %d: %s", code, errb.String())
 	}
 }
