@@ -31,7 +31,7 @@ import (
 
 // MemoryLocker is an in-process gocron.Locker: schedulers of one process
 // (or of tests) that share it run each worker tick once. The zero value is
-// ready to use. A Redis locker is the drop-in for several processes.
+// ready to use. RedisLocker is the drop-in for several processes.
 type MemoryLocker struct {
 	// TTL is how long a key stays taken; 0 means one minute.
 	TTL time.Duration

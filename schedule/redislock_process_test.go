@@ -16,7 +16,7 @@ import (
 )
 
 // processTicks is how many consecutive ticks the cross-process test checks.
-const processTicks = 10
+const processTicks = 20
 
 // Three OS processes of one app (schedule/internal/lockapp) share a Redis
 // and a worker job that runs every second: each tick runs exactly once,

@@ -303,3 +303,49 @@ func BenchmarkRedisLocker(b *testing.B) {
 		b.ReportMetric(float64(n)/float64(b.N), "roundtrips/op")
 	})
 }
+
+// shopLocker is the guide's locker.
+func shopLocker(client redis.UniversalClient) *schedule.RedisTickLocker {
+	return schedule.RedisLocker(client,
+		schedule.RedisPrefix("shop:"),        // several apps on one Redis
+		schedule.RedisLockTTL(2*time.Minute), // > the clock skew between the hosts
+		schedule.RedisFailOpen(false),        // Redis down: skip the tick (the default)
+	)
+}
+
+// Two schedulers, each with its own client of one Redis: the worker job
+// runs once per tick, the all job in both.
+func TestRedisLockerTwoSchedulersOncePerTick(t *testing.T) {
+	srv := redistest.Start(t)
+	clock := clockwork.NewFakeClockAt(t0)
+	p := newProbe()
+	worker := schedule.Spec{Type: schedule.TypeWorker, Cron: "* * * * * *"}
+	all := schedule.Spec{Type: schedule.TypeAll, Cron: "* * * * * *"}
+	a := newEnv(t, clock, p, []schedule.Option{schedule.Locker(shopLocker(redisClient(t, srv)))},
+		new(Tick), new(Tock), schedule.Job[*Tick](worker), schedule.Job[*Tock](all))
+	b := newEnv(t, clock, p, []schedule.Option{schedule.Locker(shopLocker(redisClient(t, srv)))},
+		new(Tick), new(Tock), schedule.Job[*Tick](worker), schedule.Job[*Tock](all))
+	must(t, a.s.Start(t.Context()))
+	must(t, b.s.Start(t.Context()))
+	a.armed(t, 4)
+	const ticks = 3
+	for i := 1; i <= ticks; i++ {
+		a.tick(t, time.Second, 4)
+		a.log.waitN(t, i, "Tock execute succeed")
+		b.log.waitN(t, i, "Tock execute succeed")
+		waitSum(t, i, a.log, b.log, "Tick execute succeed")
+		waitSum(t, i, a.log, b.log, "Tick tick skipped: lock")
+	}
+	a.stop(t)
+	b.stop(t)
+	if n := p.count("Tick"); n != ticks {
+		t.Fatalf("worker ran %d times in %d ticks, want %d", n, ticks, ticks)
+	}
+	if n := p.count("Tock"); n != 2*ticks {
+		t.Fatalf("all ran %d times in %d ticks, want %d", n, ticks, 2*ticks)
+	}
+	keys := redisClient(t, srv).Keys(t.Context(), "shop:teggo:schedule:*").Val()
+	if len(keys) != ticks {
+		t.Fatalf("lock keys %v, want one per tick", keys)
+	}
+}
