@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/teggo/teggo/passport"
@@ -138,5 +139,39 @@ func TestReturnToIsLocalOnly(t *testing.T) {
 	res, _ := a.do(a.client, http.MethodPost, "/login", "application/x-www-form-urlencoded", "username=ann&password=s3cret")
 	if location(res) != "/home" {
 		t.Fatalf("redirected to %q, want /home", location(res))
+	}
+}
+
+// TestMiddlewareDeserializesOncePerRequest: with Middleware, a request's
+// User, IsAuthenticated and LoadUser calls deserialize once; without it,
+// each call does.
+func TestMiddlewareDeserializesOncePerRequest(t *testing.T) {
+	a := newApp(t)
+	withLocal(t, a)
+	var calls atomic.Int32
+	a.p.DeserializeUser(func(_ context.Context, data json.RawMessage) (*account, error) {
+		calls.Add(1)
+		var u account
+		return &u, json.Unmarshal(data, &u)
+	})
+	three := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
+		u, ok := a.p.User(ctx)
+		_, _, err := a.p.LoadUser(ctx)
+		if !ok || !a.p.IsAuthenticated(ctx) || err != nil {
+			http.Error(w, "no user", 401)
+			return
+		}
+		w.Write([]byte(u.Name))
+	})
+	a.mux.Handle("GET /cached", a.p.Middleware(three))
+	a.mux.Handle("GET /uncached", three)
+	a.do(a.client, http.MethodPost, "/login", "application/x-www-form-urlencoded", "username=ann&password=s3cret")
+	if res, body := a.get("/cached"); res.StatusCode != 200 || body != "ann" || calls.Load() != 1 {
+		t.Fatalf("with Middleware: %d %q, %d deserializations, want 1", res.StatusCode, body, calls.Load())
+	}
+	calls.Store(0)
+	if res, _ := a.get("/uncached"); res.StatusCode != 200 || calls.Load() != 3 {
+		t.Fatalf("without Middleware: %d, %d deserializations, want 3", res.StatusCode, calls.Load())
 	}
 }

@@ -226,7 +226,12 @@ func (o *OAuth2) callback(r *http.Request, c *Call, q url.Values) Result {
 	if err != nil {
 		var re *oauth2.RetrieveError
 		if errors.As(err, &re) {
-			return Result{Err: cerr(CodeTokenExchange, "the token endpoint refused the code", err)}
+			// Only the OAuth2 error code: the response's text may echo the code.
+			status := 0
+			if re.Response != nil {
+				status = re.Response.StatusCode
+			}
+			return Result{Err: cerr(CodeTokenExchange, fmt.Sprintf("the token endpoint refused the code (%d %s)", status, clip(re.ErrorCode)), nil)}
 		}
 		return Result{Err: withStatus(http.StatusBadGateway, cerr(CodeTokenExchange, "the token endpoint failed", err))}
 	}

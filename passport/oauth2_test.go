@@ -213,6 +213,9 @@ func TestOAuth2ReplayedCodeIsRefused(t *testing.T) {
 	if res.StatusCode != 401 || problemCode(t, res, body) != "TEGGO_PASSPORT_TOKEN_EXCHANGE" {
 		t.Fatalf("replayed code: %d %s", res.StatusCode, body)
 	}
+	if logs := a.logs.String(); !strings.Contains(logs, "invalid_grant") || strings.Contains(logs, used.Query().Get("code")) {
+		t.Fatalf("the log lacks the provider's error code, or carries the authorization code: %s", logs)
+	}
 }
 
 func TestOAuth2ProviderErrorAccessDenied(t *testing.T) {
