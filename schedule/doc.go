@@ -27,7 +27,8 @@
 //	[Job#12] CleanDB execute failed, used 3ms
 //
 // and never stop the scheduler. Types: "all" runs in every process, "worker"
-// once per tick across the processes sharing a Locker (or an Elector), and
+// once per tick across the processes sharing a Locker (RedisLocker, on the
+// App with config schedule.locker: redis) or an Elector, and
 // any other type names a Strategy declared with Use, which triggers the job
 // itself (from a queue, a webhook) with SendOne / SendAll.
 //

@@ -97,7 +97,8 @@ var releaseScript = redis.NewScript(`if redis.call("GET", KEYS[1]) == ARGV[1] th
 // Lock(ctx, key) is one round trip, SET prefix+key token NX PX ttl, with a
 // random token (16 bytes from crypto/rand): OK takes the lock; a nil reply
 // (the key exists) returns ErrLocked; an error (Redis down, a timeout)
-// logs one warning per outage — the first failing Lock after a success —
+// logs one warning per outage — on the first failing Lock, and the first
+// after each recovery —
 // and returns an error matching ErrLockUnavailable, or with RedisFailOpen
 // a lock that holds nothing, so the tick runs. The first Lock that works
 // again logs the recovery. Unlock deletes the key with a compare-and-delete
