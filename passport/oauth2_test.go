@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/oauth2-proxy/mockoidc"
+	"golang.org/x/oauth2"
 
 	"github.com/teggo/teggo/passport"
 )
@@ -358,5 +359,45 @@ func TestConstructorsRefuseBadConfig(t *testing.T) {
 	closed.Close()
 	if _, err := passport.NewOIDC(context.Background(), passport.Config{Key: "id", Secret: "s", Issuer: closed.URL}); !errors.Is(err, passport.ErrBadConfig) {
 		t.Errorf("NewOIDC on a dead issuer = %v", err)
+	}
+}
+
+// TestNewOAuth2WithAProfileFunc: a provider of one's own, its profile read
+// with the token's client from the provider's userinfo endpoint.
+func TestNewOAuth2WithAProfileFunc(t *testing.T) {
+	p := newProvider(t, 0)
+	a := newApp(t)
+	cfg := p.Config()
+	s, err := passport.NewOAuth2(passport.Config{Key: cfg.ClientID, Secret: cfg.ClientSecret, Scope: []string{"openid", "email"}},
+		oauth2.Endpoint{AuthURL: p.AuthorizationEndpoint(), TokenURL: p.TokenEndpoint()},
+		func(ctx context.Context, c *http.Client, _ *oauth2.Token) (*passport.Profile, error) {
+			res, err := c.Get(p.UserinfoEndpoint())
+			if err != nil {
+				return nil, err
+			}
+			defer res.Body.Close()
+			var info struct{ Sub, Email string }
+			if err := json.NewDecoder(res.Body).Decode(&info); err != nil {
+				return nil, err
+			}
+			return &passport.Profile{ID: info.Sub, Email: info.Email}, nil
+		})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.p.Use("acme", s)
+	a.p.Verify(func(_ context.Context, prof *passport.Profile) (*account, error) {
+		return &account{ID: 3, Name: prof.Provider + ":" + prof.ID + ":" + prof.Email}, nil
+	})
+	a.p.Mount(a.mux, "acme", passport.Options{})
+	cb := a.authorize(a.client, a.begin(a.client, "/passport/acme"))
+	if res, _ := a.get(cb); res.StatusCode != http.StatusFound || location(res) != "/" {
+		t.Fatalf("callback: %d %q", res.StatusCode, location(res))
+	}
+	if res, body := a.get("/me"); !strings.Contains(body, "acme:1234567890:jane.doe@example.com") {
+		t.Fatalf("/me: %d %s", res.StatusCode, body)
+	}
+	if _, err := passport.NewOAuth2(passport.Config{Key: "k", Secret: "s"}, oauth2.Endpoint{AuthURL: "https://a", TokenURL: "https://t"}, nil); !errors.Is(err, passport.ErrBadConfig) {
+		t.Fatalf("no profile function: %v", err)
 	}
 }
