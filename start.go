@@ -228,6 +228,9 @@ func (a *App) startHTTP(cfg *config.Config) error {
 	if title, version := cfg.String("openapi.title"), cfg.String("openapi.version"); title != "" || version != "" {
 		opts = append(opts, teggohttp.OpenAPIInfo(cmp.Or(title, "teggo"), cmp.Or(version, "0.0.0"))) // the document's info, from config
 	}
+	if cfg.Exists("openapi.docs") { // the API reference's path, "" for none; default /docs outside prod
+		opts = append(opts, teggohttp.Docs(cfg.String("openapi.docs")))
+	}
 	opts = append(opts, a.o.httpOpts...)
 	srv, err := teggohttp.NewServer(a.c, opts...)
 	if err != nil {

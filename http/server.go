@@ -16,6 +16,7 @@ import (
 	teggoconfig "github.com/teggo/teggo/config"
 	"github.com/teggo/teggo/container"
 	"github.com/teggo/teggo/cookies"
+	"github.com/teggo/teggo/http/apidocs"
 	"github.com/teggo/teggo/session"
 )
 
@@ -25,6 +26,10 @@ const DefaultBodyLimit = 1 << 20
 // DefaultOpenAPIPath is where the OpenAPI document is served by default.
 const DefaultOpenAPIPath = "/openapi.json"
 
+// DefaultDocsPath is where the interactive API reference is served by
+// default outside production (see Docs).
+const DefaultDocsPath = "/docs"
+
 // ServerOption configures Mount and NewServer.
 type ServerOption func(*config)
 
@@ -32,6 +37,8 @@ type config struct {
 	prod        bool
 	bodyLimit   int64
 	openapiPath string
+	docsPath    string
+	docsSet     bool // Docs was given: it holds in production too
 	title       string
 	version     string
 	log         *slog.Logger
@@ -43,6 +50,20 @@ type config struct {
 	sessions    *session.Manager // nil: the jar without sessions
 
 	configureEcho []func(*echo.Echo) // NewServer's, before mounting
+}
+
+// docs is where the API reference is served, "" for nowhere.
+func (c *config) docs() string {
+	if c.openapiPath == "" {
+		return ""
+	}
+	if c.docsSet {
+		return c.docsPath
+	}
+	if c.prod {
+		return ""
+	}
+	return DefaultDocsPath
 }
 
 func newConfig(opts []ServerOption) config {
@@ -155,6 +176,15 @@ func BodyLimit(n int64) ServerOption {
 // default); "" serves none.
 func OpenAPI(path string) ServerOption { return func(c *config) { c.openapiPath = path } }
 
+// Docs serves an interactive API reference (Swagger UI, embedded, see
+// package apidocs) at path for the OpenAPI document, where a person can
+// read the operations and try them. Without Docs it is at /docs outside
+// production and off in production; Docs("") turns it off, Docs(path)
+// serves it in every env.
+func Docs(path string) ServerOption {
+	return func(c *config) { c.docsPath, c.docsSet = strings.TrimSuffix(path, "/"), true }
+}
+
 // OpenAPIInfo sets the title and version of the OpenAPI document.
 func OpenAPIInfo(title, version string) ServerOption {
 	return func(c *config) { c.title, c.version = title, version }
@@ -265,6 +295,12 @@ func mountOn(e *echo.Echo, c *container.Container, cfg config) (*mount, error) {
 		groups[k] = append(groups[k], r)
 	}
 	if cfg.openapiPath != "" {
+		if docs := cfg.docs(); docs != "" {
+			if prev, ok := conflictsWith(http.MethodGet, docs); ok {
+				errs = append(errs, &container.Error{Code: CodeRouterConflict, Msg: "the API reference's path " + docs + " is conflict with exists rule " + prev,
+					Hint: "move it with teggohttp.Docs(path), or turn it off with Docs(\"\")"})
+			}
+		}
 		if prev, ok := conflictsWith(http.MethodGet, cfg.openapiPath); ok {
 			errs = append(errs, &container.Error{Code: CodeRouterConflict, Msg: "the OpenAPI document's path " + cfg.openapiPath + " is conflict with exists rule " + prev,
 				Hint: "move it with teggohttp.OpenAPI(path), or turn it off with OpenAPI(\"\")"})
@@ -299,6 +335,11 @@ func mountOn(e *echo.Echo, c *container.Container, cfg config) (*mount, error) {
 		}
 		e.GET(cfg.openapiPath, serveDoc)
 		e.HEAD(cfg.openapiPath, serveDoc)
+		if docs := cfg.docs(); docs != "" {
+			h := echo.WrapHandler(apidocs.Handler(docs, cfg.openapiPath, cfg.title))
+			e.GET(docs, h)
+			e.GET(docs+"/*", h)
+		}
 	}
 	return m, nil
 }
