@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"golang.org/x/tools/go/packages"
 )
 
 // adviceHooks are the method names that make a type an advice.
@@ -164,6 +166,9 @@ func isHandler(m *Method) bool {
 // ref resolves Name in the package scope, or pkg.Name through the
 // imports of file.
 func (a *analyzer) ref(file *ast.File, ref string) (types.Object, error) {
+	if i := strings.LastIndexByte(ref, '.'); i > 0 && strings.Contains(ref[:i], "/") {
+		return a.pathRef(ref[:i], ref[i+1:])
+	}
 	if pkgName, name, ok := strings.Cut(ref, "."); ok {
 		fname := filepath.Base(a.fset.File(file.Pos()).Name())
 		pn, _ := a.info.Scopes[file].Lookup(pkgName).(*types.PkgName)
@@ -180,6 +185,37 @@ func (a *analyzer) ref(file *ast.File, ref string) (types.Object, error) {
 	obj := scope.Lookup(ref)
 	if obj == nil {
 		return nil, fmt.Errorf("%s is not declared in package %s%s", ref, a.m.Name, didYouMean(ref, scope.Names()))
+	}
+	return obj, nil
+}
+
+// pathRef resolves importPath.Name, a reference by import path: the file
+// need not import the package (the generated code does). A package the
+// loaded package imports is found among its imports; any other is loaded.
+func (a *analyzer) pathRef(importPath, name string) (types.Object, error) {
+	ref := importPath + "." + name
+	var pkg *types.Package
+	for _, p := range a.m.types.Imports() {
+		if p.Path() == importPath {
+			pkg = p
+		}
+	}
+	if pkg == nil {
+		pkgs, err := packages.Load(&packages.Config{Mode: packages.NeedName | packages.NeedTypes, Dir: a.m.Dir}, importPath)
+		if err != nil || len(pkgs) != 1 || pkgs[0].Types == nil || len(pkgs[0].Errors) > 0 {
+			msg := "package " + importPath + " cannot be loaded"
+			if err != nil {
+				msg = err.Error()
+			} else if len(pkgs) == 1 && len(pkgs[0].Errors) > 0 {
+				msg = pkgs[0].Errors[0].Msg // go's own words, as they are
+			}
+			return nil, fmt.Errorf("%s: %s", ref, msg)
+		}
+		pkg = pkgs[0].Types
+	}
+	obj := pkg.Scope().Lookup(name)
+	if obj == nil || !obj.Exported() {
+		return nil, fmt.Errorf("%s: package %s declares no exported %s", ref, importPath, name)
 	}
 	return obj, nil
 }

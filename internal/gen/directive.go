@@ -390,12 +390,13 @@ func quotedPrefix(s string) (string, error) {
 var (
 	identRe    = regexp.MustCompile(`^[\p{L}_][\p{L}\p{Nd}_]*$`)
 	typeRefRe  = regexp.MustCompile(`^([\p{L}_][\p{L}\p{Nd}_]*\.)?[\p{L}_][\p{L}\p{Nd}_]*$`)
+	pathRefRe  = regexp.MustCompile(`^[A-Za-z0-9._~-]+(/[A-Za-z0-9._~-]+)+\.[\p{L}_][\p{L}\p{Nd}_]*$`) // import/path.Name
 	strategyRe = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_.-]*$`)
 )
 
 func checkTypeRef(v string) error {
-	if !typeRefRe.MatchString(v) {
-		return errors.New("want a name or pkg.Name")
+	if !typeRefRe.MatchString(v) && !pathRefRe.MatchString(v) {
+		return errors.New("want a name, pkg.Name, or import/path.Name")
 	}
 	return nil
 }

@@ -33,6 +33,7 @@ var goldenCases = []struct {
 	{name: "collide"},
 	{name: "stale"},
 	{name: "routes"},
+	{name: "crosspkg"},
 	{name: "runtime", available: map[string]bool{eventbusPath: true, schedulePath: true}, noCompile: true},
 	{name: "badtags", wantErr: true},
 	{name: "baddirectives", wantErr: true},

@@ -75,3 +75,9 @@ func Helper() {}
 var _ = Helper
 
 var _ = (*Svc).run
+
+// Elsewhere names an advice by the import path of a package that does not
+// exist.
+//
+//teggo:pointcut github.com/teggo/teggo/nowhere.Log
+func (s *Svc) Elsewhere(ctx context.Context) error { return nil }
