@@ -12,13 +12,14 @@ import (
 // at generation with a clear message instead of emitting code that does
 // not compile.
 type availability struct {
-	cfg   Config
-	known map[string]*types.Package // nil: looked up and absent
+	cfg     Config
+	known   map[string]*types.Package // nil: looked up and absent
+	reasons map[string]string         // why an absent package could not be loaded, in go's words
 }
 
 // newAvailability starts from everything the loaded packages import.
 func newAvailability(cfg Config, ls []*loaded) *availability {
-	a := &availability{cfg: cfg, known: map[string]*types.Package{}}
+	a := &availability{cfg: cfg, known: map[string]*types.Package{}, reasons: map[string]string{}}
 	var walk func(p *types.Package)
 	walk = func(p *types.Package) {
 		if _, seen := a.known[p.Path()]; seen || !p.Complete() {
@@ -59,10 +60,15 @@ func (a *availability) load(paths []string) error {
 	for _, p := range pkgs {
 		if len(p.Errors) == 0 && p.Types != nil {
 			a.known[p.PkgPath] = p.Types
+		} else if len(p.Errors) > 0 {
+			a.reasons[p.PkgPath] = p.Errors[0].Msg
 		}
 	}
 	return nil
 }
+
+// reason is why package path could not be loaded, "" when unknown.
+func (a *availability) reason(path string) string { return a.reasons[path] }
 
 // lookup reports whether package path exists and declares symbol.
 func (a *availability) lookup(path, symbol string) (pkg, sym bool) {

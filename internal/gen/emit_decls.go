@@ -47,6 +47,9 @@ func checkDecl(d Decl, avail *availability) *Error {
 	em := declEmitters[dir.Name]
 	pkgOK, symOK := avail.lookup(em.pkg, em.symbol)
 	switch {
+	case !pkgOK && avail.reason(em.pkg) != "":
+		// the load error as go gave it: a go.sum entry missing, say
+		return dir.errorf("package %s cannot be loaded: %s", em.pkg, avail.reason(em.pkg))
 	case !pkgOK:
 		return dir.errorf("package %s is not available yet", path.Base(em.pkg))
 	case !symOK:

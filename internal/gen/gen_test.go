@@ -1,6 +1,7 @@
 package gen
 
 import (
+	"strings"
 	"bytes"
 	"errors"
 	"flag"
@@ -183,5 +184,21 @@ func TestTestOnlyPackage(t *testing.T) {
 	files, err := Generate(Config{Dir: "testdata/src", Patterns: []string{"./onlytests"}})
 	if err != nil || len(files) != 0 {
 		t.Fatalf("Generate = %d files, %v; want nothing and no error", len(files), err)
+	}
+}
+
+// TestUnavailablePackageSaysWhy: a runtime package that cannot be loaded
+// (a go.sum entry missing, a module not required) is reported with go's
+// own reason, not as a bare "not available".
+func TestUnavailablePackageSaysWhy(t *testing.T) {
+	a := newAvailability(Config{Dir: "."}, nil)
+	if err := a.load([]string{"github.com/teggo/teggo/nowhere"}); err != nil {
+		t.Fatal(err)
+	}
+	if ok, _ := a.lookup("github.com/teggo/teggo/nowhere", ""); ok {
+		t.Fatal("a package that does not exist is available")
+	}
+	if r := a.reason("github.com/teggo/teggo/nowhere"); !strings.Contains(r, "github.com/teggo/teggo/nowhere") {
+		t.Fatalf("reason %q, want go's load error", r)
 	}
 }
