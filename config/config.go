@@ -8,6 +8,7 @@ import (
 	"os"
 	"path"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/knadh/koanf/parsers/yaml"
@@ -67,11 +68,11 @@ func Env(env string) Option { return func(l *loader) { l.env = env } }
 
 // Load reads config.default.yaml and config.<env>.yaml and merges them.
 // An unparsable file fails with its name and the line. A directory given
-// to Dir or FS must exist, and an env without a file of its own whose
-// name is one or two letters from an env that has one (TEGGO_ENV=prdo
-// beside config.prod.yaml) is refused as a typo, which would otherwise run
-// on the defaults, unless Optional says otherwise. Without Dir or FS,
-// ./config is read when it exists.
+// to Dir or FS must exist, and an env without a file of its own, in a
+// directory where other envs have theirs, is refused — a mistyped
+// TEGGO_ENV would otherwise run on the defaults — unless it is local or
+// unittest, or Optional says otherwise. Without Dir or FS, ./config is
+// read when it exists.
 func Load(opts ...Option) (*Config, error) {
 	l := &loader{}
 	Dir("config")(l)
@@ -95,8 +96,14 @@ func Load(opts ...Option) (*Config, error) {
 	for _, name := range []string{"config.default.yaml", "config." + l.env + ".yaml"} {
 		data, err := fs.ReadFile(l.fsys, path.Join(l.dir, name))
 		if errors.Is(err, fs.ErrNotExist) {
-			if near := l.nearEnv(); name != "config.default.yaml" && !l.optional && near != "" {
-				return nil, &container.Error{Code: Code, File: path.Join(l.shown, name), Msg: fmt.Sprintf("env %q has no config file; did you mean %q? (pass config.Optional() to run %q on the defaults)", l.env, near, l.env)}
+			if envs := l.envFiles(); name != "config.default.yaml" && !l.optional && len(envs) > 0 && !slices.Contains(devEnvs, l.env) {
+				hint := "envs with a file: " + strings.Join(envs, ", ")
+				if near := l.nearEnv(envs); near != "" {
+					hint = fmt.Sprintf("did you mean %q?", near)
+				}
+				return nil, &container.Error{Code: Code, File: path.Join(l.shown, name),
+					Msg:  fmt.Sprintf("env %q has no config file", l.env),
+					Hint: hint + " (pass config.Optional() to run " + strconv.Quote(l.env) + " on config.default.yaml alone)"}
 			}
 			continue
 		}
@@ -187,13 +194,26 @@ func (c *Config) SourceOf(key string) string {
 // All returns the merged config as nested maps (a copy).
 func (c *Config) All() map[string]any { return c.k.Raw() }
 
-// nearEnv returns an env with a file of its own that l.env looks like a
-// typo of, or "".
-func (l *loader) nearEnv() string {
+// devEnvs may run on config.default.yaml alone, beside other envs' files.
+var devEnvs = []string{DefaultEnv, "unittest"}
+
+// envFiles lists the envs that have a file of their own.
+func (l *loader) envFiles() []string {
 	entries, _ := fs.ReadDir(l.fsys, l.dir)
+	var envs []string
 	for _, e := range entries {
-		env, ok := strings.CutSuffix(e.Name(), ".yaml")
-		if env, ok2 := strings.CutPrefix(env, "config."); ok && ok2 && env != "default" && env != l.env && suggest.Distance(env, l.env) <= 2 {
+		name, ok := strings.CutSuffix(e.Name(), ".yaml")
+		if env, ok2 := strings.CutPrefix(name, "config."); ok && ok2 && env != "default" {
+			envs = append(envs, env)
+		}
+	}
+	return envs
+}
+
+// nearEnv returns the env of envs that l.env looks like a typo of, or "".
+func (l *loader) nearEnv(envs []string) string {
+	for _, env := range envs {
+		if env != l.env && suggest.Distance(env, l.env) <= 2 {
 			return env
 		}
 	}

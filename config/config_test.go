@@ -54,8 +54,8 @@ func TestMergeByEnv(t *testing.T) {
 	if local.Int("mysql.port") != 3307 || local.String("mysql.host") != "127.0.0.1" {
 		t.Fatal("local env not merged")
 	}
-	if e := load(t, "staging"); e.Int("mysql.port") != 3306 || e.Env() != "staging" {
-		t.Fatal("an env without its own file should get the defaults")
+	if e, err := config.Load(config.Dir("testdata/app"), config.Env("staging"), config.Optional()); err != nil || e.Int("mysql.port") != 3306 || e.Env() != "staging" {
+		t.Fatalf("an env without its own file, Optional, gets the defaults: %v", err)
 	}
 }
 
@@ -195,8 +195,22 @@ func TestLoadRefusesWhatWouldRunOnDefaults(t *testing.T) {
 	if _, err := config.Load(config.Dir("testdata/app"), config.Env("prdo"), config.Optional()); err != nil {
 		t.Errorf("typo env, optional: %v", err)
 	}
-	if c, err := config.Load(config.Dir("testdata/app"), config.Env("staging")); err != nil || len(c.Files()) != 1 {
-		t.Errorf("an env without a file of its own, unlike any other, runs on the defaults: %v", err)
+	// any other env without its file, where other envs have theirs, is
+	// refused too; local and unittest may run on the defaults alone, and
+	// so may any env in a directory of config.default.yaml alone
+	_, err = config.Load(config.Dir("testdata/app"), config.Env("staging"))
+	if err == nil || !strings.Contains(err.Error(), `env "staging" has no config file; envs with a file: local, prod, typo`) {
+		t.Errorf("an env without its file: %v", err)
+	}
+	if _, err := config.Load(config.Dir("testdata/app"), config.Env("unittest")); err != nil {
+		t.Errorf("unittest on the defaults: %v", err)
+	}
+	only := t.TempDir()
+	if err := os.WriteFile(filepath.Join(only, "config.default.yaml"), []byte("a: 1\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if c, err := config.Load(config.Dir(only), config.Env("prod")); err != nil || c.Int("a") != 1 {
+		t.Errorf("prod in a directory of defaults alone: %v", err)
 	}
 	if c, err := config.Load(); err != nil || c == nil {
 		t.Errorf("no Dir: ./config is optional: %v", err)
