@@ -1,7 +1,6 @@
 package teggo_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"log/slog"
@@ -10,7 +9,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -22,6 +20,7 @@ import (
 	"github.com/teggo/teggo/container"
 	"github.com/teggo/teggo/cookies"
 	teggohttp "github.com/teggo/teggo/http"
+	"github.com/teggo/teggo/internal/logbuf"
 	"github.com/teggo/teggo/internal/redistest"
 	"github.com/teggo/teggo/proto"
 	"github.com/teggo/teggo/session"
@@ -197,29 +196,11 @@ func TestSessionProdWithoutKeysFailsToStart(t *testing.T) {
 	}
 }
 
-// syncBuffer is a log sink safe for concurrent writes.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // In local an app without keys starts with a key of its own, saying so
 // once at WARN; sessions work with it.
 func TestSessionLocalWithoutKeysWarns(t *testing.T) {
-	var logs syncBuffer
-	app := visitApp(t, "", teggo.Config(config.Env("local")), teggo.Logger(slog.New(slog.NewTextHandler(&logs, nil))))
+	logs := logbuf.New()
+	app := visitApp(t, "", teggo.Config(config.Env("local")), teggo.Logger(slog.New(slog.NewTextHandler(logs, nil))))
 	if app.Keys() == nil || app.Keys().Len() != 1 {
 		t.Fatalf("keys: %v", app.Keys())
 	}
@@ -345,9 +326,9 @@ func TestRedisClientInjectableAndClosed(t *testing.T) {
 	srv := redistest.Start(t)
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "config.default.yaml"), []byte(redisYAML(srv.Addr(), "  poolSize: 3\n", "  readTimeout: 1500\n", "  maxRetries: -1\n")), 0o644)
-	var logs syncBuffer
+	logs := logbuf.New()
 	app := teggo.New(teggo.Config(config.Dir(dir), config.Env("prod")), teggo.NoListen(),
-		teggo.RunDir(filepath.Join(t.TempDir(), "run")), teggo.Logger(slog.New(slog.NewTextHandler(&logs, nil))),
+		teggo.RunDir(filepath.Join(t.TempDir(), "run")), teggo.Logger(slog.New(slog.NewTextHandler(logs, nil))),
 		teggo.Register(new(RedisUser)))
 	if err := app.Start(context.Background()); err != nil {
 		t.Fatal(err)
@@ -377,8 +358,8 @@ func TestRedisClientInjectableAndClosed(t *testing.T) {
 func TestRedisDownAtStartIsLogged(t *testing.T) {
 	srv := redistest.Start(t)
 	srv.Stop()
-	var logs syncBuffer
-	app := visitApp(t, redisYAML(srv.Addr()), teggo.Logger(slog.New(slog.NewTextHandler(&logs, nil))))
+	logs := logbuf.New()
+	app := visitApp(t, redisYAML(srv.Addr()), teggo.Logger(slog.New(slog.NewTextHandler(logs, nil))))
 	if !strings.Contains(logs.String(), `level=ERROR msg="teggo: redis unavailable at start"`) {
 		t.Fatalf("no error line:\n%s", logs.String())
 	}

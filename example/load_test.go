@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
 	"log/slog"
@@ -14,6 +13,7 @@ import (
 	"github.com/teggo/teggo"
 	"github.com/teggo/teggo/container"
 	"github.com/teggo/teggo/example/topic"
+	"github.com/teggo/teggo/internal/logbuf"
 	"github.com/teggo/teggo/teggotest"
 )
 
@@ -146,8 +146,8 @@ func TestCreateCommitsOnceBegun(t *testing.T) {
 // TestSecretsNotLogged: the access token (argument) and the edit token
 // (result) never reach the LogAdvice's lines.
 func TestSecretsNotLogged(t *testing.T) {
-	var buf syncBuffer
-	log := slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	buf := logbuf.New()
+	log := slog.New(slog.NewTextHandler(buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	app := teggotest.Start(t, append(options(), teggo.Logger(log))...)
 	var c topic.Created
 	app.POST("/api/v2/topics", map[string]string{"accesstoken": "s3cr3t-access", "title": "t", "content": "c"}).ExpectStatus(t, http.StatusCreated).JSON(&c)
@@ -178,21 +178,4 @@ func TestOnlyAuthorUpdates(t *testing.T) {
 	if got.Title != "a" {
 		t.Fatalf("a non-author changed the topic: %+v", got)
 	}
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }

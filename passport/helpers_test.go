@@ -1,7 +1,6 @@
 package passport_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -11,10 +10,10 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/teggo/teggo/cookies"
+	"github.com/teggo/teggo/internal/logbuf"
 	"github.com/teggo/teggo/passport"
 	"github.com/teggo/teggo/session"
 )
@@ -32,32 +31,15 @@ type app struct {
 	p      *passport.Passport[*account]
 	mux    *http.ServeMux
 	store  *session.MemoryStore
-	logs   *syncBuffer
+	logs   *logbuf.Buffer
 	client *http.Client
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 // newApp serves mux behind cookies and a memory-store session, with a
 // passport whose users are kept by id.
 func newApp(t *testing.T, opts ...passport.Option) *app {
 	t.Helper()
-	a := &app{t: t, mux: http.NewServeMux(), store: session.NewMemoryStore(), logs: &syncBuffer{}}
+	a := &app{t: t, mux: http.NewServeMux(), store: session.NewMemoryStore(), logs: logbuf.New()}
 	opts = append([]passport.Option{passport.Logger(slog.New(slog.NewTextHandler(a.logs, &slog.HandlerOptions{Level: slog.LevelDebug})))}, opts...)
 	a.p = passport.New[*account](opts...)
 	keys, err := cookies.ParseKeys(cookies.GenerateKey())
