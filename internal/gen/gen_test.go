@@ -1,12 +1,12 @@
 package gen
 
 import (
-	"strings"
 	"bytes"
 	"errors"
 	"flag"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"golang.org/x/tools/go/packages"
