@@ -55,7 +55,7 @@ func (santhoshBackend) Compile(schemaJSON []byte) (Compiled, error) {
 
 // sharedFormats replaces santhosh's format checkers by the ones every
 // backend uses (formatChecker), so that every backend accepts the same
-// strings. "regex" cannot be overridden; both backends check it with
+// strings. "regex" cannot be overridden; gojsonschema and santhosh both check it with
 // regexp.Compile.
 var sharedFormats = func() []*jsonschema.Format {
 	names := []string{"date", "time", "date-time", "duration", "hostname", "email", "idn-email", "ipv4", "ipv6",

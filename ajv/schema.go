@@ -190,7 +190,7 @@ func instanceTooDeep(maxDepth int) error {
 }
 
 // normalizeNumbers turns the float64 of a plain json.Unmarshal into
-// json.Number, which both backends expect.
+// json.Number, which every backend expects.
 func normalizeNumbers(v any, depth int) any {
 	if depth > jsontree.MaxConvertDepth {
 		return v
@@ -234,7 +234,7 @@ func reflectSchema(t reflect.Type) (out []byte, err error) {
 		RequiredFromJSONSchemaTags: false,
 	}
 	s := r.ReflectFromType(t)
-	s.Version = "" // no $schema: both backends default to draft-07 semantics
+	s.Version = "" // no $schema: every backend defaults to draft-07 semantics
 	annotate(t, s, s.Definitions, map[*jsonschema.Schema]bool{})
 	if !recursive {
 		s.Definitions = nil

@@ -8,7 +8,7 @@ import (
 )
 
 // schemaDoc is a parsed schema document (map[string]any, []any, string, bool,
-// json.Number, nil) with the helpers both backends need to turn their errors
+// json.Number, nil) with the helpers the library backends need to turn their errors
 // into Violations: JSON pointer resolution and the location of a keyword for
 // an instance path.
 type schemaDoc struct {
@@ -155,7 +155,7 @@ func (d *schemaDoc) guardNode(n any, ptr string, isRoot bool) error {
 }
 
 // knownMetaSchema reports whether name is a standard draft's meta-schema,
-// which both backends know without loading anything.
+// which gojsonschema and santhosh know without loading anything.
 func knownMetaSchema(name string) bool {
 	name = strings.TrimSuffix(strings.TrimPrefix(strings.TrimPrefix(name, "https://"), "http://"), "#")
 	switch name {
