@@ -136,7 +136,7 @@ func (a *App) Start(ctx context.Context) (err error) {
 	if a.sched, err = schedule.New(c, append(schedOpts, a.o.schedOpts...)...); err != nil {
 		return err
 	}
-	if err := a.startHTTP(cfg); err != nil {
+	if err := a.startHTTP(ctx, cfg); err != nil {
 		return err
 	}
 	if err := each(sctx, h, timeout, "DidReady", objs, DidReadier.DidReady); err != nil {
@@ -210,7 +210,7 @@ func (a *App) provideConfig(cfg *config.Config, c *container.Container) error {
 }
 
 // startHTTP creates the server and, unless NoListen, listens and serves.
-func (a *App) startHTTP(cfg *config.Config) error {
+func (a *App) startHTTP(ctx context.Context, cfg *config.Config) error {
 	limits, err := httpLimits(cfg)
 	if err != nil {
 		return err
@@ -230,6 +230,13 @@ func (a *App) startHTTP(cfg *config.Config) error {
 	}
 	if cfg.Exists("openapi.docs") { // the API reference's path, "" for none; default /docs outside prod
 		opts = append(opts, teggohttp.Docs(cfg.String("openapi.docs")))
+	}
+	for _, mount := range a.o.passports {
+		popts, err := mount(ctx, cfg)
+		if err != nil {
+			return err
+		}
+		opts = append(opts, popts...)
 	}
 	opts = append(opts, a.o.httpOpts...)
 	srv, err := teggohttp.NewServer(a.c, opts...)

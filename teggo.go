@@ -22,6 +22,7 @@
 package teggo
 
 import (
+	"context"
 	"log/slog"
 	"net"
 	"net/http"
@@ -96,6 +97,8 @@ type options struct {
 	httpOpts     []teggohttp.ServerOption
 	schedOpts    []schedule.Option
 	strict       bool
+	// passports build their routes once the config is loaded
+	passports []func(ctx context.Context, cfg *config.Config) ([]teggohttp.ServerOption, error)
 }
 
 type provide struct {

@@ -1,6 +1,10 @@
 package http
 
-import "github.com/labstack/echo/v4"
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+)
 
 // ConfigureEcho runs fn on NewServer's echo instance before teggo mounts
 // its routes: to add plain echo handlers and middleware to the App's
@@ -21,4 +25,12 @@ func ConfigureEcho(fn func(e *echo.Echo)) ServerOption {
 // It is e.Use run by ConfigureEcho.
 func Use(mws ...echo.MiddlewareFunc) ServerOption {
 	return ConfigureEcho(func(e *echo.Echo) { e.Use(mws...) })
+}
+
+// Handle serves a net/http handler at method and path on NewServer's echo
+// instance (echo's path syntax), with everything every request of the
+// server gets — the cookie jar and the session among them: the way
+// net/http code such as package passport's routes joins the App's server.
+func Handle(method, path string, h http.Handler) ServerOption {
+	return ConfigureEcho(func(e *echo.Echo) { e.Add(method, path, echo.WrapHandler(h)) })
 }
