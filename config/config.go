@@ -212,10 +212,6 @@ func (l *loader) envFiles() []string {
 
 // nearEnv returns the env of envs that l.env looks like a typo of, or "".
 func (l *loader) nearEnv(envs []string) string {
-	for _, env := range envs {
-		if env != l.env && suggest.Distance(env, l.env) <= 2 {
-			return env
-		}
-	}
-	return ""
+	near, _ := suggest.Nearest(l.env, envs)
+	return near
 }

@@ -26,7 +26,7 @@ func (c *Container) planAdvice() []error {
 		errs = append(errs, &Error{Code: CodeBadDecl, Msg: "invalid declaration", Err: err})
 	}
 	for _, p := range c.protos {
-		if p.replaced != nil && p.replaced != p.ptr || weave.KindsOfType(p.typ) != 0 {
+		if p.replaced != nil && p.replaced != p.ptr || weave.KindsOfType(p.ptr) != 0 {
 			// a replacement of another type has no proxy to go through;
 			// advice is not advised: its hooks are called on the object
 			continue
@@ -116,7 +116,7 @@ func (c *Container) adviceProto(a weave.PlannedAdvice) (*protoDef, *Error) {
 			Hint: "apply the advice by name"}
 	}
 	ap := found[0]
-	if weave.KindsOfType(ap.typ) == 0 {
+	if weave.KindsOfType(ap.ptr) == 0 {
 		return nil, &Error{Code: CodeBadAdvice, Msg: fmt.Sprintf("%s implements no advice hook (BeforeCall, AfterReturn, AfterThrow, AfterFinally, Around)", ap.label())}
 	}
 	return ap, nil
@@ -141,7 +141,7 @@ func (c *Container) weave(ctx context.Context, p *protoDef) error {
 			var sample any
 			switch ap.init {
 			case proto.InitContext:
-				adv.Kinds = weave.KindsOfType(ap.typ)
+				adv.Kinds = weave.KindsOfType(ap.ptr)
 				adv.Resolve = func(ctx context.Context) (any, error) { return c.resolveContext(ctx, ap) }
 				if reflect.PointerTo(ap.typ).Implements(paramsParserType) {
 					sample = ap.newFn() // ParseParams runs on a zero value: it reads params, not state

@@ -48,25 +48,7 @@ const (
 )
 
 // KindsOf reports which hooks v implements.
-func KindsOf(v any) Kind {
-	var k Kind
-	if _, ok := v.(aop.BeforeCall); ok {
-		k |= KindBeforeCall
-	}
-	if _, ok := v.(aop.AfterReturn); ok {
-		k |= KindAfterReturn
-	}
-	if _, ok := v.(aop.AfterThrow); ok {
-		k |= KindAfterThrow
-	}
-	if _, ok := v.(aop.AfterFinally); ok {
-		k |= KindAfterFinally
-	}
-	if _, ok := v.(aop.Around); ok {
-		k |= KindAround
-	}
-	return k
-}
+func KindsOf(v any) Kind { return KindsOfType(reflect.TypeOf(v)) }
 
 var (
 	beforeCallType   = reflect.TypeFor[aop.BeforeCall]()
@@ -76,14 +58,11 @@ var (
 	aroundType       = reflect.TypeFor[aop.Around]()
 )
 
-// KindsOfType reports which hooks *t implements (t a struct type), without
-// making a value.
+// KindsOfType reports which hooks values of type t implement, without
+// making one: an advice proto's are those of its pointer type.
 func KindsOfType(t reflect.Type) Kind {
 	if t == nil {
 		return 0
-	}
-	if t.Kind() != reflect.Pointer {
-		t = reflect.PointerTo(t)
 	}
 	var k Kind
 	for _, h := range []struct {

@@ -174,7 +174,7 @@ func hasModuleFunc(file string) bool {
 // not as an error; every other problem is an error and exits 1.
 func inspectProgram(imports []string) string {
 	var b strings.Builder
-	b.WriteString("// Code written by teggo graph/routes; deleted after the run.\npackage main\n\nimport (\n\t\"errors\"\n\t\"fmt\"\n\t\"log/slog\"\n\t\"os\"\n\t\"strings\"\n\n")
+	b.WriteString("// Code written by teggo graph/routes; deleted after the run.\npackage main\n\nimport (\n\t\"fmt\"\n\t\"log/slog\"\n\t\"os\"\n\t\"strings\"\n\n")
 	b.WriteString("\t\"github.com/teggo/teggo/background\"\n\t\"github.com/teggo/teggo/config\"\n\t\"github.com/teggo/teggo/container\"\n\t\"github.com/teggo/teggo/eventbus\"\n\tteggohttp \"github.com/teggo/teggo/http\"\n")
 	for i, p := range imports {
 		fmt.Fprintf(&b, "\tp%d %q\n", i, p)
@@ -246,8 +246,6 @@ func flatten(err error) []error {
 	}
 	return []error{err}
 }
-
-var _ = errors.New
 `)
 	return b.String()
 }

@@ -136,7 +136,7 @@ func (e *emitter) proxyMethod(pr *Proto, m *Method) {
 	} else {
 		e.printf("%s\nreturn\n}\n", fast)
 	}
-	call := fmt.Sprintf("%s(&p.w, %d, %s%s)", e.callFunc(m), m.Index, e.methodFunc(pr, m), prefixEach(", ", names))
+	call := fmt.Sprintf("%s(&p.w, %d, %s)", e.callFunc(m), m.Index, strings.Join(append([]string{e.methodFunc(pr, m)}, names...), ", "))
 	wv := e.pkg(weavePath, "weave")
 	switch {
 	case m.HasErr:
@@ -224,11 +224,4 @@ func (e *emitter) extraFrames() {
 	for _, k := range need {
 		e.printf("%s", frames.FrameSource(e.pkg(weavePath, "weave")+".", k[0], k[1], false))
 	}
-}
-
-func prefixEach(sep string, s []string) string {
-	if len(s) == 0 {
-		return ""
-	}
-	return sep + strings.Join(s, sep)
 }
