@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"reflect"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -60,12 +61,13 @@ type Bus struct {
 	// and eventbus.queue keys that Config leaves at 0.
 	AppConfig *config.Config `inject:"" optional:"true"`
 
-	log       *slog.Logger
-	transport Transport
-	decls     []*HandlerDecl
-	topics    map[reflect.Type]anyTopic // fixed after Init
-	byKey     map[string]anyTopic       // by transport key
-	pool      *pool
+	log        *slog.Logger
+	transport  Transport
+	decls      []*HandlerDecl
+	topics     map[reflect.Type]anyTopic // fixed after Init
+	byKey      map[string]anyTopic       // by transport key
+	remoteKeys sync.Map                  // reflect.Type → transport key, of types without local handlers
+	pool       *pool
 
 	startOnce sync.Once
 	startErr  error
@@ -173,11 +175,7 @@ func (b *Bus) Start(ctx context.Context) error {
 			}
 		}
 		if len(errs) == 0 && b.transport != nil {
-			keys := make([]string, 0, len(b.byKey))
-			for k := range b.byKey {
-				keys = append(keys, k)
-			}
-			if err := b.transport.Subscribe(ctx, keys, b.deliver); err != nil {
+			if err := b.transport.Subscribe(ctx, b.subscription(), b.deliver); err != nil {
 				errs = append(errs, fmt.Errorf("eventbus: transport: %w", err))
 			}
 		}
@@ -201,14 +199,58 @@ func (b *Bus) PreDestroy(ctx context.Context) error {
 	return b.Stop(ctx)
 }
 
-// deliver is the transport's way in: it dispatches a received event to the
-// local handlers of its topic.
-func (b *Bus) deliver(ctx context.Context, key string, decode func(into any) error) error {
-	t, ok := b.byKey[key]
-	if !ok {
-		return fmt.Errorf("eventbus: no handler for topic %q", key)
+// subscription lists the topics with handlers, by set, sorted.
+func (b *Bus) subscription() Subscription {
+	var sub Subscription
+	for k, t := range b.byKey {
+		grouped, broadcast := t.sets()
+		if grouped {
+			sub.Grouped = append(sub.Grouped, k)
+		}
+		if broadcast {
+			sub.Broadcast = append(sub.Broadcast, k)
+		}
 	}
-	return t.receive(ctx, decode)
+	slices.Sort(sub.Grouped)
+	slices.Sort(sub.Broadcast)
+	return sub
+}
+
+// deliver is the transport's way in: it dispatches a received event to the
+// local handlers of its topic and set.
+func (b *Bus) deliver(ctx context.Context, m Message) error {
+	t, ok := b.byKey[m.Topic]
+	if !ok {
+		return fmt.Errorf("eventbus: no handler for topic %q", m.Topic)
+	}
+	return t.receive(ctx, m)
+}
+
+// send publishes e through tr; false (logged) when tr refused it.
+func (b *Bus) send(ctx context.Context, tr Transport, key, label string, e any) bool {
+	if err := tr.Publish(ctx, key, e); err != nil {
+		b.log.Error("eventbus: publish failed", "event", label, "error", err)
+		return false
+	}
+	return true
+}
+
+// publishRemote publishes e, of a type no local handler takes, for the
+// other processes (after any cork); false when the bus has no transport.
+func (b *Bus) publishRemote(ctx context.Context, typ reflect.Type, e any) bool {
+	tr := b.transport
+	if tr == nil {
+		return false
+	}
+	key, ok := b.remoteKeys.Load(typ)
+	if !ok {
+		key, _ = b.remoteKeys.LoadOrStore(typ, typeKey(typ))
+	}
+	publish := func() { b.send(ctx, tr, key.(string), typ.String(), e) }
+	if b.corked.Load() > 0 && b.hold(ctx, publish) {
+		return true
+	}
+	return b.send(ctx, tr, key.(string), typ.String(), e)
 }
 
 // enter counts an event in flight, unless the bus is stopped. Counting

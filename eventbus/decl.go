@@ -27,6 +27,8 @@ type HandlerDecl struct {
 	// At is the file:line of the On call.
 	At string
 
+	broadcast bool // set by Broadcast
+
 	attach func(b *Bus) // adds the handler to the bus's topic of Event
 	check  func(c *container.Container) error
 }
@@ -51,7 +53,7 @@ func On[H any, E any](method func(H, context.Context, E) error) *HandlerDecl {
 	var advice atomic.Pointer[weave.Chain] // the method's advice, nil when none applies
 	d.attach = func(b *Bus) {
 		t := topicOf[E](b, true)
-		t.handlers = append(t.handlers, &handler[E]{name: d.Name, call: func(ctx context.Context, e E) error {
+		t.add(&handler[E]{name: d.Name, call: func(ctx context.Context, e E) error {
 			if h, ok := single.Load().(H); ok {
 				return weave.RunA2R0(advice.Load(), method, h, ctx, e)
 			}
@@ -60,7 +62,7 @@ func On[H any, E any](method func(H, context.Context, E) error) *HandlerDecl {
 				return err
 			}
 			return weave.RunA2R0(advice.Load(), method, h, ctx, e)
-		}})
+		}}, d.broadcast)
 	}
 	d.check = func(c *container.Container) error {
 		advice.Store(c.AdviceChain(d.Handler, methodName(d.Name)))
@@ -69,13 +71,33 @@ func On[H any, E any](method func(H, context.Context, E) error) *HandlerDecl {
 		case err == nil:
 			single.Store(h)
 			return nil
-		case errors.Is(err, container.ErrNoScope): // a context proto: it lives in each event's scope
+		case errors.Is(err, container.CodeNoScope): // a context proto: it lives in each event's scope
 			return nil
 		}
 		return err
 	}
 	return d
 }
+
+// Broadcast makes the handler run in every process of the app, not in one
+// of them, when events cross processes through a Transport:
+//
+//	eventbus.On((*Cache).OnTopicChanged).Broadcast() // each process drops its own cached copy
+//
+// A plain handler (no Broadcast) runs once per app for each event, in
+// whichever process the transport hands it to: the right choice for work
+// with effects outside the process (a mail, a row, a call). A broadcast
+// handler is for state each process keeps for itself (caches, local
+// subscriptions); a process that is down when the event passes does not
+// see it. In process, without a transport, both kinds run for every event.
+// It returns d, so that it chains on On.
+func (d *HandlerDecl) Broadcast() *HandlerDecl {
+	d.broadcast = true
+	return d
+}
+
+// IsBroadcast reports whether Broadcast was called on d.
+func (d *HandlerDecl) IsBroadcast() bool { return d.broadcast }
 
 // validate reports what is wrong with d that needs no built container.
 func (d *HandlerDecl) validate() error {

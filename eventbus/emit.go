@@ -32,8 +32,9 @@ func From(ctx context.Context) *Bus {
 }
 
 // Emit emits e on the bus of ctx (see From) and returns once its handlers
-// are queued: true when handlers of E exist and were queued, false when
-// none does, when ctx leads to no bus, when the bus is stopped, or when
+// are queued: true when handlers of E exist and were queued (with a
+// Transport: when it accepted e, handlers here or not), false when none
+// does, when ctx leads to no bus, when the bus is stopped, or when
 // ctx was done while the queue was full (all but the first logged). The
 // handlers run later on the bus's bounded worker pool, each event in a
 // fresh scope, concurrently with each other; their errors and panics are
@@ -63,7 +64,20 @@ func Emit[E any](ctx context.Context, e E) bool {
 	if t != nil {
 		return t.(*topic[E]).emit(ctx, e)
 	}
-	if open && b.nwait.Load() > 0 {
+	return b.unrouted(ctx, open, typ, e)
+}
+
+// unrouted emits e, which no local handler takes: published for the other
+// processes when the bus has a transport, else shown to the waiters as
+// processed at once. It reports whether e was published.
+func (b *Bus) unrouted(ctx context.Context, open bool, typ reflect.Type, e any) bool {
+	if !open {
+		return false
+	}
+	if b.transport != nil {
+		return b.publishRemote(ctx, typ, e)
+	}
+	if b.nwait.Load() > 0 {
 		b.notify(typ, e)
 	}
 	return false
@@ -80,10 +94,7 @@ func (b *Bus) Emit(ctx context.Context, e any) bool {
 	if t != nil {
 		return t.emitAny(ctx, e)
 	}
-	if open && b.nwait.Load() > 0 {
-		b.notify(typ, e)
-	}
-	return false
+	return b.unrouted(ctx, open, typ, e)
 }
 
 // route finds the topic of typ: nil when no handler takes typ — the

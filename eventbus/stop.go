@@ -8,18 +8,20 @@ import (
 )
 
 // Stop stops the bus: from now on Emit returns false (and logs), events
-// held by corks are dropped when released, and the events in flight are
+// held by corks are dropped when released; the transport, if any, is
+// closed (it stops receiving, lets the deliveries in flight finish and
+// settles them, flushes what it accepted), and the events in flight are
 // drained until they finish or ctx is done. In the latter case Stop returns
-// a *StopError listing what was still running. The transport, if any, is
-// closed either way. Stop may be called more than once.
+// a *StopError listing what was still running. Stop may be called more
+// than once.
 func (b *Bus) Stop(ctx context.Context) error {
 	b.stopped.Store(true)
-	err := b.WaitIdle(ctx)
-	b.pool.close()
 	var terr error
 	if b.transport != nil {
 		b.closeOnce.Do(func() { terr = b.transport.Close(ctx) })
 	}
+	err := b.WaitIdle(ctx)
+	b.pool.close()
 	if err != nil {
 		return &StopError{Unfinished: b.unfinished(), Err: err, Transport: terr}
 	}

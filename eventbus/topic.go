@@ -2,8 +2,11 @@ package eventbus
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"reflect"
 	"runtime/debug"
+	"sync"
 	"sync/atomic"
 
 	"github.com/teggo/teggo/container"
@@ -16,7 +19,9 @@ type anyTopic interface {
 	// it was held, published or queued.
 	emitAny(ctx context.Context, e any) bool
 	// receive decodes and dispatches an event that came through a transport.
-	receive(ctx context.Context, decode func(into any) error) error
+	receive(ctx context.Context, m Message) error
+	// sets tells which handler sets t has: plain (grouped) and broadcast.
+	sets() (grouped, broadcast bool)
 	// info returns the topic's names and counters.
 	info() *topicInfo
 	// running lists the handlers running now.
@@ -32,14 +37,28 @@ type topicInfo struct {
 	inflight atomic.Int64 // events of this type being processed
 }
 
-// topic is the handlers of one event type E. Its handler list is fixed
+// topic is the handlers of one event type E. Its handler lists are fixed
 // when the bus is created.
 type topic[E any] struct {
 	topicInfo
-	b        *Bus
-	typ      reflect.Type
-	handlers []*handler[E]
+	b         *Bus
+	typ       reflect.Type
+	handlers  []*handler[E] // all of them, in registration order: in process, an event runs these
+	grouped   []*handler[E] // the plain ones: through a transport, once per app
+	broadcast []*handler[E] // the Broadcast ones: through a transport, in every process
 }
+
+// add appends h to t's handlers and to its set.
+func (t *topic[E]) add(h *handler[E], broadcast bool) {
+	t.handlers = append(t.handlers, h)
+	if broadcast {
+		t.broadcast = append(t.broadcast, h)
+	} else {
+		t.grouped = append(t.grouped, h)
+	}
+}
+
+func (t *topic[E]) sets() (grouped, broadcast bool) { return len(t.grouped) > 0, len(t.broadcast) > 0 }
 
 // handler is one handler method bound to its proto.
 type handler[E any] struct {
@@ -82,41 +101,70 @@ func (t *topic[E]) emit(ctx context.Context, e E) bool {
 // when e was dropped.
 func (t *topic[E]) publish(ctx context.Context, e E) bool {
 	if tr := t.b.transport; tr != nil {
-		if err := tr.Publish(ctx, t.key, e); err != nil {
-			t.b.log.Error("eventbus: publish failed", "event", t.label, "error", err)
-			return false
-		}
-		return true
+		return t.b.send(ctx, tr, t.key, t.label, e)
 	}
-	return t.dispatch(ctx, e)
+	return t.dispatch(ctx, e, t.handlers, nil)
 }
 
-func (t *topic[E]) receive(ctx context.Context, decode func(into any) error) error {
-	var e E
-	if err := decode(&e); err != nil {
-		return err
+// receive decodes m and queues the handlers of its set. The bus takes
+// deliveries until its transport is closed, even while Stop drains it.
+func (t *topic[E]) receive(ctx context.Context, m Message) error {
+	hs := t.grouped
+	if m.Broadcast {
+		hs = t.broadcast
 	}
-	t.dispatch(ctx, e)
+	if len(hs) == 0 {
+		return fmt.Errorf("eventbus: no %s handler for topic %q", setName(m.Broadcast), m.Topic)
+	}
+	var e E
+	if err := m.Decode(&e); err != nil {
+		return fmt.Errorf("eventbus: decoding %s: %w", t.key, err)
+	}
+	t.b.inflight.Add(1)
+	done := m.Done
+	if done == nil {
+		done = func(error) {}
+	}
+	if !t.start(ctx, e, hs, done) {
+		return errDropped
+	}
 	return nil
 }
 
-// dispatch starts processing e, unless the bus stopped: a fresh scope for
-// the event, and one pool job per handler, so that the handlers run
-// concurrently; the last handler to return closes the scope and tells the
-// waiters. When the pool's queue is full, dispatch waits for room until
-// ctx is done; the handlers not queued by then do not run (logged). It
-// reports whether every handler was queued.
-func (t *topic[E]) dispatch(ctx context.Context, e E) bool {
+// errDropped is Deliver's error when the pool stayed full until the
+// transport's ctx was done.
+var errDropped = errors.New("eventbus: delivery dropped: the queue stayed full until the transport's ctx was done")
+
+func setName(broadcast bool) string {
+	if broadcast {
+		return "broadcast"
+	}
+	return "grouped"
+}
+
+// dispatch starts processing e in process, unless the bus stopped.
+func (t *topic[E]) dispatch(ctx context.Context, e E, hs []*handler[E], done func(error)) bool {
 	if !t.b.enter() {
 		t.b.log.Warn("eventbus: event dropped: the bus is stopped", "event", t.label)
 		return false
 	}
+	return t.start(ctx, e, hs, done)
+}
+
+// start processes e, counted in flight by the caller: a fresh scope for
+// the event, and one pool job per handler of hs, so that the handlers run
+// concurrently; the last handler to return closes the scope, calls done
+// and tells the waiters. When the pool's queue is full, start waits for
+// room until ctx is done; the handlers not queued by then do not run
+// (logged; done is then not called). It reports whether every handler was
+// queued.
+func (t *topic[E]) start(ctx context.Context, e E, hs []*handler[E], done func(error)) bool {
 	t.inflight.Add(1)
-	ev := &event[E]{t: t, e: e}
+	ev := &event[E]{t: t, e: e, hs: hs, done: done}
 	var sctx context.Context
 	sctx, ev.scope = container.NewScope(context.WithoutCancel(ctx), t.b.C)
 	ev.ctx = &handlerCtx{Context: sctx, info: &t.topicInfo}
-	n := len(t.handlers)
+	n := len(hs)
 	ev.left.Store(int32(n))
 	for i := range n {
 		if t.b.pool.submit(ctx, job{ev, i}) {
@@ -137,21 +185,31 @@ func (t *topic[E]) dispatch(ctx context.Context, e E) bool {
 type event[E any] struct {
 	t       *topic[E]
 	e       E
+	hs      []*handler[E]   // the handlers it runs
+	done    func(error)     // a transport's Message.Done, nil in process
 	ctx     context.Context // carries the event's scope
 	scope   *container.Scope
 	left    atomic.Int32 // handlers still running
 	dropped atomic.Bool  // some handlers were never queued: the waiters are not told
+
+	errMu sync.Mutex
+	errs  []error // the handlers' failures, kept only when done is set
 }
 
 // runHandler runs handler i; the last handler to finish ends the event.
 func (ev *event[E]) runHandler(i int) {
-	ev.t.invoke(ev.ctx, ev.t.handlers[i], ev.e)
+	if err := ev.t.invoke(ev.ctx, ev.hs[i], ev.e); err != nil && ev.done != nil {
+		ev.errMu.Lock()
+		ev.errs = append(ev.errs, err)
+		ev.errMu.Unlock()
+	}
 	if ev.left.Add(-1) == 0 {
 		ev.finish()
 	}
 }
 
-// finish closes the event's scope and tells the waiters.
+// finish closes the event's scope, reports to the transport and tells the
+// waiters.
 func (ev *event[E]) finish() {
 	t := ev.t
 	defer t.b.leave()
@@ -159,23 +217,32 @@ func (ev *event[E]) finish() {
 		t.b.log.Error("eventbus: closing the event's scope failed", "event", t.label, "error", err)
 	}
 	t.inflight.Add(-1)
+	if ev.done != nil && !ev.dropped.Load() {
+		ev.errMu.Lock()
+		err := errors.Join(ev.errs...)
+		ev.errMu.Unlock()
+		ev.done(err)
+	}
 	if !ev.dropped.Load() && t.b.nwait.Load() > 0 {
 		t.b.notify(t.typ, ev.e)
 	}
 }
 
-// invoke runs one handler; its error or panic is logged and goes no further.
-func (t *topic[E]) invoke(ctx context.Context, h *handler[E], e E) {
+// invoke runs one handler; its error or panic is logged and returned.
+func (t *topic[E]) invoke(ctx context.Context, h *handler[E], e E) (err error) {
 	h.running.Add(1)
 	defer h.running.Add(-1)
 	defer func() {
 		if v := recover(); v != nil {
 			t.b.log.Error("eventbus: handler panicked", "event", t.label, "handler", h.name, "panic", v, "stack", string(debug.Stack()))
+			err = fmt.Errorf("eventbus: handler %s panicked: %v", h.name, v)
 		}
 	}()
-	if err := h.call(ctx, e); err != nil {
+	if err = h.call(ctx, e); err != nil {
 		t.b.log.Error("eventbus: handler failed", "event", t.label, "handler", h.name, "error", err)
+		err = fmt.Errorf("eventbus: handler %s: %w", h.name, err)
 	}
+	return err
 }
 
 // running lists the handlers of t running now.

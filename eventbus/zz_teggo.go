@@ -26,7 +26,7 @@ func Module() proto.Module {
 				Name:     "eventBus",
 				InitType: proto.InitSingleton,
 				Access:   proto.Public,
-				Pos:      proto.Pos{File: "eventbus/bus.go", Line: 49},
+				Pos:      proto.Pos{File: "eventbus/bus.go", Line: 50},
 				New:      func() any { return new(Bus) },
 				Fields: []proto.Field{
 					{
@@ -34,28 +34,28 @@ func Module() proto.Module {
 						Type:   reflect.TypeFor[*container.Container](),
 						Tag:    proto.FieldTag{Inject: true},
 						Offset: unsafe.Offsetof(Bus{}.C),
-						Line:   53,
+						Line:   54,
 					},
 					{
 						Name:   "Log",
 						Type:   reflect.TypeFor[*slog.Logger](),
 						Tag:    proto.FieldTag{Inject: true, Optional: true},
 						Offset: unsafe.Offsetof(Bus{}.Log),
-						Line:   56,
+						Line:   57,
 					},
 					{
 						Name:   "Config",
 						Type:   reflect.TypeFor[*Config](),
 						Tag:    proto.FieldTag{Inject: true, Optional: true},
 						Offset: unsafe.Offsetof(Bus{}.Config),
-						Line:   58,
+						Line:   59,
 					},
 					{
 						Name:   "AppConfig",
 						Type:   reflect.TypeFor[*config.Config](),
 						Tag:    proto.FieldTag{Inject: true, Optional: true},
 						Offset: unsafe.Offsetof(Bus{}.AppConfig),
-						Line:   61,
+						Line:   62,
 					},
 				},
 				Methods: []proto.Method{
