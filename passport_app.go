@@ -28,12 +28,25 @@ var passportKeys = map[string]string{"github": "passportGithub", "oidc": "passpo
 func Passport[U any](p *passport.Passport[U], opts passport.Options, strategies ...string) Option {
 	return func(o *options) {
 		o.passports = append(o.passports, func(ctx context.Context, cfg *config.Config) ([]teggohttp.ServerOption, error) {
-			return mountPassport(ctx, cfg, p, opts, strategies)
+			return mountPassport(ctx, cfg, p, opts, strategies, false)
 		})
 	}
 }
 
-func mountPassport[U any](ctx context.Context, cfg *config.Config, p *passport.Passport[U], opts passport.Options, strategies []string) ([]teggohttp.ServerOption, error) {
+// PassportIfConfigured is Passport for the strategies an env may leave
+// out: a github or oidc strategy whose config section is absent is not
+// built nor mounted (its routes answer 404), so that one build logs in
+// with GitHub where passportGithub is configured and starts without it
+// elsewhere. A section that is present but incomplete still fails start.
+func PassportIfConfigured[U any](p *passport.Passport[U], opts passport.Options, strategies ...string) Option {
+	return func(o *options) {
+		o.passports = append(o.passports, func(ctx context.Context, cfg *config.Config) ([]teggohttp.ServerOption, error) {
+			return mountPassport(ctx, cfg, p, opts, strategies, true)
+		})
+	}
+}
+
+func mountPassport[U any](ctx context.Context, cfg *config.Config, p *passport.Passport[U], opts passport.Options, strategies []string, ifConfigured bool) ([]teggohttp.ServerOption, error) {
 	var routes passportRoutes
 	for _, name := range strategies {
 		key, ok := passportKeys[name]
@@ -54,6 +67,9 @@ func mountPassport[U any](ctx context.Context, cfg *config.Config, p *passport.P
 			continue
 		}
 		if !cfg.Exists(key) {
+			if ifConfigured {
+				continue
+			}
 			return nil, &container.Error{Code: config.Code, Key: key, Msg: fmt.Sprintf("the %s strategy needs its config section (key, secret, callbackURL)", name)}
 		}
 		c, err := config.Section[passport.Config](cfg, key)

@@ -3,6 +3,7 @@ package teggo_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"os"
@@ -75,5 +76,42 @@ func TestPassportStrategyWithoutConfigFailsStart(t *testing.T) {
 		if !errors.As(err, &ce) || ce.Code != config.Code || !strings.Contains(err.Error(), "passportGithub") {
 			t.Errorf("%s: %v, want TEGGO_CONFIG naming passportGithub", name, err)
 		}
+	}
+}
+
+// TestPassportIfConfiguredSkipsAMissingSection: PassportIfConfigured
+// starts without passportGithub (its routes are not mounted), mounts the
+// strategy where the section exists, and still refuses an incomplete one.
+func TestPassportIfConfiguredSkipsAMissingSection(t *testing.T) {
+	app := teggotest.Start(t, teggo.Config(config.Dir(t.TempDir()), config.Env("unittest")),
+		teggo.PassportIfConfigured(passportUsers(t), passport.Options{}, "github"))
+	if res := app.GET("/passport/github"); res.StatusCode != http.StatusNotFound {
+		t.Fatalf("GET /passport/github without its section: %d", res.StatusCode)
+	}
+
+	dir := t.TempDir()
+	section := "passportGithub:\n  key: id\n  secret: s\n  authorizationURL: https://github.example/login/oauth/authorize\n"
+	if err := os.WriteFile(filepath.Join(dir, "config.default.yaml"), []byte(section), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	app = teggotest.Start(t, teggo.Config(config.Dir(dir), config.Env("unittest")),
+		teggo.PassportIfConfigured(passportUsers(t), passport.Options{}, "github"))
+	res := app.GET("/passport/github")
+	if res.StatusCode != http.StatusFound || !strings.HasPrefix(res.Header.Get("Location"), "https://github.example/login/oauth/authorize?") {
+		t.Fatalf("GET /passport/github with its section: %d %q", res.StatusCode, res.Header.Get("Location"))
+	}
+
+	incomplete := t.TempDir()
+	if err := os.WriteFile(filepath.Join(incomplete, "config.default.yaml"), []byte("passportGithub:\n  secret: x\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	bad := teggo.New(teggo.Config(config.Dir(incomplete), config.Env("unittest")), teggo.NoListen(), teggo.RunDir(filepath.Join(t.TempDir(), "run")),
+		teggo.PassportIfConfigured(passportUsers(t), passport.Options{}, "github"))
+	err := bad.Start(context.Background())
+	if err == nil {
+		_ = bad.Shutdown(context.Background())
+	}
+	if !strings.Contains(fmt.Sprint(err), "passportGithub") {
+		t.Fatalf("an incomplete section: %v, want TEGGO_CONFIG naming passportGithub", err)
 	}
 }
