@@ -189,7 +189,7 @@ func TestSessionProdWithoutKeysFailsToStart(t *testing.T) {
 		app := teggo.New(teggo.Config(config.Dir(t.TempDir()), config.Env(env)), teggo.NoListen(),
 			teggo.RunDir(filepath.Join(t.TempDir(), "run")), teggo.Logger(slog.New(slog.DiscardHandler)))
 		err := app.Start(context.Background())
-		if !errors.Is(err, cookies.ErrNoKeys) || !strings.Contains(err.Error(), `"keys"`) {
+		if !errors.Is(err, cookies.CodeNoKeys) || !strings.Contains(err.Error(), `"keys"`) {
 			t.Fatalf("env %s: %v", env, err)
 		}
 		_ = app.Shutdown(context.Background())

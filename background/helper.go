@@ -61,7 +61,7 @@ type Helper struct {
 // panic in fn are logged with the file:line of this Run call and go no
 // further. Run returns an error only when the task cannot start: fn is nil
 // (logged as well), or the scope has closed (an error matching
-// container.ErrScopeClosed) — for instance a task that outlived the close
+// container.CodeScopeClosed) — for instance a task that outlived the close
 // timeout and starts another.
 func (h *Helper) Run(ctx context.Context, fn func(ctx context.Context) error) error {
 	origin := callerOrigin()
@@ -103,7 +103,7 @@ func (h *Helper) SetTimeout(ctx context.Context, d time.Duration) {
 // timeout. On timeout it logs a warning naming the scope, the time waited
 // and where the unfinished tasks were started, and returns nil so that the
 // scope closes anyway; the late tasks go on, and whatever they ask of the
-// closed scope fails with container.ErrScopeClosed.
+// closed scope fails with container.CodeScopeClosed.
 func (h *Helper) PreDestroy(ctx context.Context) error {
 	h.mu.Lock()
 	if h.pending == 0 {

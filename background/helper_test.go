@@ -66,7 +66,7 @@ func TestCloseTimesOutAndLateTaskGetsScopeClosed(t *testing.T) {
 	close(release)
 	errs := recv(t, late)
 	for i, err := range errs {
-		if !errors.Is(err, container.ErrScopeClosed) {
+		if !errors.Is(err, container.CodeScopeClosed) {
 			t.Errorf("late access %d: got %v, want ErrScopeClosed", i, err)
 		}
 	}

@@ -55,7 +55,7 @@ func TestSingletonInjectsHelperThroughProxy(t *testing.T) {
 	// after its scope closed, the proxy reports the scope-closed error
 	ctx, sc, _, _ := e.scope(t)
 	_ = sc.Close()
-	if err := trig.Tasks.Run(ctx, func(context.Context) error { return nil }); !errors.Is(err, container.ErrScopeClosed) {
+	if err := trig.Tasks.Run(ctx, func(context.Context) error { return nil }); !errors.Is(err, container.CodeScopeClosed) {
 		t.Fatalf("Run through the proxy after Close: %v, want ErrScopeClosed", err)
 	}
 }

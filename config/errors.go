@@ -8,5 +8,3 @@ import "github.com/teggo/teggo/container"
 // mysql.port: does not fit main.MySQL: ...".
 const Code container.Code = "TEGGO_CONFIG"
 
-// ErrConfig matches every config error with errors.Is.
-var ErrConfig = &container.Error{Code: Code}

@@ -20,6 +20,6 @@
 // context protos and closing it costs well under a microsecond.
 //
 // Errors carry stable codes (TEGGO_PROTO_NOT_FOUND, TEGGO_CYCLE, ...): match
-// them with errors.Is against the Err* sentinels, or read them with
-// errors.As into *Error. See docs/container.md for the table.
+// them with errors.Is against their Code (errors.Is(err, CodeCycle)), or
+// read them with errors.As into *Error. See docs/container.md for the table.
 package container

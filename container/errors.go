@@ -6,9 +6,16 @@ import (
 	"github.com/teggo/teggo/internal/suggest"
 )
 
-// Code is the stable identifier of a container error, for searching and for
+// Code is the stable identifier of an error, for searching and for
 // errors.Is. Codes never change meaning once released.
+//
+// A Code is itself an error, as syscall.Errno is: errors.Is(err,
+// container.CodeCycle) reports whether err's tree holds an *Error of that
+// code, so each code has one name for matching, reading and searching.
 type Code string
+
+// Error returns the code, e.g. "TEGGO_CYCLE".
+func (c Code) Error() string { return string(c) }
 
 // The container's error codes.
 const (
@@ -42,8 +49,8 @@ const (
 // a stable Code users search for (TEGGO_...), the subject concerned — a
 // proto (Proto, Field, Pos), a job (Job), a config file and key (File,
 // Key) —, what is wrong, and a hint when one helps. Match it with
-// errors.Is against the Err* sentinels of each package (compares codes),
-// errors.As to read its fields, or CodeOf.
+// errors.Is against a Code (container.CodeCycle, http.CodeRouterConflict,
+// ...), errors.As to read its fields, or CodeOf.
 type Error struct {
 	Code  Code
 	Proto string // the proto concerned, as "pkg.Type" or its name
@@ -106,48 +113,23 @@ func (e *Error) Error() string {
 // Unwrap returns the cause.
 func (e *Error) Unwrap() error { return e.Err }
 
-// Is reports whether target is an *Error with the same Code, so that
-// errors.Is(err, container.ErrProtoNotFound) works.
+// Is reports whether target is e's Code, so that errors.Is(err,
+// container.CodeProtoNotFound) matches every *Error of that code.
 func (e *Error) Is(target error) bool {
-	t, ok := target.(*Error)
-	return ok && t.Code == e.Code && t.Msg == ""
+	c, ok := target.(Code)
+	return ok && c == e.Code
 }
 
-// Sentinels for errors.Is; each matches every *Error of its code.
-var (
-	ErrProtoNotFound      = &Error{Code: CodeProtoNotFound}
-	ErrMultiProtoFound    = &Error{Code: CodeMultiProtoFound}
-	ErrCycle              = &Error{Code: CodeCycle}
-	ErrDuplicateProto     = &Error{Code: CodeDuplicateProto}
-	ErrPrivateAccess      = &Error{Code: CodePrivateAccess}
-	ErrBadTag             = &Error{Code: CodeBadTag}
-	ErrBadProto           = &Error{Code: CodeBadProto}
-	ErrTypeMismatch       = &Error{Code: CodeTypeMismatch}
-	ErrContextInjection   = &Error{Code: CodeContextInjection}
-	ErrScopeClosed        = &Error{Code: CodeScopeClosed}
-	ErrNoScope            = &Error{Code: CodeNoScope}
-	ErrNotBuilt           = &Error{Code: CodeNotBuilt}
-	ErrStopped            = &Error{Code: CodeStopped}
-	ErrAlreadyBuilt       = &Error{Code: CodeAlreadyBuilt}
-	ErrProvide            = &Error{Code: CodeProvide}
-	ErrLifecycle          = &Error{Code: CodeLifecycle}
-	ErrAdviceNotFound     = &Error{Code: CodeAdviceNotFound}
-	ErrBadAdvice          = &Error{Code: CodeBadAdvice}
-	ErrNoProxy            = &Error{Code: CodeNoProxy}
-	ErrAdviceBypassed     = &Error{Code: CodeAdviceBypassed}
-	ErrBadDecl            = &Error{Code: CodeBadDecl}
-	ErrContextAdviceNoCtx = &Error{Code: CodeContextAdviceNoCtx}
-	ErrDuplicateModule    = &Error{Code: CodeDuplicateModule}
-	ErrStaleGenerated     = &Error{Code: CodeStaleGenerated}
-)
-
 // CodeOf returns the code of the first coded error in err's tree — an
-// *Error, or an error with a Code() string method, as ajv's are —, or "".
+// *Error, a Code, or an error with a Code() string method, as ajv's are —,
+// or "".
 func CodeOf(err error) Code {
 	for err != nil {
 		switch e := err.(type) {
 		case *Error:
 			return e.Code
+		case Code:
+			return e
 		case interface{ Code() string }:
 			return Code(e.Code())
 		}

@@ -27,7 +27,7 @@ type needsRepo struct {
 
 func TestProtoNotFoundSuggestsNearName(t *testing.T) {
 	err := buildErr(t, new(TopicRepo), new(needsRepo))
-	wantCode(t, err, container.ErrProtoNotFound, "needsRepo.Repo", `name "topicRepos"`, `did you mean "topicRepo"?`)
+	wantCode(t, err, container.CodeProtoNotFound, "needsRepo.Repo", `name "topicRepos"`, `did you mean "topicRepo"?`)
 }
 
 type TopicRepository struct{ proto.Singleton }
@@ -39,7 +39,7 @@ type needsByType struct {
 
 func TestProtoNotFoundByType(t *testing.T) {
 	err := buildErr(t, new(TopicRepo), new(needsByType))
-	wantCode(t, err, container.ErrProtoNotFound, "needsByType.Repo", "nothing provides *container_test.TopicRepository")
+	wantCode(t, err, container.CodeProtoNotFound, "needsByType.Repo", "nothing provides *container_test.TopicRepository")
 }
 
 type Notifier interface{ Notify() }
@@ -56,7 +56,7 @@ type needsNotifier struct {
 
 func TestMultiProtoFoundListsEveryCandidate(t *testing.T) {
 	err := buildErr(t, new(mailNotifier), new(smsNotifier), new(needsNotifier))
-	wantCode(t, err, container.ErrMultiProtoFound, "needsNotifier.N", "2 candidates", "mailNotifier", "smsNotifier", "qualifier")
+	wantCode(t, err, container.CodeMultiProtoFound, "needsNotifier.N", "2 candidates", "mailNotifier", "smsNotifier", "qualifier")
 	var e *container.Error
 	errors.As(err, &e)
 	if len(e.Candidates) != 2 {
@@ -75,7 +75,7 @@ type cycB struct {
 
 func TestCycleFailsAtBuildWithPath(t *testing.T) {
 	err := buildErr(t, new(cycA), new(cycB))
-	wantCode(t, err, container.ErrCycle, "cycA -> inject B -> cycB -> inject A -> cycA")
+	wantCode(t, err, container.CodeCycle, "cycA -> inject B -> cycB -> inject A -> cycA")
 }
 
 type cycCtx struct {
@@ -89,7 +89,7 @@ type cycCtx2 struct {
 
 func TestCycleOfContextProtos(t *testing.T) {
 	err := buildErr(t, new(cycCtx), new(cycCtx2))
-	wantCode(t, err, container.ErrCycle, "cycCtx -> inject Self -> cycCtx2 -> inject Back -> cycCtx")
+	wantCode(t, err, container.CodeCycle, "cycCtx -> inject Self -> cycCtx2 -> inject Back -> cycCtx")
 }
 
 type dupOne struct {
@@ -101,7 +101,7 @@ type dupTwo struct {
 
 func TestDuplicateProto(t *testing.T) {
 	err := buildErr(t, new(dupOne), new(dupTwo))
-	wantCode(t, err, container.ErrDuplicateProto, `name "same"`, "dupOne")
+	wantCode(t, err, container.CodeDuplicateProto, `name "same"`, "dupOne")
 	// A qualifier tells them apart.
 	c := container.New()
 	c.Register(new(dupOne), proto.Descriptor{Type: reflect.TypeFor[dupTwo](), Qualifiers: proto.Qualifiers{{Key: "k", Value: "v"}}})
@@ -127,7 +127,7 @@ type optionalWithoutInject struct {
 
 func TestBadTags(t *testing.T) {
 	err := buildErr(t, new(badMarkerTag), new(badFieldTag), new(misspeltTag), new(optionalWithoutInject), new(TopicRepo))
-	wantCode(t, err, container.ErrBadTag,
+	wantCode(t, err, container.CodeBadTag,
 		`badMarkerTag.Singleton`, `access "protected"`,
 		`badFieldTag.X`, `optional "maybe"`,
 		`unknown tag key "nmae" (did you mean "name"?)`,
@@ -142,9 +142,9 @@ type markerByValue struct{ proto.Singleton }
 
 func TestBadProto(t *testing.T) {
 	err := buildErr(t, proto.Descriptor{Type: reflect.TypeFor[noMarker]()})
-	wantCode(t, err, container.ErrBadProto, "no marker")
+	wantCode(t, err, container.CodeBadProto, "no marker")
 	err = buildErr(t, markerByValue{})
-	wantCode(t, err, container.ErrBadProto, "registered by pointer", "Register(new(markerByValue))")
+	wantCode(t, err, container.CodeBadProto, "registered by pointer", "Register(new(markerByValue))")
 }
 
 type wrongType struct {
@@ -154,7 +154,7 @@ type wrongType struct {
 
 func TestTypeMismatch(t *testing.T) {
 	err := buildErr(t, new(TopicRepo), new(wrongType))
-	wantCode(t, err, container.ErrTypeMismatch, "wrongType.Repo", `proto "topicRepo" is a *container_test.TopicRepo`)
+	wantCode(t, err, container.CodeTypeMismatch, "wrongType.Repo", `proto "topicRepo" is a *container_test.TopicRepo`)
 }
 
 type ctxThing struct{ proto.Context }
@@ -182,43 +182,43 @@ type noCtxHolder struct {
 
 func TestContextProtoInSingleton(t *testing.T) {
 	err := buildErr(t, new(ctxThing), new(concreteHolder))
-	wantCode(t, err, container.ErrContextInjection, "concreteHolder.T", "outlives every scope", "declare the field as an interface")
+	wantCode(t, err, container.CodeContextInjection, "concreteHolder.T", "outlives every scope", "declare the field as an interface")
 
 	err = buildErr(t, new(ctxThing), new(ifaceHolder))
-	wantCode(t, err, container.ErrContextInjection, "ifaceHolder.T", "has no proxy", "teggo gen")
+	wantCode(t, err, container.CodeContextInjection, "ifaceHolder.T", "has no proxy", "teggo gen")
 
 	withProxy := proto.Descriptor{Type: reflect.TypeFor[ctxThing](), Proxy: func(weave.Target, []*weave.Chain) any { return nil }}
 	err = buildErr(t, withProxy, new(noCtxHolder))
-	wantCode(t, err, container.ErrContextInjection, "noCtxHolder.T", "method ctxThing.Do takes no context.Context first")
+	wantCode(t, err, container.CodeContextInjection, "noCtxHolder.T", "method ctxThing.Do takes no context.Context first")
 }
 
 func TestNotBuiltStoppedAlreadyBuilt(t *testing.T) {
 	c := container.New()
 	c.Register(new(TopicRepo))
 	_, err := container.Lookup[*TopicRepo](c)
-	wantCode(t, err, container.ErrNotBuilt, "before Build")
+	wantCode(t, err, container.CodeNotBuilt, "before Build")
 
 	if err := c.Build(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	wantCode(t, c.Build(context.Background()), container.ErrAlreadyBuilt, "twice")
-	wantCode(t, c.Provide(func() int { return 1 }), container.ErrAlreadyBuilt, "Provide after Build")
+	wantCode(t, c.Build(context.Background()), container.CodeAlreadyBuilt, "twice")
+	wantCode(t, c.Provide(func() int { return 1 }), container.CodeAlreadyBuilt, "Provide after Build")
 
 	if err := c.Stop(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	_, err = container.Lookup[*TopicRepo](c)
-	wantCode(t, err, container.ErrStopped, "stopped")
+	wantCode(t, err, container.CodeStopped, "stopped")
 	ctx, sc := container.NewScope(context.Background(), c)
 	defer sc.Close()
 	_, err = container.Get[*TopicRepo](ctx)
-	wantCode(t, err, container.ErrStopped, "stopped")
+	wantCode(t, err, container.CodeStopped, "stopped")
 }
 
 func TestProvideErrors(t *testing.T) {
 	c := container.New()
-	wantCode(t, c.Provide(42), container.ErrProvide, "wants a function, got int")
-	wantCode(t, c.Provide(func() {}), container.ErrProvide, "dig refused")
+	wantCode(t, c.Provide(42), container.CodeProvide, "wants a function, got int")
+	wantCode(t, c.Provide(func() {}), container.CodeProvide, "dig refused")
 	// A failing constructor fails Build, naming it, with its error inside.
 	type needsPort struct {
 		proto.Singleton
@@ -228,7 +228,7 @@ func TestProvideErrors(t *testing.T) {
 	c.Register(new(needsPort))
 	c.Provide(func() (int, error) { return 0, fmt.Errorf("no port configured") })
 	err := c.Build(context.Background())
-	wantCode(t, err, container.ErrProvide, "constructor container_test.TestProvideErrors.func2 (provided at", "no port configured")
+	wantCode(t, err, container.CodeProvide, "constructor container_test.TestProvideErrors.func2 (provided at", "no port configured")
 }
 
 // Advice errors.
@@ -261,10 +261,10 @@ var svc2WithProxy = proto.Descriptor{Type: reflect.TypeFor[Svc2](), Proxy: func(
 
 func TestAdviceErrors(t *testing.T) {
 	err := buildErr(t, svc2WithProxy, aop.Pointcut((*Svc2).Run, "logger"), new(Logging))
-	wantCode(t, err, container.ErrAdviceNotFound, "Svc2.Run", "advice logger is not registered", "pointcut at")
+	wantCode(t, err, container.CodeAdviceNotFound, "Svc2.Run", "advice logger is not registered", "pointcut at")
 
 	err = buildErr(t, svc2WithProxy, aop.Pointcut((*Svc2).Run, new(NotAdvice)), new(NotAdvice))
-	wantCode(t, err, container.ErrBadAdvice, "implements no advice hook")
+	wantCode(t, err, container.CodeBadAdvice, "implements no advice hook")
 
 	// without a proxy, advice still reaches the calls teggo makes (routes,
 	// jobs, handlers): only an interface inject site needs the proxy
@@ -277,13 +277,13 @@ func TestAdviceErrors(t *testing.T) {
 		t.Fatal("Run has no chain")
 	}
 	err = buildErr(t, new(Svc2), new(UsesRunner), aop.Pointcut((*Svc2).Run, new(Logging)), new(Logging))
-	wantCode(t, err, container.ErrNoProxy, "UsesRunner", "Svc2", "has no proxy", "teggo gen")
+	wantCode(t, err, container.CodeNoProxy, "UsesRunner", "Svc2", "has no proxy", "teggo gen")
 
 	err = buildErr(t, svc2WithProxy, aop.Pointcut((*Svc2).Plain, new(CtxAdvice)), new(CtxAdvice))
-	wantCode(t, err, container.ErrContextAdviceNoCtx, "Svc2.Plain", "without a context.Context first parameter")
+	wantCode(t, err, container.CodeContextAdviceNoCtx, "Svc2.Plain", "without a context.Context first parameter")
 
 	err = buildErr(t, svc2WithProxy, aop.Pointcut(42, new(Logging)), new(Logging))
-	wantCode(t, err, container.ErrBadDecl, "invalid declaration")
+	wantCode(t, err, container.CodeBadDecl, "invalid declaration")
 }
 
 type bypasser struct {
@@ -303,7 +303,7 @@ func TestAdviceBypassedWarnsOrFailsInStrictMode(t *testing.T) {
 	}
 	c = container.New(container.Strict())
 	c.Register(svc2WithProxy, aop.Pointcut((*Svc2).Run, new(Logging)), new(Logging), new(bypasser))
-	wantCode(t, c.Build(context.Background()), container.ErrAdviceBypassed, "bypasser.S", "bypasses the advice", "interface")
+	wantCode(t, c.Build(context.Background()), container.CodeAdviceBypassed, "bypasser.S", "bypasses the advice", "interface")
 }
 
 func TestBuildReportsEveryProblemAtOnce(t *testing.T) {
@@ -400,7 +400,7 @@ func TestConstructorErrorNamesTheConstructor(t *testing.T) {
 	c.Provide(openFakeDB)
 	c.Register(new(needsDB))
 	err := c.Build(context.Background())
-	wantCode(t, err, container.ErrProvide, "constructor container_test.openFakeDB (provided at", "errors_test.go:", ") failed", "connection refused")
+	wantCode(t, err, container.CodeProvide, "constructor container_test.openFakeDB (provided at", "errors_test.go:", ") failed", "connection refused")
 	if strings.Contains(err.Error(), "reflect") || strings.Contains(err.Error(), "makeFuncStub") {
 		t.Errorf("error carries reflection frames: %v", err)
 	}

@@ -72,7 +72,7 @@ func ExampleContainer_Build() {
 	c.Register(new(ExampleRepo), new(exampleMissing))
 	c.Provide(func() string { return "" }, container.Name("dsn"))
 	err := c.Build(context.Background())
-	fmt.Println(errors.Is(err, container.ErrProtoNotFound))
+	fmt.Println(errors.Is(err, container.CodeProtoNotFound))
 	var e *container.Error
 	errors.As(err, &e)
 	fmt.Println(e.Code, e.Field, e.Hint)

@@ -70,18 +70,18 @@ func buildErr(t *testing.T, items ...any) error {
 
 // wantCode checks err's code, its errors.Is sentinel, and that its message
 // holds every fragment.
-func wantCode(t *testing.T, err error, sentinel *container.Error, fragments ...string) {
+func wantCode(t *testing.T, err error, code container.Code, fragments ...string) {
 	t.Helper()
-	if !errors.Is(err, sentinel) {
-		t.Fatalf("error %v: want code %s", err, sentinel.Code)
+	if !errors.Is(err, code) {
+		t.Fatalf("error %v: want code %s", err, code)
 	}
 	var e *container.Error
 	if !errors.As(err, &e) {
 		t.Fatalf("error %v is no *container.Error", err)
 	}
 	msg := err.Error()
-	if !strings.Contains(msg, string(sentinel.Code)) {
-		t.Errorf("message %q lacks the code %s", msg, sentinel.Code)
+	if !strings.Contains(msg, string(code)) {
+		t.Errorf("message %q lacks the code %s", msg, code)
 	}
 	for _, f := range fragments {
 		if !strings.Contains(msg, f) {
@@ -94,4 +94,4 @@ func reflectTypeOf[T any]() reflect.Type { return reflect.TypeFor[T]() }
 
 func newTextLogger(w io.Writer) *slog.Logger { return slog.New(slog.NewTextHandler(w, nil)) }
 
-func errorsIs(err error, target *container.Error) bool { return errors.Is(err, target) }
+func errorsIs(err error, target container.Code) bool { return errors.Is(err, target) }

@@ -174,7 +174,7 @@ func TestFailingHookFailsBuildAndRollsBack(t *testing.T) {
 	c := container.New()
 	c.Register(new(failingInit), new(chainC))
 	err := c.Build(ctx)
-	wantCode(t, err, container.ErrLifecycle, "Init failed", "boom")
+	wantCode(t, err, container.CodeLifecycle, "Init failed", "boom")
 	if !errors.Is(err, errBoom) {
 		t.Fatal("the hook's error is not wrapped")
 	}
@@ -194,7 +194,7 @@ func TestDestroyErrorsAreReportedAndDoNotStopDestruction(t *testing.T) {
 	ctx, sc := container.NewScope(withJournal(context.Background(), j), c)
 	container.MustGet[*failingDestroy](ctx)
 	err := sc.Close()
-	wantCode(t, err, container.ErrLifecycle, "PreDestroy failed")
+	wantCode(t, err, container.CodeLifecycle, "PreDestroy failed")
 	if got := j.list(); !slices.Equal(got, []string{"destroy ran"}) {
 		t.Fatalf("Destroy did not run after a failed PreDestroy: %v", got)
 	}

@@ -89,7 +89,7 @@ func TestMissingConstructorValueSuggests(t *testing.T) {
 	must(t, c.Provide(func() *DB { return nil }, container.Name("primary")))
 	c.Register(new(missingOutside))
 	err := c.Build(context.Background())
-	wantCode(t, err, container.ErrProtoNotFound, `did you mean "primary"?`)
+	wantCode(t, err, container.CodeProtoNotFound, `did you mean "primary"?`)
 }
 
 func must(t *testing.T, err error) {

@@ -28,14 +28,14 @@ func TestReplacementStandsIn(t *testing.T) {
 	if s := mustLookup[Store](t, c); s.Kind() != "fake" {
 		t.Fatal("a lookup by interface missed the replacement")
 	}
-	if _, err := container.Lookup[*MemStore](c); !errorsIs(err, container.ErrTypeMismatch) {
+	if _, err := container.Lookup[*MemStore](c); !errorsIs(err, container.CodeTypeMismatch) {
 		t.Fatalf("a lookup of the replaced concrete type: %v", err)
 	}
 }
 
 func TestReplacementErrors(t *testing.T) {
 	err := buildErr(t, new(MemStore), new(usesStore), container.Replacement{Name: "memStore", Object: &fakeStore{}})
-	wantCode(t, err, container.ErrTypeMismatch, "usesStore.Raw", "replacement of \"memStore\"")
+	wantCode(t, err, container.CodeTypeMismatch, "usesStore.Raw", "replacement of \"memStore\"")
 	err = buildErr(t, new(MemStore), container.Replacement{Name: "memStor", Object: &fakeStore{}})
-	wantCode(t, err, container.ErrProtoNotFound, `did you mean "memStore"?`)
+	wantCode(t, err, container.CodeProtoNotFound, `did you mean "memStore"?`)
 }

@@ -107,7 +107,7 @@ func TestSameTypeRegisteredSeveralTimes(t *testing.T) {
 		t.Fatal("lookup by name differs")
 	}
 	_, err := container.Lookup[*Conn](c)
-	wantCode(t, err, container.ErrMultiProtoFound, "primary", "replica")
+	wantCode(t, err, container.CodeMultiProtoFound, "primary", "replica")
 }
 
 type Audit struct{ proto.Singleton }
@@ -156,7 +156,7 @@ func TestPrivateProtoOfAnotherPackage(t *testing.T) {
 		S *privmod.Secret `inject:""`
 	}
 	err := buildErr(t, new(privmod.Secret), new(privmod.Gate), new(stealsSecret))
-	wantCode(t, err, container.ErrPrivateAccess, "stealsSecret.S", "private to package", `access:"public"`)
+	wantCode(t, err, container.CodePrivateAccess, "stealsSecret.S", "private to package", `access:"public"`)
 	// The same package may inject it, and a public proto is reachable.
 	type usesGate struct {
 		proto.Singleton

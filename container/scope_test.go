@@ -105,7 +105,7 @@ func TestAccessAfterCloseFails(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err := container.Get[*Session](ctx)
-	wantCode(t, err, container.ErrScopeClosed, "closed")
+	wantCode(t, err, container.CodeScopeClosed, "closed")
 	if err := sc.Close(); err != nil {
 		t.Fatalf("a second Close: %v", err)
 	}
@@ -129,13 +129,13 @@ func TestCloseReleasesTheScopesObjects(t *testing.T) {
 func TestNoScopeInContext(t *testing.T) {
 	build(t, new(Shared), new(Session))
 	_, err := container.Get[*Session](context.Background())
-	wantCode(t, err, container.ErrNoScope, "carries no scope")
+	wantCode(t, err, container.CodeNoScope, "carries no scope")
 }
 
 func TestLookupOfContextProtoNeedsScope(t *testing.T) {
 	c := build(t, new(Shared), new(Session))
 	_, err := container.Lookup[*Session](c)
-	wantCode(t, err, container.ErrNoScope, "context proto")
+	wantCode(t, err, container.CodeNoScope, "context proto")
 }
 
 // AlwaysNew: each holder gets its own instance, stable for that holder.
@@ -250,7 +250,7 @@ func TestSingletonInjectsContextProtoThroughProxy(t *testing.T) {
 	}
 	defer func() {
 		err, _ := recover().(error)
-		wantCode(t, err, container.ErrNoScope, "carries no scope")
+		wantCode(t, err, container.CodeNoScope, "carries no scope")
 	}()
 	front.User.Greet(context.Background())
 }
@@ -295,7 +295,7 @@ func TestScopeAnswersDuringPreDestroyAndClosesAfter(t *testing.T) {
 	if got := j.list(); !slices.Equal(got, []string{"late pre-destroy", "late destroy"}) {
 		t.Fatalf("hooks of an object made during PreDestroy: %v", got)
 	}
-	if _, err := container.Get[*lateObject](ctx); !errors.Is(err, container.ErrScopeClosed) {
+	if _, err := container.Get[*lateObject](ctx); !errors.Is(err, container.CodeScopeClosed) {
 		t.Fatalf("after Close: %v", err)
 	}
 }

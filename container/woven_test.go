@@ -143,7 +143,7 @@ func TestSingletonReachesContextProtoThroughGeneratedProxy(t *testing.T) {
 	// Without a scope, User.Name (which has no error result) cannot resolve
 	// its target: the proxy panics with the container's error.
 	defer func() {
-		if err, _ := recover().(error); !errors.Is(err, container.ErrNoScope) {
+		if err, _ := recover().(error); !errors.Is(err, container.CodeNoScope) {
 			t.Fatalf("a call without a scope: %v", err)
 		}
 	}()
@@ -165,7 +165,7 @@ func TestContextAdviceIsFreshPerScope(t *testing.T) {
 		t.Fatalf("journal %v", lines)
 	}
 	defer func() {
-		if err, _ := recover().(error); !errors.Is(err, container.ErrNoScope) {
+		if err, _ := recover().(error); !errors.Is(err, container.CodeNoScope) {
 			t.Fatalf("a context advice without a scope: %v", err)
 		}
 	}()
@@ -181,12 +181,12 @@ func TestGeneratedBuildErrors(t *testing.T) {
 	c := container.New(container.Strict())
 	c.Install(woven.Module())
 	c.Register(new(concreteRepoUser))
-	wantCode(t, c.Build(context.Background()), container.ErrAdviceBypassed, "concreteRepoUser.R", "*woven.MemRepo")
+	wantCode(t, c.Build(context.Background()), container.CodeAdviceBypassed, "concreteRepoUser.R", "*woven.MemRepo")
 
 	c = container.New()
 	c.Install(woven.Module())
 	c.Register(aop.Pointcut((*woven.Greeter).Greet, new(woven.Wrap)))
-	wantCode(t, c.Build(context.Background()), container.ErrBadAdvice, "refused its params", "wrap needs tag=")
+	wantCode(t, c.Build(context.Background()), container.CodeBadAdvice, "refused its params", "wrap needs tag=")
 }
 
 // TestInstallTwice: a module installed twice is one clear error naming the
@@ -196,7 +196,7 @@ func TestInstallTwice(t *testing.T) {
 	c.Install(woven.Module())
 	c.Install(woven.Module())
 	err := c.Build(context.Background())
-	wantCode(t, err, container.ErrDuplicateModule, "module "+woven.Module().Path+" installed twice", "first installed at", "woven_test.go")
+	wantCode(t, err, container.CodeDuplicateModule, "module "+woven.Module().Path+" installed twice", "first installed at", "woven_test.go")
 	if strings.Contains(err.Error(), "TEGGO_DUPLICATE_PROTO") {
 		t.Errorf("error also reports duplicate protos: %v", err)
 	}
@@ -237,7 +237,7 @@ func TestStaleGeneratedCode(t *testing.T) {
 		c := container.New()
 		c.Install(m)
 		err := c.Build(context.Background())
-		if !errors.Is(err, container.ErrStaleGenerated) || !strings.Contains(err.Error(), "run go generate ./container/internal/woven") {
+		if !errors.Is(err, container.CodeStaleGenerated) || !strings.Contains(err.Error(), "run go generate ./container/internal/woven") {
 			t.Errorf("%s: %v, want TEGGO_STALE_GENERATED naming the package", name, err)
 		}
 	}
@@ -293,5 +293,5 @@ func TestErrorsPointAtTheField(t *testing.T) {
 	c := container.New()
 	c.Install(m)
 	err := c.Build(context.Background())
-	wantCode(t, err, container.ErrProtoNotFound, "MemRepo.Journal", fmt.Sprintf("woven.go:%d", line))
+	wantCode(t, err, container.CodeProtoNotFound, "MemRepo.Journal", fmt.Sprintf("woven.go:%d", line))
 }

@@ -77,7 +77,7 @@ type Unregistered struct{ Indexer }
 
 func TestStartReportsUnknownHandler(t *testing.T) {
 	_, err := tryEnv(t, eventbus.On((*Unregistered).Created))
-	if !errors.Is(err, container.ErrProtoNotFound) || !strings.Contains(err.Error(), "eventbus_test.(*Unregistered).Created") ||
+	if !errors.Is(err, container.CodeProtoNotFound) || !strings.Contains(err.Error(), "eventbus_test.(*Unregistered).Created") ||
 		!strings.Contains(err.Error(), "stop_test.go:") {
 		t.Fatalf("Start: %v", err)
 	}

@@ -5,8 +5,8 @@ import (
 )
 
 // Build error codes of the HTTP layer. Mount, NewServer and Check report
-// them as *container.Error values (joined), so errors.Is works against the
-// Err* sentinels and container.CodeOf reads the code.
+// them as *container.Error values (joined): errors.Is(err,
+// CodeRouterConflict) matches, and container.CodeOf reads the code.
 const (
 	// CodeRouterConflict: two routes (or a route and one of the echo
 	// instance's own) have the same method, host and path shape.
@@ -26,14 +26,6 @@ const (
 	CodeNotBuilt container.Code = "TEGGO_HTTP_NOT_BUILT"
 )
 
-// Sentinels for errors.Is.
-var (
-	ErrRouterConflict      = &container.Error{Code: CodeRouterConflict}
-	ErrDuplicateController = &container.Error{Code: CodeDuplicateController}
-	ErrNoController        = &container.Error{Code: CodeNoController}
-	ErrBadRoute            = &container.Error{Code: CodeBadRoute}
-	ErrBadInput            = &container.Error{Code: CodeBadInput}
-)
 
 func routeError(code container.Code, r *route, msg string, err error) *container.Error {
 	return &container.Error{Code: code, Proto: r.label, Pos: r.decl.set.pos, Msg: msg, Err: err}

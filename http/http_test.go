@@ -479,7 +479,7 @@ func TestRoutesOrderAndBuildErrors(t *testing.T) {
 		c.Register(teggohttp.GET("/x", (*TopicController).Show))
 		return c
 	}())
-	if !errors.As(err, &ce) || !errors.Is(err, teggohttp.ErrNoController) || !strings.Contains(ce.Pos, "http_test.go") {
+	if !errors.As(err, &ce) || !errors.Is(err, teggohttp.CodeNoController) || !strings.Contains(ce.Pos, "http_test.go") {
 		t.Errorf("error %#v", err)
 	}
 }

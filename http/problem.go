@@ -189,7 +189,7 @@ func problemFor(err error, prod bool) *Problem {
 		return &Problem{Status: 400, Detail: "malformed JSON: " + se.Reason, Code: CodeInvalidJSON}
 	case errors.As(err, &te):
 		return &Problem{Status: 503, Detail: "the request took longer than its deadline", Code: CodeTimeout}
-	case errors.Is(err, session.ErrStoreUnavailable):
+	case errors.Is(err, session.CodeStoreUnavailable):
 		return &Problem{Status: 503, Detail: "the session store is unavailable", Code: string(session.CodeStoreUnavailable)}
 	case errors.As(err, &ste):
 		pr := &Problem{Status: ste.Status, Detail: ste.Msg, Code: ste.Code}

@@ -20,7 +20,7 @@ import (
 // request's protocol as proxy mode reads it (X-Forwarded-Proto behind a
 // proxy, else the connection's TLS).
 //
-// A session store outage reaches the handler as session.ErrStoreUnavailable,
+// A session store outage reaches the handler as session.CodeStoreUnavailable,
 // answered with a 503 problem (TEGGO_SESSION_STORE_UNAVAILABLE).
 func Sessions(keys *cookies.Keys, m *session.Manager) ServerOption {
 	return func(c *config) { c.jar, c.keys, c.sessions = true, keys, m }

@@ -79,7 +79,7 @@ func (p *Passport[U]) Authenticate(opts Options, names ...string) http.Handler {
 			}
 		}
 		if first == nil {
-			first = ErrUnauthenticated
+			first = CodeUnauthenticated
 		}
 		if opts.FailureRedirect != "" && !wantsJSON(r) {
 			http.Redirect(w, r, opts.FailureRedirect, seeOther(r))

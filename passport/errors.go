@@ -32,25 +32,10 @@ const (
 	CodeBadConfig          container.Code = "TEGGO_PASSPORT_BAD_CONFIG"          // a strategy's config lacks key, secret or a valid URL
 )
 
-// Sentinels for errors.Is, which compares codes.
-var (
-	ErrUnauthenticated    = &container.Error{Code: CodeUnauthenticated}
-	ErrMissingCredentials = &container.Error{Code: CodeMissingCredentials}
-	ErrBadBody            = &container.Error{Code: CodeBadBody}
-	ErrStateMismatch      = &container.Error{Code: CodeStateMismatch}
-	ErrProviderError      = &container.Error{Code: CodeProviderError}
-	ErrTokenExchange      = &container.Error{Code: CodeTokenExchange}
-	ErrIDTokenInvalid     = &container.Error{Code: CodeIDTokenInvalid}
-	ErrProfileFailed      = &container.Error{Code: CodeProfileFailed}
-	// ErrVerifyFailed is what a Verify function returns (or wraps) to
-	// refuse a profile: the request fails with a 401, never a 500.
-	ErrVerifyFailed      = &container.Error{Code: CodeVerifyFailed}
-	ErrVerifyError       = &container.Error{Code: CodeVerifyError}
-	ErrSerializeFailed   = &container.Error{Code: CodeSerializeFailed}
-	ErrDeserializeFailed = &container.Error{Code: CodeDeserializeFailed}
-	ErrUnknownStrategy   = &container.Error{Code: CodeUnknownStrategy}
-	ErrBadConfig         = &container.Error{Code: CodeBadConfig}
-)
+// ErrVerifyFailed is what a Verify function returns (or wraps) to refuse a
+// profile: the request fails with a 401 TEGGO_PASSPORT_VERIFY_FAILED, never
+// a 500. errors.Is(err, CodeVerifyFailed) matches it.
+var ErrVerifyFailed error = &container.Error{Code: CodeVerifyFailed, Msg: "the profile was refused"}
 
 // ErrPass is returned by a SerializeUser or DeserializeUser function that
 // does not handle this user: the next one in the chain is tried, as

@@ -348,7 +348,7 @@ func TestConstructorsRefuseBadConfig(t *testing.T) {
 		{Key: "id", Secret: "s", CallbackURL: "ftp://x/cb"},
 		{Key: "id", Secret: "s", CallbackURL: "//evil/cb"},
 	} {
-		if _, err := passport.NewGitHub(c); !errors.Is(err, passport.ErrBadConfig) {
+		if _, err := passport.NewGitHub(c); !errors.Is(err, passport.CodeBadConfig) {
 			t.Errorf("NewGitHub(%+v) = %v, want TEGGO_PASSPORT_BAD_CONFIG", c, err)
 		}
 	}
@@ -357,7 +357,7 @@ func TestConstructorsRefuseBadConfig(t *testing.T) {
 	}
 	closed := httptest.NewServer(http.NotFoundHandler())
 	closed.Close()
-	if _, err := passport.NewOIDC(context.Background(), passport.Config{Key: "id", Secret: "s", Issuer: closed.URL}); !errors.Is(err, passport.ErrBadConfig) {
+	if _, err := passport.NewOIDC(context.Background(), passport.Config{Key: "id", Secret: "s", Issuer: closed.URL}); !errors.Is(err, passport.CodeBadConfig) {
 		t.Errorf("NewOIDC on a dead issuer = %v", err)
 	}
 }
@@ -397,7 +397,7 @@ func TestNewOAuth2WithAProfileFunc(t *testing.T) {
 	if res, body := a.get("/me"); !strings.Contains(body, "acme:1234567890:jane.doe@example.com") {
 		t.Fatalf("/me: %d %s", res.StatusCode, body)
 	}
-	if _, err := passport.NewOAuth2(passport.Config{Key: "k", Secret: "s"}, oauth2.Endpoint{AuthURL: "https://a", TokenURL: "https://t"}, nil); !errors.Is(err, passport.ErrBadConfig) {
+	if _, err := passport.NewOAuth2(passport.Config{Key: "k", Secret: "s"}, oauth2.Endpoint{AuthURL: "https://a", TokenURL: "https://t"}, nil); !errors.Is(err, passport.CodeBadConfig) {
 		t.Fatalf("no profile function: %v", err)
 	}
 }

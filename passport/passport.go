@@ -248,7 +248,7 @@ func (p *Passport[U]) IsAuthenticated(ctx context.Context) bool {
 }
 
 // LoadUser is User with the session's error: a store outage
-// (session.ErrStoreUnavailable) is not "nobody is logged in".
+// (session.CodeStoreUnavailable) is not "nobody is logged in".
 func (p *Passport[U]) LoadUser(ctx context.Context) (U, bool, error) {
 	st, _ := ctx.Value(stateKey{p}).(*state)
 	if st != nil {
@@ -404,7 +404,7 @@ func (p *Passport[U]) RequireUser(next http.Handler) http.Handler {
 			return
 		}
 		if wantsJSON(r) {
-			writeProblem(w, r, ErrUnauthenticated)
+			writeProblem(w, r, cerr(CodeUnauthenticated, "no user is logged in", nil))
 			return
 		}
 		if r.Method == http.MethodGet || r.Method == http.MethodHead {

@@ -8,7 +8,8 @@ import (
 
 // The schedule's error codes. Its errors are *container.Error, teggo's one
 // error type, with the job in Job; match them with errors.Is against the
-// sentinels below or with container.CodeOf.
+// codes below (errors.Is(err, schedule.CodeBadSpec)) or with
+// container.CodeOf.
 const (
 	CodeBadSpec     container.Code = "TEGGO_SCHEDULE_BAD_SPEC"      // a job's spec is invalid (cron, interval, time zone, missing timing)
 	CodeUnknownType container.Code = "TEGGO_SCHEDULE_UNKNOWN_TYPE"  // a job's type is neither worker, all nor a declared strategy
@@ -21,18 +22,6 @@ const (
 	CodeGocron      container.Code = "TEGGO_SCHEDULE_GOCRON"        // gocron refused a job, or failed to stop
 )
 
-// Sentinels for errors.Is; each matches every error of its code.
-var (
-	ErrBadSpec     = &container.Error{Code: CodeBadSpec}
-	ErrUnknownType = &container.Error{Code: CodeUnknownType}
-	ErrBadJob      = &container.Error{Code: CodeBadJob}
-	ErrBadStrategy = &container.Error{Code: CodeBadStrategy}
-	ErrJobNotFound = &container.Error{Code: CodeJobNotFound}
-	ErrState       = &container.Error{Code: CodeState}
-	ErrStopTimeout = &container.Error{Code: CodeStopTimeout}
-	ErrRunPanicked = &container.Error{Code: CodeRunPanicked}
-	ErrGocron      = &container.Error{Code: CodeGocron}
-)
 
 // ErrLocked is what a Locker returns when another process holds the lock:
 // the run is skipped quietly. Any other Lock error is logged as a warning

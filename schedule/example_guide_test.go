@@ -100,8 +100,8 @@ func TestGuideRunScheduler(t *testing.T) {
 	c2.Register(new(Report), schedule.Job[*Report](schedule.Spec{Type: "wroker", Cron: "@daily"}))
 	must(t, c2.Build(ctx))
 	defer c2.Stop(ctx)
-	if err := runScheduler(ctx, c2, log.logger(), func() error { return nil }); !errors.Is(err, schedule.ErrUnknownType) {
-		t.Fatalf("runScheduler: %v, want ErrUnknownType", err)
+	if err := runScheduler(ctx, c2, log.logger(), func() error { return nil }); !errors.Is(err, schedule.CodeUnknownType) {
+		t.Fatalf("runScheduler: %v, want CodeUnknownType", err)
 	}
 }
 

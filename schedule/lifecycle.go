@@ -98,7 +98,7 @@ func (s *Scheduler) stopStrategies(ctx context.Context) []error {
 // Stop stops the strategies and the timers — no run starts after Stop
 // began — and waits for the runs in progress until ctx is done. Runs still
 // going then have their context cancelled and are reported in an
-// ErrStopTimeout error, by run id, job and time running. Stop is
+// CodeStopTimeout error, by run id, job and time running. Stop is
 // idempotent; a scheduler that was never started just stops accepting
 // runs.
 func (s *Scheduler) Stop(ctx context.Context) error {

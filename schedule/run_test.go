@@ -67,8 +67,8 @@ func TestPanickingJobLoggedAndReturned(t *testing.T) {
 	e.log.waitN(t, 1, "Panicking execute failed, used 0ms", "panicked: boom", "schedule.stack=")
 
 	err := e.s.RunSchedule(t.Context(), "Panicking")
-	if !errors.Is(err, schedule.ErrRunPanicked) {
-		t.Fatalf("RunSchedule = %v, want ErrRunPanicked", err)
+	if !errors.Is(err, schedule.CodeRunPanicked) {
+		t.Fatalf("RunSchedule = %v, want CodeRunPanicked", err)
 	}
 	contains(t, err.Error(), "job Panicking", "boom")
 	// The scheduler goes on.
@@ -104,7 +104,7 @@ func TestRunSchedule(t *testing.T) {
 	}
 
 	err := e.s.RunSchedule(ctx, "Tik")
-	if !errors.Is(err, schedule.ErrJobNotFound) {
+	if !errors.Is(err, schedule.CodeJobNotFound) {
 		t.Fatalf("RunSchedule(Tik) = %v", err)
 	}
 	contains(t, err.Error(), `Tik`, `did you mean "Tick"?`)
@@ -112,8 +112,8 @@ func TestRunSchedule(t *testing.T) {
 	e.start(t, 3)
 	must(t, e.s.RunSchedule(ctx, "Tick"))
 	e.stop(t)
-	if err := e.s.RunSchedule(ctx, "Tick"); !errors.Is(err, schedule.ErrState) {
-		t.Errorf("RunSchedule after Stop = %v, want ErrState", err)
+	if err := e.s.RunSchedule(ctx, "Tick"); !errors.Is(err, schedule.CodeState) {
+		t.Errorf("RunSchedule after Stop = %v, want CodeState", err)
 	}
 }
 
@@ -167,7 +167,7 @@ func TestGracefulStopWaitsForRunningJob(t *testing.T) {
 	if n := e.probe.count("Blocking"); n != 1 {
 		t.Errorf("Stop returned before the run ended (%d finished)", n)
 	}
-	if err := e.s.Start(t.Context()); !errors.Is(err, schedule.ErrState) {
+	if err := e.s.Start(t.Context()); !errors.Is(err, schedule.CodeState) {
 		t.Errorf("Start after Stop = %v", err)
 	}
 }
@@ -182,8 +182,8 @@ func TestStopDeadlineReportsUnfinishedRuns(t *testing.T) {
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel() // the deadline has passed
 	err := e.s.Stop(ctx)
-	if !errors.Is(err, schedule.ErrStopTimeout) {
-		t.Fatalf("Stop = %v, want ErrStopTimeout", err)
+	if !errors.Is(err, schedule.CodeStopTimeout) {
+		t.Fatalf("Stop = %v, want CodeStopTimeout", err)
 	}
 	contains(t, err.Error(), "[Job#1] Blocking (running 0ms)")
 	// The run saw its context cancelled, and ended.

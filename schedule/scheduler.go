@@ -218,7 +218,7 @@ func hintFor(want string, names []string) string {
 
 // RunSchedule runs the job name once, now, in a fresh scope of ctx,
 // whatever its type and even when disabled, and returns its error (a panic
-// is returned as an ErrRunPanicked error): egg's app.runSchedule, for
+// is returned as an CodeRunPanicked error): egg's app.runSchedule, for
 // tests. args reach an ArgsSubscriber's Subscribe. name is the job's type
 // name ("CleanDB"), its proto name ("cleanDB") or its qualified type name.
 // It works before Start, and fails after Stop.

@@ -34,20 +34,20 @@ func TestSpecValidation(t *testing.T) {
 		code error
 		want []string
 	}{
-		{"bad cron", schedule.Spec{Type: "worker", Cron: "0 0 25 * * *"}, schedule.ErrBadSpec, []string{`bad cron "0 0 25 * * *"`, "above maximum (23)"}},
-		{"cron field count", schedule.Spec{Type: "worker", Cron: "0 0 3 * * * *"}, schedule.ErrBadSpec, []string{"found 7"}},
-		{"cron never fires", schedule.Spec{Type: "all", Cron: "0 0 30 2 *"}, schedule.ErrBadSpec, []string{"never fires"}},
-		{"@every", schedule.Spec{Type: "all", Cron: "@every soon"}, schedule.ErrBadSpec, []string{"@every wants a positive Go duration"}},
-		{"no timing", schedule.Spec{Type: "worker"}, schedule.ErrBadSpec, []string{"neither cron nor interval nor immediate"}},
-		{"both", schedule.Spec{Type: "worker", Cron: "* * * * *", Interval: "1h"}, schedule.ErrBadSpec, []string{"both cron", "give one"}},
-		{"bad interval", schedule.Spec{Type: "all", Interval: "3 fortnights"}, schedule.ErrBadSpec, []string{`bad interval "3 fortnights"`}},
-		{"zero interval", schedule.Spec{Type: "all", Interval: "0"}, schedule.ErrBadSpec, []string{"must be positive"}},
-		{"no type", schedule.Spec{Cron: "* * * * *"}, schedule.ErrBadSpec, []string{"no type"}},
-		{"unknown type", schedule.Spec{Type: "wroker", Cron: "* * * * *"}, schedule.ErrUnknownType, []string{`unknown type "wroker"`, `did you mean "worker"?`}},
-		{"unknown time zone", schedule.Spec{Type: "all", Cron: "* * * * *", TimeZone: "Mars/Olympus"}, schedule.ErrBadSpec, []string{`unknown time zone "Mars/Olympus"`}},
-		{"unknown CRON_TZ", schedule.Spec{Type: "all", Cron: "CRON_TZ=Mars/Olympus * * * * *"}, schedule.ErrBadSpec, []string{`unknown time zone "Mars/Olympus"`}},
-		{"two zones", schedule.Spec{Type: "all", Cron: "CRON_TZ=Europe/Paris * * * * *", TimeZone: "Asia/Tokyo"}, schedule.ErrBadSpec, []string{"differs from TimeZone"}},
-		{"bad overlap", schedule.Spec{Type: "all", Interval: "1s", Overlap: 9}, schedule.ErrBadSpec, []string{"overlap"}},
+		{"bad cron", schedule.Spec{Type: "worker", Cron: "0 0 25 * * *"}, schedule.CodeBadSpec, []string{`bad cron "0 0 25 * * *"`, "above maximum (23)"}},
+		{"cron field count", schedule.Spec{Type: "worker", Cron: "0 0 3 * * * *"}, schedule.CodeBadSpec, []string{"found 7"}},
+		{"cron never fires", schedule.Spec{Type: "all", Cron: "0 0 30 2 *"}, schedule.CodeBadSpec, []string{"never fires"}},
+		{"@every", schedule.Spec{Type: "all", Cron: "@every soon"}, schedule.CodeBadSpec, []string{"@every wants a positive Go duration"}},
+		{"no timing", schedule.Spec{Type: "worker"}, schedule.CodeBadSpec, []string{"neither cron nor interval nor immediate"}},
+		{"both", schedule.Spec{Type: "worker", Cron: "* * * * *", Interval: "1h"}, schedule.CodeBadSpec, []string{"both cron", "give one"}},
+		{"bad interval", schedule.Spec{Type: "all", Interval: "3 fortnights"}, schedule.CodeBadSpec, []string{`bad interval "3 fortnights"`}},
+		{"zero interval", schedule.Spec{Type: "all", Interval: "0"}, schedule.CodeBadSpec, []string{"must be positive"}},
+		{"no type", schedule.Spec{Cron: "* * * * *"}, schedule.CodeBadSpec, []string{"no type"}},
+		{"unknown type", schedule.Spec{Type: "wroker", Cron: "* * * * *"}, schedule.CodeUnknownType, []string{`unknown type "wroker"`, `did you mean "worker"?`}},
+		{"unknown time zone", schedule.Spec{Type: "all", Cron: "* * * * *", TimeZone: "Mars/Olympus"}, schedule.CodeBadSpec, []string{`unknown time zone "Mars/Olympus"`}},
+		{"unknown CRON_TZ", schedule.Spec{Type: "all", Cron: "CRON_TZ=Mars/Olympus * * * * *"}, schedule.CodeBadSpec, []string{`unknown time zone "Mars/Olympus"`}},
+		{"two zones", schedule.Spec{Type: "all", Cron: "CRON_TZ=Europe/Paris * * * * *", TimeZone: "Asia/Tokyo"}, schedule.CodeBadSpec, []string{"differs from TimeZone"}},
+		{"bad overlap", schedule.Spec{Type: "all", Interval: "1s", Overlap: 9}, schedule.CodeBadSpec, []string{"overlap"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			err := newErr(t, new(Tick), schedule.Job[*Tick](tc.spec))
@@ -101,14 +101,14 @@ func TestValidSpecs(t *testing.T) {
 func TestBadJobs(t *testing.T) {
 	t.Run("no Subscribe", func(t *testing.T) {
 		err := newErr(t, new(NoSubscribe), schedule.Job[*NoSubscribe](schedule.Spec{Type: "all", Interval: "1s"}))
-		if !errors.Is(err, schedule.ErrBadJob) {
+		if !errors.Is(err, schedule.CodeBadJob) {
 			t.Fatal(err)
 		}
 		contains(t, err.Error(), "job NoSubscribe", "no method Subscribe(ctx context.Context) error")
 	})
 	t.Run("not registered", func(t *testing.T) {
 		err := newErr(t, schedule.Job[*Tick](schedule.Spec{Type: "all", Interval: "1s"}))
-		if !errors.Is(err, schedule.ErrBadJob) || !errors.Is(err, container.ErrProtoNotFound) {
+		if !errors.Is(err, schedule.CodeBadJob) || !errors.Is(err, container.CodeProtoNotFound) {
 			t.Fatal(err)
 		}
 		contains(t, err.Error(), "job Tick: cannot resolve")
@@ -125,7 +125,7 @@ func TestBadStrategies(t *testing.T) {
 	noop := schedule.StrategyFuncs{}
 	err := newErr(t, schedule.Use("worker", noop), schedule.Use("", noop), schedule.Use("mq", nil),
 		schedule.Use("q", noop), schedule.Use("q", noop))
-	if !errors.Is(err, schedule.ErrBadStrategy) {
+	if !errors.Is(err, schedule.CodeBadStrategy) {
 		t.Fatal(err)
 	}
 	contains(t, err.Error(), `strategy "worker": the name is a built-in type`, `strategy "": no name`,
@@ -134,7 +134,7 @@ func TestBadStrategies(t *testing.T) {
 
 func TestNewNeedsABuiltContainer(t *testing.T) {
 	_, err := schedule.New(container.New())
-	if !errors.Is(err, schedule.ErrState) || !strings.Contains(err.Error(), "not built") {
+	if !errors.Is(err, schedule.CodeState) || !strings.Contains(err.Error(), "not built") {
 		t.Fatal(err)
 	}
 }

@@ -94,8 +94,8 @@ func TestStrategyStartFailure(t *testing.T) {
 		schedule.Use("mq", failing),
 		schedule.Job[*WithArgs](schedule.Spec{Type: "mq"}))
 	err := e.s.Start(t.Context())
-	if !errors.Is(err, schedule.ErrBadStrategy) {
-		t.Fatalf("Start = %v, want ErrBadStrategy", err)
+	if !errors.Is(err, schedule.CodeBadStrategy) {
+		t.Fatalf("Start = %v, want CodeBadStrategy", err)
 	}
 	contains(t, err.Error(), "job WithArgs", `strategy "mq" failed to start`, "no broker")
 }

@@ -73,23 +73,6 @@ const (
 	CodeCommitFailed     container.Code = "TEGGO_SESSION_COMMIT_FAILED"     // the commit failed for a reason other than the store (no keys)
 )
 
-// Sentinels for errors.Is, which compares codes.
-var (
-	// ErrStoreUnavailable: the store failed; the HTTP layer answers 503.
-	ErrStoreUnavailable = &container.Error{Code: CodeStoreUnavailable}
-	// ErrNoMiddleware: From found no session (no Manager.Middleware), or the
-	// session found no cookies.Jar (no cookies.Middleware before it).
-	ErrNoMiddleware = &container.Error{Code: CodeNoMiddleware}
-	// ErrCommitted: the session was changed after it was committed, when
-	// the response headers were written.
-	ErrCommitted = &container.Error{Code: CodeCommitted}
-	// ErrBadKey: Put was given an empty key or a reserved one.
-	ErrBadKey = &container.Error{Code: CodeBadKey}
-	// ErrBadConfig: NewManager refused the config.
-	ErrBadConfig = &container.Error{Code: CodeBadConfig}
-	// ErrCommitFailed: the session cookie could not be written (no keys).
-	ErrCommitFailed = &container.Error{Code: CodeCommitFailed}
-)
 
 // ReservedPrefix starts the keys a store keeps for itself ("__maxAge");
 // Put refuses them.
@@ -188,7 +171,7 @@ func validCookieName(s string) bool {
 type ctxKey struct{}
 
 // From returns the session of ctx, installed by Manager.Middleware. Without
-// one it returns nil, whose methods fail with ErrNoMiddleware.
+// one it returns nil, whose methods fail with CodeNoMiddleware.
 func From(ctx context.Context) *Session { s, _ := ctx.Value(ctxKey{}).(*Session); return s }
 
 // Middleware gives each request a Session, reachable with From. Install it
@@ -254,7 +237,7 @@ func writeProblem(w http.ResponseWriter, err error) {
 	if errors.As(err, &ce) {
 		code = string(ce.Code)
 	}
-	if errors.Is(err, ErrStoreUnavailable) {
+	if errors.Is(err, CodeStoreUnavailable) {
 		status = http.StatusServiceUnavailable
 	}
 	h := w.Header()

@@ -172,15 +172,15 @@ func TestRedisDownIsErrStoreUnavailable(t *testing.T) {
 	a.get("/put?k=user&v=ann")
 	srv.Stop()
 
-	// The read fails with ErrStoreUnavailable, which the handler maps to 503.
+	// The read fails with CodeStoreUnavailable, which the handler maps to 503.
 	var loadErr error
 	a.mux.HandleFunc("/check", func(w http.ResponseWriter, r *http.Request) {
 		_, loadErr = session.From(r.Context()).GetString("user")
 		fail(w, loadErr)
 	})
 	resp, _ := a.get("/check")
-	if !errors.Is(loadErr, session.ErrStoreUnavailable) || resp.StatusCode != 503 {
-		t.Fatalf("read with Redis down: %v, status %d; want ErrStoreUnavailable and 503", loadErr, resp.StatusCode)
+	if !errors.Is(loadErr, session.CodeStoreUnavailable) || resp.StatusCode != 503 {
+		t.Fatalf("read with Redis down: %v, status %d; want CodeStoreUnavailable and 503", loadErr, resp.StatusCode)
 	}
 	// The outage is not an empty session: every accessor keeps failing.
 	if resp, body := a.get("/keys"); resp.StatusCode != 503 {

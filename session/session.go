@@ -13,7 +13,7 @@
 // processes, RedisStore for the rest. Stores write only the keys that
 // changed, so two concurrent requests of one session that change different
 // keys keep both writes. A store outage fails the request with
-// ErrStoreUnavailable, never with a silently empty session.
+// CodeStoreUnavailable, never with a silently empty session.
 //
 //	m, err := session.NewManager(session.Config{Store: session.NewRedisStore(rdb, "")})
 //	h := cookies.Middleware(cookies.Config{Keys: keys})(m.Middleware(mux))
@@ -43,7 +43,7 @@ import (
 // Session is one request's session. Its methods load it on first use (from
 // the cookie, or with one store read) and are safe for concurrent use.
 // Methods on a nil Session (From without Middleware) fail with
-// ErrNoMiddleware.
+// CodeNoMiddleware.
 type Session struct {
 	m   *Manager
 	r   *http.Request

@@ -19,7 +19,7 @@ import (
 
 // fail answers err: 503 for a store outage, as the HTTP layer maps it.
 func fail(w http.ResponseWriter, err error) {
-	if errors.Is(err, session.ErrStoreUnavailable) {
+	if errors.Is(err, session.CodeStoreUnavailable) {
 		http.Error(w, "store unavailable", http.StatusServiceUnavailable)
 		return
 	}
@@ -550,14 +550,14 @@ func TestChangeAfterCommitFails(t *testing.T) {
 		got <- s.Put("late", 1)
 	})
 	a.get("/late")
-	if err := <-got; !errors.Is(err, session.ErrCommitted) {
-		t.Fatalf("Put after the body: %v, want ErrCommitted", err)
+	if err := <-got; !errors.Is(err, session.CodeCommitted) {
+		t.Fatalf("Put after the body: %v, want CodeCommitted", err)
 	}
 }
 
 func TestNoMiddleware(t *testing.T) {
 	var s *session.Session = session.From(context.Background())
-	if _, err := s.GetString("x"); !errors.Is(err, session.ErrNoMiddleware) {
+	if _, err := s.GetString("x"); !errors.Is(err, session.CodeNoMiddleware) {
 		t.Errorf("no session middleware: %v", err)
 	}
 	m, _ := session.NewManager(session.Config{})
@@ -566,7 +566,7 @@ func TestNoMiddleware(t *testing.T) {
 		err = session.From(r.Context()).Put("x", 1)
 	}))
 	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/", nil))
-	if !errors.Is(err, session.ErrNoMiddleware) {
+	if !errors.Is(err, session.CodeNoMiddleware) {
 		t.Errorf("no cookies middleware: %v", err)
 	}
 }
@@ -578,8 +578,8 @@ func TestNewManagerRefusesBadConfig(t *testing.T) {
 		{MaxAge: 500 * time.Millisecond},
 		{SameSite: "sometimes"},
 	} {
-		if _, err := session.NewManager(c); !errors.Is(err, session.ErrBadConfig) {
-			t.Errorf("%+v: %v, want ErrBadConfig", c, err)
+		if _, err := session.NewManager(c); !errors.Is(err, session.CodeBadConfig) {
+			t.Errorf("%+v: %v, want CodeBadConfig", c, err)
 		}
 	}
 }

@@ -13,7 +13,7 @@ import (
 // Values are the JSON encodings of what Put was given, one per key. Stores
 // merge a Delta field by field, so two requests of one session that change
 // different keys both keep their writes. Any error a store returns makes the
-// request's session fail with ErrStoreUnavailable.
+// request's session fail with CodeStoreUnavailable.
 type Store interface {
 	// Get returns the session with this id, or a nil Record and a nil
 	// error when there is none or it has expired.

@@ -61,7 +61,7 @@ func (c *Client) url(path string) *url.URL {
 // Session returns the app's session of this client, read from its cookies
 // (and the store), as the app's next request of the client would see it.
 // It is a snapshot for reading (Get, GetString, GetInt, Keys, ID): changes
-// to it are refused with session.ErrCommitted. A store outage fails the
+// to it are refused with session.CodeCommitted. A store outage fails the
 // test.
 func (c *Client) Session() *session.Session {
 	a := c.app

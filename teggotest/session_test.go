@@ -71,7 +71,7 @@ func TestClientsKeepTheirSessions(t *testing.T) {
 			if len(other.Cookies("/")) == 0 || app.DefaultClient().Cookies("/")[0].Value == other.Cookies("/")[0].Value {
 				t.Fatalf("cookies: %v / %v", app.DefaultClient().Cookies("/"), other.Cookies("/"))
 			}
-			if err := app.Session().Put("n", 9); !errors.Is(err, session.ErrCommitted) {
+			if err := app.Session().Put("n", 9); !errors.Is(err, session.CodeCommitted) {
 				t.Fatalf("Put on the snapshot: %v", err)
 			}
 		})
