@@ -7,4 +7,3 @@ import "github.com/teggo/teggo/container"
 // dotted key in Key: "TEGGO_CONFIG: config/config.prod.yaml: key
 // mysql.port: does not fit main.MySQL: ...".
 const Code container.Code = "TEGGO_CONFIG"
-

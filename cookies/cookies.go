@@ -26,7 +26,6 @@ import (
 // CodeNoKeys: the keys config is empty or has an empty key.
 const CodeNoKeys container.Code = "TEGGO_COOKIE_NO_KEYS"
 
-
 // MaxValueSize is the length of a Set-Cookie value above which a warning is logged.
 const MaxValueSize = 4093
 

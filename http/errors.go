@@ -26,7 +26,6 @@ const (
 	CodeNotBuilt container.Code = "TEGGO_HTTP_NOT_BUILT"
 )
 
-
 func routeError(code container.Code, r *route, msg string, err error) *container.Error {
 	return &container.Error{Code: code, Proto: r.label, Pos: r.decl.set.pos, Msg: msg, Err: err}
 }

@@ -22,7 +22,6 @@ const (
 	CodeGocron      container.Code = "TEGGO_SCHEDULE_GOCRON"        // gocron refused a job, or failed to stop
 )
 
-
 // ErrLocked is what a Locker returns when another process holds the lock:
 // the run is skipped quietly. Any other Lock error is logged as a warning
 // (and the run skipped too: running without the lock could run it twice),

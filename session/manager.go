@@ -73,7 +73,6 @@ const (
 	CodeCommitFailed     container.Code = "TEGGO_SESSION_COMMIT_FAILED"     // the commit failed for a reason other than the store (no keys)
 )
 
-
 // ReservedPrefix starts the keys a store keeps for itself ("__maxAge");
 // Put refuses them.
 const ReservedPrefix = "__"
