@@ -275,7 +275,7 @@ func embed(c *container.Container) (*echo.Echo, error) {
 
 // serve runs a standalone server on ln until ctx is done.
 func serve(ctx context.Context, c *container.Container, ln net.Listener) error {
-	s, err := teggohttp.NewServer(c, teggohttp.Prod(true), teggohttp.BodyLimit(4<<20))
+	s, err := teggohttp.NewServer(c, teggohttp.Env("prod"), teggohttp.BodyLimit(4<<20))
 	if err != nil {
 		return err
 	}

@@ -215,8 +215,9 @@ func TestStreamAbortsWhenItsReaderFails(t *testing.T) {
 }
 
 func TestErrors(t *testing.T) {
-	for _, prod := range []bool{false, true} {
-		ts, _ := newApp(t, teggohttp.Prod(prod))
+	for _, env := range []string{"local", "prod"} {
+		prod := env == "prod"
+		ts, _ := newApp(t, teggohttp.Env(env))
 		for _, tc := range []struct {
 			path   string
 			status int
@@ -400,7 +401,7 @@ func TestHostAndCase(t *testing.T) {
 
 func TestPathPriority(t *testing.T) {
 	for path, want := range map[string]int{
-		"/": teggohttp.DefaultPriority, "/users": teggohttp.DefaultPriority, "/*": 0,
+		"/": 100000, "/users": 100000, "/*": 0,
 		"/users/:id": 1000, "/hello/world/message/:message": 3000, "/users/:id/moments/:momentId": 4000,
 	} {
 		if got := teggohttp.PathPriority(path); got != want {
@@ -421,7 +422,7 @@ func TestRoutesOrderAndBuildErrors(t *testing.T) {
 			t.Errorf("not sorted by priority: %v before %v", rows[i-1], rows[i])
 		}
 	}
-	if rows[0].Priority != teggohttp.DefaultPriority || rows[len(rows)-1].Path != "/api/topics/:id" {
+	if rows[0].Priority != 100000 || rows[len(rows)-1].Path != "/api/topics/:id" {
 		t.Errorf("rows %v", rows)
 	}
 	found := false

@@ -15,7 +15,7 @@ func TestLimitsDefaults(t *testing.T) {
 		t.Fatalf("defaults: %+v", s)
 	}
 	s = Limits{ReadTimeout: time.Second, WriteTimeout: -1, MaxHeaderBytes: -5}.httpServer(http.NotFoundHandler())
-	if s.ReadTimeout != time.Second || s.WriteTimeout != 0 || s.ReadHeaderTimeout != DefaultReadHeaderTimeout || s.MaxHeaderBytes != DefaultMaxHeaderBytes {
+	if s.ReadTimeout != time.Second || s.WriteTimeout != 0 || s.ReadHeaderTimeout != defaultReadHeaderTimeout || s.MaxHeaderBytes != defaultMaxHeaderBytes {
 		t.Fatalf("overrides: %+v", s)
 	}
 }

@@ -98,7 +98,7 @@ func plan(decls []any) ([]*route, []*ControllerDecl, error) {
 			r.priority = rd.set.priority
 		} else {
 			r.priority = PathPriority(r.path)
-			if r.priority > DefaultPriority {
+			if r.priority > defaultPriority {
 				errs = append(errs, routeError(CodeBadRoute, r, fmt.Sprintf("path %s is too long, set its priority with teggohttp.Priority", r.path), nil))
 				continue
 			}

@@ -4,8 +4,8 @@ import "strings"
 
 // Priorities as tegg computes them (HTTPPriorityUtil).
 const (
-	// DefaultPriority is the priority of a path without parameters.
-	DefaultPriority = 100000
+	// defaultPriority is the priority of a path without parameters.
+	defaultPriority = 100000
 	// tokenPriority weighs a parameter by the index of its segment.
 	tokenPriority = 1000
 )
@@ -13,7 +13,7 @@ const (
 // PathPriority returns the priority tegg gives a full route path, the rule
 // of its HTTPPriorityUtil.calcPathPriority:
 //
-//   - a path without parameters (":name" or "*") gets DefaultPriority,
+//   - a path without parameters (":name" or "*") gets defaultPriority,
 //     100000, and so beats every path with parameters;
 //
 //   - otherwise each parameter adds 1000 × the index of its segment
@@ -28,7 +28,7 @@ const (
 //
 // Routes are registered in descending priority (ties keep declaration
 // order). A path with so many parameters that its priority would pass
-// DefaultPriority needs an explicit Priority option, as in tegg.
+// defaultPriority needs an explicit Priority option, as in tegg.
 func PathPriority(path string) int {
 	segs := strings.Split(strings.TrimPrefix(path, "/"), "/")
 	priority, params := 0, false
@@ -39,7 +39,7 @@ func PathPriority(path string) int {
 		}
 	}
 	if !params {
-		return DefaultPriority
+		return defaultPriority
 	}
 	return priority
 }

@@ -260,10 +260,10 @@ func location(prefix, pointer string) string {
 	return b.String()
 }
 
-// StatusClientClosedRequest is the status recorded (for access logs; the
+// statusClientClosedRequest is the status recorded (for access logs; the
 // client never sees it) of a request whose client went away before its
 // answer: nginx's 499.
-const StatusClientClosedRequest = 499
+const statusClientClosedRequest = 499
 
 // clientGone reports whether err comes from the client going away: the
 // request's context canceled (the connection closed) and err says so, or a
@@ -283,7 +283,7 @@ func (m *mount) writeProblem(c echo.Context, err error) {
 	if clientGone(req, err) {
 		m.log.InfoContext(req.Context(), "teggo: client went away", "method", req.Method, "path", req.URL.Path, "error", err)
 		if res := c.Response(); !res.Committed {
-			res.WriteHeader(StatusClientClosedRequest)
+			res.WriteHeader(statusClientClosedRequest)
 		}
 		return
 	}

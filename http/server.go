@@ -20,15 +20,15 @@ import (
 	"github.com/teggo/teggo/session"
 )
 
-// DefaultBodyLimit is the largest JSON body read by default: 1 MiB.
-const DefaultBodyLimit = 1 << 20
+// defaultBodyLimit is the largest JSON body read by default: 1 MiB.
+const defaultBodyLimit = 1 << 20
 
-// DefaultOpenAPIPath is where the OpenAPI document is served by default.
-const DefaultOpenAPIPath = "/openapi.json"
+// defaultOpenAPIPath is where the OpenAPI document is served by default.
+const defaultOpenAPIPath = "/openapi.json"
 
-// DefaultDocsPath is where the interactive API reference is served by
+// defaultDocsPath is where the interactive API reference is served by
 // default outside production (see Docs).
-const DefaultDocsPath = "/docs"
+const defaultDocsPath = "/docs"
 
 // ServerOption configures Mount and NewServer.
 type ServerOption func(*config)
@@ -63,7 +63,7 @@ func (c *config) docs() string {
 	if c.prod {
 		return ""
 	}
-	return DefaultDocsPath
+	return defaultDocsPath
 }
 
 func newConfig(opts []ServerOption) config {
@@ -73,8 +73,8 @@ func newConfig(opts []ServerOption) config {
 	}
 	cfg := config{
 		prod:        !teggoconfig.ShowsErrorDetails(env),
-		bodyLimit:   DefaultBodyLimit,
-		openapiPath: DefaultOpenAPIPath,
+		bodyLimit:   defaultBodyLimit,
+		openapiPath: defaultOpenAPIPath,
 		title:       "teggo",
 		version:     "0.0.0",
 	}
@@ -84,26 +84,22 @@ func newConfig(opts []ServerOption) config {
 	return cfg
 }
 
-// Prod says whether the app runs in production: then 5xx problem
-// documents carry no detail of unexpected errors. The default follows the
-// env in the environment variable TEGGO_ENV ("local" when unset), as Env
-// says.
-func Prod(prod bool) ServerOption { return func(c *config) { c.prod = prod } }
-
 // Env sets production mode from an env name with config.ShowsErrorDetails:
 // 5xx details reach clients only in "local" and "unittest"; every other
-// env, unknown ones included, is production.
+// env, unknown ones included, is production, where 5xx problem documents
+// carry no detail of unexpected errors and /docs is off. The default is
+// the env in the environment variable TEGGO_ENV ("local" when unset).
 func Env(env string) ServerOption {
 	return func(c *config) { c.prod = !teggoconfig.ShowsErrorDetails(env) }
 }
 
 // Defaults of Limits: what a connection of NewServer's server may take.
 const (
-	DefaultReadHeaderTimeout = 5 * time.Second
-	DefaultReadTimeout       = 30 * time.Second
-	DefaultWriteTimeout      = 30 * time.Second
-	DefaultIdleTimeout       = 120 * time.Second
-	DefaultMaxHeaderBytes    = 1 << 20
+	defaultReadHeaderTimeout = 5 * time.Second
+	defaultReadTimeout       = 30 * time.Second
+	defaultWriteTimeout      = 30 * time.Second
+	defaultIdleTimeout       = 120 * time.Second
+	defaultMaxHeaderBytes    = 1 << 20
 )
 
 // Limits bounds what one connection may hold of NewServer's server, so
@@ -112,20 +108,20 @@ const (
 // negative duration turns that timeout off.
 type Limits struct {
 	// ReadHeaderTimeout bounds reading a request's headers
-	// (DefaultReadHeaderTimeout, 5s).
+	// (defaultReadHeaderTimeout, 5s).
 	ReadHeaderTimeout time.Duration
 	// ReadTimeout bounds reading a whole request, body included: a body
-	// trickled slower is cut off (DefaultReadTimeout, 30s).
+	// trickled slower is cut off (defaultReadTimeout, 30s).
 	ReadTimeout time.Duration
 	// WriteTimeout bounds the time from the end of a request's headers to
-	// the end of its response (DefaultWriteTimeout, 30s). Streamed
+	// the end of its response (defaultWriteTimeout, 30s). Streamed
 	// responses (an io.Reader result) clear it before they start.
 	WriteTimeout time.Duration
 	// IdleTimeout closes a keep-alive connection that waits this long for
-	// its next request (DefaultIdleTimeout, 120s).
+	// its next request (defaultIdleTimeout, 120s).
 	IdleTimeout time.Duration
 	// MaxHeaderBytes bounds a request's header bytes, request line
-	// included (DefaultMaxHeaderBytes, 1 MiB); a bigger one answers 431.
+	// included (defaultMaxHeaderBytes, 1 MiB); a bigger one answers 431.
 	// Zero or negative takes the default.
 	MaxHeaderBytes int
 }
@@ -150,19 +146,19 @@ func timeout(d, def time.Duration) time.Duration {
 func (l Limits) httpServer(h http.Handler) *http.Server {
 	mhb := l.MaxHeaderBytes
 	if mhb <= 0 {
-		mhb = DefaultMaxHeaderBytes
+		mhb = defaultMaxHeaderBytes
 	}
 	return &http.Server{
 		Handler:           h,
-		ReadHeaderTimeout: timeout(l.ReadHeaderTimeout, DefaultReadHeaderTimeout),
-		ReadTimeout:       timeout(l.ReadTimeout, DefaultReadTimeout),
-		WriteTimeout:      timeout(l.WriteTimeout, DefaultWriteTimeout),
-		IdleTimeout:       timeout(l.IdleTimeout, DefaultIdleTimeout),
+		ReadHeaderTimeout: timeout(l.ReadHeaderTimeout, defaultReadHeaderTimeout),
+		ReadTimeout:       timeout(l.ReadTimeout, defaultReadTimeout),
+		WriteTimeout:      timeout(l.WriteTimeout, defaultWriteTimeout),
+		IdleTimeout:       timeout(l.IdleTimeout, defaultIdleTimeout),
 		MaxHeaderBytes:    mhb,
 	}
 }
 
-// BodyLimit sets the largest JSON body read (DefaultBodyLimit, 1 MiB, by
+// BodyLimit sets the largest JSON body read (defaultBodyLimit, 1 MiB, by
 // default); a larger one answers 413.
 func BodyLimit(n int64) ServerOption {
 	return func(c *config) {
@@ -172,7 +168,7 @@ func BodyLimit(n int64) ServerOption {
 	}
 }
 
-// OpenAPI sets the path of the OpenAPI document (DefaultOpenAPIPath by
+// OpenAPI sets the path of the OpenAPI document (defaultOpenAPIPath by
 // default); "" serves none.
 func OpenAPI(path string) ServerOption { return func(c *config) { c.openapiPath = path } }
 
