@@ -4,7 +4,7 @@ import (
 	"github.com/teggo/teggo/container"
 )
 
-// Build error codes of the HTTP layer. Mount, NewServer and Check report
+// Build error codes of the HTTP layer. Mount, NewServer and Routes report
 // them as *container.Error values (joined): errors.Is(err,
 // CodeRouterConflict) matches, and container.CodeOf reads the code.
 const (

@@ -439,7 +439,7 @@ func TestRoutesOrderAndBuildErrors(t *testing.T) {
 		t.Helper()
 		c := container.New()
 		c.Register(decls...)
-		err := teggohttp.Check(c)
+		err := buildErr(c)
 		if container.CodeOf(err) != code || !strings.Contains(err.Error(), want) {
 			t.Errorf("got %v, want %s containing %q", err, code, want)
 		}
@@ -460,7 +460,7 @@ func TestRoutesOrderAndBuildErrors(t *testing.T) {
 	c = container.New()
 	c.Register(teggohttp.Controller[*TopicController]("/a"), teggohttp.Controller[*HostController]("/b", teggohttp.Name("TopicController")),
 		teggohttp.GET("/", teggohttp.NoIn((*HostController).Who)))
-	if err := teggohttp.Check(c); err == nil || strings.Contains(err.Error(), string(teggohttp.CodeNoController)) {
+	if err := buildErr(c); err == nil || strings.Contains(err.Error(), string(teggohttp.CodeNoController)) {
 		t.Errorf("duplicate controller name: %v, want one TEGGO_HTTP_DUPLICATE_CONTROLLER alone", err)
 	}
 	check(teggohttp.CodeDuplicateController, `declared a controller twice`,
@@ -471,11 +471,11 @@ func TestRoutesOrderAndBuildErrors(t *testing.T) {
 		teggohttp.GET("/x", (*TopicController).Show))
 	check(teggohttp.CodeBadRoute, "option Status does not apply to a controller",
 		teggohttp.Controller[*TopicController]("/a", teggohttp.Status(201)))
-	if err := teggohttp.Check(container.New()); err != nil {
+	if err := buildErr(container.New()); err != nil {
 		t.Errorf("empty: %v", err)
 	}
 	var ce *container.Error
-	err = teggohttp.Check(func() *container.Container {
+	err = buildErr(func() *container.Container {
 		c := container.New()
 		c.Register(teggohttp.GET("/x", (*TopicController).Show))
 		return c
@@ -814,4 +814,10 @@ func TestOpenAPIPassesRedoclyLint(t *testing.T) {
 	if err != nil {
 		t.Fatalf("redocly lint: %v\n%s", err, out)
 	}
+}
+
+// buildErr reports the build errors of c's HTTP declarations, as Routes does.
+func buildErr(c *container.Container) error {
+	_, err := teggohttp.Routes(c)
+	return err
 }

@@ -102,19 +102,16 @@ func (e *ValidationError) Error() string {
 // StatusCode returns 422.
 func (e *ValidationError) StatusCode() int { return http.StatusUnprocessableEntity }
 
-// StatusError is an error with an HTTP status, as made by Error.
-type StatusError struct {
+// statusError is an error with an HTTP status, as made by Error.
+type statusError struct {
 	Status int
-	// Msg is shown to the client as the problem's detail, in prod too.
-	Msg string
-	// Code is an optional stable code for the problem document.
-	Code string
-	// Err is an optional cause, never shown to the client.
-	Err error
+	Msg    string // shown to the client as the problem's detail, in prod too
+	Code   string // an optional stable code for the problem document
+	Err    error  // an optional cause, never shown to the client
 }
 
 // Error returns Msg (and the cause).
-func (e *StatusError) Error() string {
+func (e *statusError) Error() string {
 	if e.Err != nil {
 		return e.Msg + ": " + e.Err.Error()
 	}
@@ -122,20 +119,21 @@ func (e *StatusError) Error() string {
 }
 
 // StatusCode returns e.Status.
-func (e *StatusError) StatusCode() int { return e.Status }
+func (e *statusError) StatusCode() int { return e.Status }
 
 // Unwrap returns the cause.
-func (e *StatusError) Unwrap() error { return e.Err }
+func (e *statusError) Unwrap() error { return e.Err }
 
 // Error returns an error that answers status with msg as the problem's
 // detail: return teggohttp.Error(404, "no such topic") from a handler.
-// Any error with a StatusCode() int method works the same way; its message
-// is hidden in prod when the status is 5xx.
-func Error(status int, msg string) error { return &StatusError{Status: status, Msg: msg} }
+// A *Problem sets every member; any other error with a StatusCode() int
+// method answers its status too, with its message hidden in prod when the
+// status is 5xx.
+func Error(status int, msg string) error { return &statusError{Status: status, Msg: msg} }
 
 var (
-	errBodyTooLarge     = &StatusError{Status: http.StatusRequestEntityTooLarge, Code: CodeBodyTooLarge}
-	errUnsupportedMedia = &StatusError{Status: http.StatusUnsupportedMediaType, Code: CodeUnsupportedMedia,
+	errBodyTooLarge     = &statusError{Status: http.StatusRequestEntityTooLarge, Code: CodeBodyTooLarge}
+	errUnsupportedMedia = &statusError{Status: http.StatusUnsupportedMediaType, Code: CodeUnsupportedMedia,
 		Msg: "the request body must be application/json"}
 )
 
@@ -163,7 +161,7 @@ func problemFor(err error, prod bool) *Problem {
 		ve    *ValidationError
 		ipe   *ajv.InvalidParamError
 		se    *ajv.SyntaxError
-		ste   *StatusError
+		ste   *statusError
 		he    *echo.HTTPError
 		te    *timeoutError
 		coded interface{ StatusCode() int }

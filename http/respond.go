@@ -255,7 +255,7 @@ func (m *mount) readJSONBody(req *http.Request) (*bytes.Buffer, error) {
 			if errors.As(err, &mbe) {
 				return nil, errBodyTooLarge
 			}
-			return nil, &StatusError{Status: http.StatusBadRequest, Msg: "reading the request body failed", Err: err}
+			return nil, &statusError{Status: http.StatusBadRequest, Msg: "reading the request body failed", Err: err}
 		}
 		if n > limit {
 			m.putBuf(b)

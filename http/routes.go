@@ -52,13 +52,6 @@ func Routes(c *container.Container) ([]RouteInfo, error) {
 	return out, nil
 }
 
-// Check reports the build errors of c's HTTP declarations without
-// mounting them (the checks that need no built container).
-func Check(c *container.Container) error {
-	_, _, err := plan(c.Decls())
-	return err
-}
-
 // middlewareNames names r's middleware in the order it runs.
 func middlewareNames(r *route) []string {
 	var out []string
