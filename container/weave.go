@@ -286,11 +286,17 @@ func declares(t reflect.Type, method string) bool {
 // routes, jobs and event handlers run their method through it, so advice
 // reaches them as it reaches a proxy's callers. It is valid after Build.
 func (c *Container) AdviceChain(t reflect.Type, method string) *weave.Chain {
-	if t != nil && t.Kind() == reflect.Pointer {
-		t = t.Elem()
+	if t == nil {
+		return nil
+	}
+	if t.Kind() != reflect.Pointer {
+		t = reflect.PointerTo(t)
+	}
+	if ps := c.byPtr[t]; len(ps) > 0 { // the index Build made
+		return ps[0].chainOf[method]
 	}
 	for _, p := range c.protos {
-		if p.typ == t {
+		if p.ptr == t {
 			return p.chainOf[method]
 		}
 	}
