@@ -22,4 +22,15 @@
 // Errors carry stable codes (TEGGO_PROTO_NOT_FOUND, TEGGO_CYCLE, ...): match
 // them with errors.Is against their Code (errors.Is(err, CodeCycle)), or
 // read them with errors.As into *Error. See docs/container.md for the table.
+//
+// # For integrations
+//
+// Three names serve packages that run protos on the container's behalf
+// (teggo's HTTP layer, scheduler and event bus) rather than applications:
+// NewScopeWith opens a scope together with the integration's own
+// per-call state in one allocation, Scope.HasTeardown says whether closing
+// a scope will wait for hooks (so a response is flushed first), and
+// Container.AdviceChain gives the woven advice of a method, so that a
+// route, job or event handler runs through the same advice as a proxy's
+// callers. Generated code uses package weave, not these.
 package container
