@@ -2,10 +2,22 @@
 // teggo: `go run ./example` listens on 127.0.0.1:7001 with an embedded
 // SQLite database created under ./run on first start.
 //
-//	curl -s -XPOST localhost:7001/api/v2/topics -d '{"accesstoken":"t","title":"hi","content":"first"}' -H 'content-type: application/json'
-//	# → {"topic_id":"…","edit_token":"…"}: keep the edit token, it is shown once
-//	curl -s -XPUT localhost:7001/api/v2/topics/<id> -H 'authorization: Bearer <edit token>' -d '{"title":"hi","content":"second"}' -H 'content-type: application/json'
+// Writing needs a login; reading does not. Sign up, log in with a cookie
+// jar, write, log out:
+//
+//	curl -s localhost:7001/api/v2/users -H 'content-type: application/json' -d '{"username":"alice","password":"correct horse"}'
+//	curl -s -c jar -b jar localhost:7001/passport/local -d username=alice -d 'password=correct horse'   # 303 to /api/v2/me
+//	curl -s -c jar -b jar localhost:7001/api/v2/topics -H 'content-type: application/json' -d '{"title":"hi","content":"first"}'
+//	# → {"topic_id":"…"}
+//	curl -s -c jar -b jar -XPUT localhost:7001/api/v2/topics/<id> -H 'content-type: application/json' -d '{"title":"hi","content":"second"}'
 //	curl -s localhost:7001/api/v2/topics
+//	curl -s -c jar -b jar -XPOST localhost:7001/passport/logout
+//
+// GitHub login is mounted when the config has a passportGithub section
+// (key, secret, optional callbackURL) — or when GITHUB_CLIENT_ID and
+// GITHUB_CLIENT_SECRET are set, which fill it in: open
+// http://127.0.0.1:7001/passport/github in a browser. In prod, set the
+// cookie keys in EXAMPLE_KEYS (or keys in config.prod.yaml).
 //
 // Flags: -addr (listen address), -run (run directory) and -pprof: an
 // address such as 127.0.0.1:6060 where net/http/pprof serves profiles of
@@ -32,19 +44,29 @@ import (
 	"github.com/teggo/teggo/config"
 	"github.com/teggo/teggo/example/advice"
 	"github.com/teggo/teggo/example/topic"
+	"github.com/teggo/teggo/passport"
 )
 
 //go:embed config
 var configFS embed.FS
 
 // options assemble the app; the tests start the same app with teggotest.
+// Each call makes its own passport (topic.Auth sets its functions): local
+// login on POST /passport/local, GitHub where passportGithub is
+// configured; a login goes to GET /api/v2/me, or back to the page that
+// asked for it.
 func options() []teggo.Option {
+	p := passport.New[*topic.User]()
+	login := passport.Options{SuccessReturnToOrRedirect: "/api/v2/me"}
 	return []teggo.Option{
 		teggo.Config(config.FS(configFS, "config")),
 		teggo.Modules(topic.Module(), advice.Module()),
 		teggo.Provide(topic.OpenDB),
 		teggo.Provide(topic.OpenReadDB),
 		teggo.Provide(topic.NewWriteGate), // creates begin FIFO, not in database/sql's random order
+		teggo.Provide(func() *topic.Passport { return p }),
+		teggo.Passport(p, login, "local"),
+		teggo.PassportIfConfigured(p, login, "github"),
 		// Log every call of the topic service.
 		teggo.Register(aop.Crosscut(new(advice.LogAdvice), aop.ForRegexp("^Service$", ".*"))),
 	}
@@ -56,6 +78,7 @@ func main() {
 	pprofAddr := flag.String("pprof", "", "serve net/http/pprof on this address, with block and mutex profiling on (default: off)")
 	flag.Parse()
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	slog.SetDefault(log) // passport's lines too
 	if *pprofAddr != "" {
 		servePprof(*pprofAddr, log)
 	}

@@ -10,7 +10,9 @@ import (
 )
 
 // GET /api/v2/me counts a client's visits in its session cookie: the
-// same client sees 1 then 2, another client starts at 1.
+// same client sees 1 then 2, another client starts at 1; it shows the
+// logged-in user, and a login keeps the count (passport gives the session
+// a new id, not new contents).
 func TestMeCountsVisitsInTheSession(t *testing.T) {
 	app := startApp(t)
 	me := func(r interface{ JSON(any) error }) int {
@@ -37,5 +39,11 @@ func TestMeCountsVisitsInTheSession(t *testing.T) {
 	}
 	if n, err := app.Session().GetInt("visits"); n != 2 || err != nil {
 		t.Fatalf("the session holds %d, %v", n, err)
+	}
+	loggedIn(t, app, "alice")
+	var out topic.Me
+	app.GET("/api/v2/me").ExpectStatus(t, http.StatusOK).JSON(&out)
+	if out.Visits != 3 || out.User == nil || out.User.Username != "alice" {
+		t.Fatalf("after login: %+v %+v", out, out.User)
 	}
 }

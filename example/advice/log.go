@@ -226,7 +226,7 @@ func renderArgs(c aop.Call) string {
 }
 
 // renderResults renders a successful call's results but its last one (the
-// nil error) as `("id", {TopicID:x EditToken:[redacted]})`.
+// nil error) as `("id", {ID:x Token:[redacted]})`.
 func renderResults(c aop.Call) string {
 	b := []byte{'('}
 	for i := range c.NumResults() - 1 {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"strings"
 
 	"github.com/teggo/teggo/eventbus"
 	teggohttp "github.com/teggo/teggo/http"
@@ -34,13 +33,16 @@ func (c *Controller) Show(ctx context.Context, in ShowTopic) (*Topic, error) {
 	return t, notFound(err)
 }
 
-// Create is POST /api/v2/topics: 201 {"topic_id": "..."}. TopicCreated is
-// emitted only once the transaction committed: the bus is corked around
-// the call and uncorked after it succeeded (a failed call's scope closes
-// corked, and the event is dropped).
+// Create is POST /api/v2/topics: 201 {"topic_id": "..."}, the logged-in
+// user its author (401 without one). TopicCreated is emitted only once
+// the transaction committed: the bus is corked around the call and
+// uncorked after it succeeded (a failed call's scope closes corked, and
+// the event is dropped).
 //
 //teggo:http POST / status=201
+//teggo:middleware LoginRequired
 func (c *Controller) Create(ctx context.Context, in CreateTopic) (*Created, error) {
+	in.AuthorID = UserFrom(ctx).ID
 	eventbus.Cork(ctx)
 	created, err := c.Topics.Create(ctx, in)
 	if err != nil {
@@ -53,19 +55,14 @@ func (c *Controller) Create(ctx context.Context, in CreateTopic) (*Created, erro
 	return created, nil
 }
 
-// Update is PUT /api/v2/topics/:id: 204. Only the topic's author may: the
-// request carries the edit token that POST returned, as
-// Authorization: Bearer <token>. No or a malformed header is 401, another
-// topic's token 403, an unknown id 404.
+// Update is PUT /api/v2/topics/:id: 204. Only the topic's author may:
+// without a logged-in user it is 401, by another user 403, for an
+// unknown id 404.
 //
 //teggo:http PUT /:id
+//teggo:middleware LoginRequired
 func (c *Controller) Update(ctx context.Context, in UpdateTopic) error {
-	token, ok := strings.CutPrefix(in.Authorization, "Bearer ")
-	token = strings.TrimSpace(token)
-	if !ok || token == "" {
-		return teggohttp.Error(http.StatusUnauthorized, "PUT needs Authorization: Bearer <edit token>")
-	}
-	in.Authorization, in.EditToken = "", token
+	in.AuthorID = UserFrom(ctx).ID
 	return notFound(c.Topics.Update(ctx, in))
 }
 

@@ -13,10 +13,27 @@ import (
 	"github.com/teggo/teggo/example/advice"
 )
 
+// schema creates the tables on first start. users holds the accounts:
+// local ones (provider "local", provider_id the username, an argon2id
+// password hash) and those of a login provider (provider "github",
+// provider_id the provider's user id, no password). A topic's author_id is
+// the users.id of its author; a row whose author_id matches no user (a
+// database made before the users table existed) has no author, and
+// nobody may update it.
 const schema = `
+CREATE TABLE IF NOT EXISTS users (
+	id            INTEGER PRIMARY KEY AUTOINCREMENT,
+	provider      TEXT NOT NULL,
+	provider_id   TEXT NOT NULL,
+	username      TEXT NOT NULL,
+	name          TEXT NOT NULL DEFAULT '',
+	password_hash TEXT,
+	create_at     TEXT NOT NULL,
+	UNIQUE (provider, provider_id)
+);
 CREATE TABLE IF NOT EXISTS topics (
 	id          TEXT PRIMARY KEY,
-	author_id   TEXT NOT NULL,
+	author_id   INTEGER NOT NULL REFERENCES users(id),
 	tab         TEXT NOT NULL DEFAULT 'share',
 	title       TEXT NOT NULL,
 	content     TEXT NOT NULL,
@@ -24,8 +41,7 @@ CREATE TABLE IF NOT EXISTS topics (
 	top         INTEGER NOT NULL DEFAULT 0,
 	reply_count INTEGER NOT NULL DEFAULT 0,
 	visit_count INTEGER NOT NULL DEFAULT 0,
-	create_at   TEXT NOT NULL,
-	edit_hash   BLOB
+	create_at   TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS audit (
 	id       INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -70,10 +86,6 @@ func OpenDB(info *teggo.AppInfo, cfg *config.Config) (*sql.DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("topic: schema of %s: %w", path, err)
 	}
-	if err := migrate(db); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("topic: migrate %s: %w", path, err)
-	}
 	return db, nil
 }
 
@@ -112,18 +124,4 @@ func dbPath(info *teggo.AppInfo, cfg *config.Config) string {
 		file = "topics.db"
 	}
 	return filepath.Join(info.RunDir, file)
-}
-
-// migrate adds the edit_hash column to a database created before it
-// existed; its topics have no edit token, so nobody can edit them.
-func migrate(db *sql.DB) error {
-	var n int
-	if err := db.QueryRowContext(context.Background(), `SELECT count(*) FROM pragma_table_info('topics') WHERE name = 'edit_hash'`).Scan(&n); err != nil {
-		return err
-	}
-	if n == 0 {
-		_, err := db.ExecContext(context.Background(), `ALTER TABLE topics ADD COLUMN edit_hash BLOB`)
-		return err
-	}
-	return nil
 }

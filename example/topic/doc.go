@@ -27,12 +27,14 @@
 // wal_autocheckpoint, 1000 pages) by the commit that crosses the
 // threshold.
 //
-// Authors: there is no login yet. POST returns, once, an edit token (32
-// random bytes, hex) of which only the SHA-256 is stored; PUT needs it as
-// Authorization: Bearer <token>, compared in constant time: none or a
-// malformed header is 401, another token 403. The access token and the
-// edit token are tagged `log:"secret"`, so LogAdvice logs them as
-// [redacted].
+// Users and login: the users table holds local accounts (POST
+// /api/v2/users, an argon2id password hash) and GitHub ones (created at
+// their first login). Auth sets the passport's Verify, SerializeUser (the
+// session keeps the user's id) and DeserializeUser (the account is read
+// back per request). The LoginRequired advice guards the writes: POST
+// and PUT /api/v2/topics answer 401 without a logged-in user, and the
+// user becomes the topic's author; a PUT by another user is 403. Reads
+// need no login.
 package topic
 
 //go:generate go run github.com/teggo/teggo/cmd/teggo gen .

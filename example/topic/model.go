@@ -4,8 +4,11 @@ import "time"
 
 // Topic is one topic, as the API returns it.
 type Topic struct {
-	ID         string    `json:"id"`
+	ID string `json:"id"`
+	// AuthorID is the users.id of the author, Author the author's account
+	// (nil for a topic whose author is no user).
 	AuthorID   string    `json:"author_id"`
+	Author     *Author   `json:"author"`
 	Tab        string    `json:"tab"`
 	Title      string    `json:"title"`
 	Content    string    `json:"content"`
@@ -14,6 +17,13 @@ type Topic struct {
 	ReplyCount int       `json:"reply_count"`
 	VisitCount int       `json:"visit_count"`
 	CreateAt   time.Time `json:"create_at"`
+}
+
+// Author is a topic's author as GET shows it.
+type Author struct {
+	Username string `json:"username"`
+	// Provider is how the author logs in: "local" or "github".
+	Provider string `json:"provider"`
 }
 
 // ListQuery is the input of GET /api/v2/topics.
@@ -28,31 +38,29 @@ type ShowTopic struct {
 	ID string `param:"id"`
 }
 
-// CreateTopic is the input of POST /api/v2/topics, egg's createRule.
+// CreateTopic is the input of POST /api/v2/topics, egg's createRule
+// without its accesstoken: the author is the logged-in user. AuthorID is
+// the controller's, from the session, never from the body.
 type CreateTopic struct {
-	AccessToken string `json:"accesstoken" jsonschema:"minLength=1" log:"secret"`
-	Title       string `json:"title" jsonschema:"minLength=1,maxLength=100" transform:"trim"`
-	Tab         string `json:"tab,omitempty" jsonschema:"enum=ask,enum=share,enum=job"`
-	Content     string `json:"content" jsonschema:"minLength=1"`
+	AuthorID int64  `json:"-"`
+	Title    string `json:"title" jsonschema:"minLength=1,maxLength=100" transform:"trim"`
+	Tab      string `json:"tab,omitempty" jsonschema:"enum=ask,enum=share,enum=job"`
+	Content  string `json:"content" jsonschema:"minLength=1"`
 }
 
-// Created is the answer to a successful create:
-// 201 {"topic_id": ..., "edit_token": ...}. The edit token is shown once:
-// only its SHA-256 is stored. PUT needs it as Authorization: Bearer.
+// Created is the answer to a successful create: 201 {"topic_id": ...}.
 type Created struct {
-	TopicID   string `json:"topic_id"`
-	EditToken string `json:"edit_token" log:"secret"`
+	TopicID string `json:"topic_id"`
 }
 
-// UpdateTopic is the input of PUT /api/v2/topics/:id. EditToken is the
-// controller's, taken from the Authorization header, never from the body.
+// UpdateTopic is the input of PUT /api/v2/topics/:id. AuthorID is the
+// controller's, the logged-in user's id, never from the body.
 type UpdateTopic struct {
-	ID            string `param:"id"`
-	Authorization string `header:"Authorization" json:"-" log:"secret"`
-	EditToken     string `json:"-" log:"secret"`
-	Title         string `json:"title" jsonschema:"minLength=1,maxLength=100" transform:"trim"`
-	Tab           string `json:"tab,omitempty" jsonschema:"enum=ask,enum=share,enum=job"`
-	Content       string `json:"content" jsonschema:"minLength=1"`
+	ID       string `param:"id"`
+	AuthorID int64  `json:"-"`
+	Title    string `json:"title" jsonschema:"minLength=1,maxLength=100" transform:"trim"`
+	Tab      string `json:"tab,omitempty" jsonschema:"enum=ask,enum=share,enum=job"`
+	Content  string `json:"content" jsonschema:"minLength=1"`
 }
 
 // TopicCreated is emitted once a topic's transaction committed.

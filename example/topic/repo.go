@@ -2,11 +2,10 @@ package topic
 
 import (
 	"context"
-	"crypto/sha256"
-	"crypto/subtle"
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/teggo/teggo/example/advice"
@@ -30,45 +29,53 @@ func (r *Repo) Destroy(context.Context) error {
 // ErrNotFound is what Get and Update return for an unknown id.
 var ErrNotFound = errors.New("topic not found")
 
-// ErrNotAuthor is what Update returns when the edit token is not the
-// topic's.
-var ErrNotAuthor = errors.New("the edit token is not this topic's")
+// ErrNotAuthor is what Update returns when the user is not the topic's
+// author.
+var ErrNotAuthor = errors.New("only the topic's author may change it")
 
-const columns = `id, author_id, tab, title, content, good, top, reply_count, visit_count, create_at`
+// columns are a topic's, its author's username and provider joined from
+// users (NULL for a topic whose author is no user).
+const columns = `t.id, t.author_id, u.username, u.provider, t.tab, t.title, t.content, t.good, t.top, t.reply_count, t.visit_count, t.create_at`
+
+const fromTopics = ` FROM topics t LEFT JOIN users u ON u.id = t.author_id`
 
 func scan(row interface{ Scan(...any) error }) (*Topic, error) {
 	var t Topic
 	var at string
-	if err := row.Scan(&t.ID, &t.AuthorID, &t.Tab, &t.Title, &t.Content, &t.Good, &t.Top, &t.ReplyCount, &t.VisitCount, &at); err != nil {
+	var username, provider sql.NullString
+	if err := row.Scan(&t.ID, &t.AuthorID, &username, &provider, &t.Tab, &t.Title, &t.Content, &t.Good, &t.Top, &t.ReplyCount, &t.VisitCount, &at); err != nil {
 		return nil, err
+	}
+	if username.Valid {
+		t.Author = &Author{Username: username.String, Provider: provider.String}
 	}
 	t.CreateAt, _ = time.Parse(time.RFC3339Nano, at)
 	return &t, nil
 }
 
-// Insert stores a new topic with the SHA-256 of its edit token.
-func (r *Repo) Insert(ctx context.Context, t *Topic, editHash []byte) error {
+// Insert stores a new topic; t.AuthorID must be a user's id.
+func (r *Repo) Insert(ctx context.Context, t *Topic) error {
 	_, err := advice.DBTX(ctx, r.DB).ExecContext(ctx,
-		`INSERT INTO topics (id, author_id, tab, title, content, create_at, edit_hash) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		t.ID, t.AuthorID, t.Tab, t.Title, t.Content, t.CreateAt.UTC().Format(time.RFC3339Nano), editHash)
+		`INSERT INTO topics (id, author_id, tab, title, content, create_at) VALUES (?, ?, ?, ?, ?, ?)`,
+		t.ID, t.AuthorID, t.Tab, t.Title, t.Content, t.CreateAt.UTC().Format(time.RFC3339Nano))
 	return err
 }
 
-// Update changes a topic's title, tab and content when editHash is the
-// SHA-256 of its edit token (compared in constant time): ErrNotFound for an
-// unknown id, ErrNotAuthor for another token. Run it in a transaction, so
-// that the check and the change see the same row.
-func (r *Repo) Update(ctx context.Context, in UpdateTopic, editHash []byte) error {
+// Update changes a topic's title, tab and content when in.AuthorID is its
+// author's: ErrNotFound for an unknown id, ErrNotAuthor for another user.
+// Run it in a transaction, so that the check and the change see the same
+// row.
+func (r *Repo) Update(ctx context.Context, in UpdateTopic) error {
 	q := advice.DBTX(ctx, r.DB)
-	var stored []byte
-	err := q.QueryRowContext(ctx, `SELECT edit_hash FROM topics WHERE id = ?`, in.ID).Scan(&stored)
+	var author string
+	err := q.QueryRowContext(ctx, `SELECT author_id FROM topics WHERE id = ?`, in.ID).Scan(&author)
 	if errors.Is(err, sql.ErrNoRows) {
 		return ErrNotFound
 	}
 	if err != nil {
 		return err
 	}
-	if len(stored) != sha256.Size || subtle.ConstantTimeCompare(stored, editHash) != 1 {
+	if author != strconv.FormatInt(in.AuthorID, 10) {
 		return ErrNotAuthor
 	}
 	_, err = q.ExecContext(ctx,
@@ -79,7 +86,7 @@ func (r *Repo) Update(ctx context.Context, in UpdateTopic, editHash []byte) erro
 
 // Get returns one topic, read on the read pool: no write, no transaction.
 func (r *Repo) Get(ctx context.Context, id string) (*Topic, error) {
-	t, err := scan(r.Read.QueryRowContext(ctx, `SELECT `+columns+` FROM topics WHERE id = ?`, id))
+	t, err := scan(r.Read.QueryRowContext(ctx, `SELECT `+columns+fromTopics+` WHERE t.id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}
@@ -90,7 +97,7 @@ func (r *Repo) Get(ctx context.Context, id string) (*Topic, error) {
 // the read pool.
 func (r *Repo) List(ctx context.Context, tab string, page, limit int) ([]Topic, error) {
 	rows, err := r.Read.QueryContext(ctx,
-		`SELECT `+columns+` FROM topics WHERE ? = '' OR tab = ? ORDER BY create_at DESC, id LIMIT ? OFFSET ?`,
+		`SELECT `+columns+fromTopics+` WHERE ? = '' OR t.tab = ? ORDER BY t.create_at DESC, t.id LIMIT ? OFFSET ?`,
 		tab, tab, limit, (page-1)*limit)
 	if err != nil {
 		return nil, err

@@ -3,9 +3,8 @@ package topic
 import (
 	"context"
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/hex"
-	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/teggo/teggo/example/advice"
@@ -47,36 +46,30 @@ func (s *Service) Get(ctx context.Context, id string) (*Topic, error) {
 	return s.Repo.Get(ctx, id)
 }
 
-// Create stores a topic and its audit row in one transaction and returns
-// its id and its edit token: 32 random bytes, hex, of which only the
-// SHA-256 is stored. The token is shown to the caller once, here.
+// Create stores a topic by in.AuthorID and its audit row in one
+// transaction and returns its id.
 //
 //teggo:pointcut Tx detach=true
 func (s *Service) Create(ctx context.Context, in CreateTopic) (*Created, error) {
-	token, hash, err := newEditToken()
-	if err != nil {
-		return nil, err
-	}
-	t := &Topic{ID: newID(), AuthorID: author(in.AccessToken), Tab: in.Tab, Title: in.Title, Content: in.Content, CreateAt: time.Now()}
+	t := &Topic{ID: newID(), AuthorID: strconv.FormatInt(in.AuthorID, 10), Tab: in.Tab, Title: in.Title, Content: in.Content, CreateAt: time.Now()}
 	if t.Tab == "" {
 		t.Tab = "share"
 	}
-	if err := s.Repo.Insert(ctx, t, hash); err != nil {
+	if err := s.Repo.Insert(ctx, t); err != nil {
 		return nil, err
 	}
 	if err := s.Repo.Audit(ctx, "create", t.ID); err != nil {
 		return nil, err
 	}
-	return &Created{TopicID: t.ID, EditToken: token}, nil
+	return &Created{TopicID: t.ID}, nil
 }
 
 // Update changes a topic and records its audit row in one transaction,
-// when in.EditToken is the topic's (ErrNotAuthor otherwise).
+// when in.AuthorID is the topic's author (ErrNotAuthor otherwise).
 //
 //teggo:pointcut Tx detach=true
 func (s *Service) Update(ctx context.Context, in UpdateTopic) error {
-	h := sha256.Sum256([]byte(in.EditToken))
-	if err := s.Repo.Update(ctx, in, h[:]); err != nil {
+	if err := s.Repo.Update(ctx, in); err != nil {
 		return err
 	}
 	return s.Repo.Audit(ctx, "update", in.ID)
@@ -86,24 +79,4 @@ func newID() string {
 	var b [12]byte
 	rand.Read(b[:])
 	return hex.EncodeToString(b[:])
-}
-
-// newEditToken returns a fresh edit token and its SHA-256.
-func newEditToken() (token string, hash []byte, err error) {
-	var b [32]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		return "", nil, fmt.Errorf("topic: edit token: %w", err)
-	}
-	token = hex.EncodeToString(b[:])
-	h := sha256.Sum256([]byte(token))
-	return token, h[:], nil
-}
-
-// author names a topic's author from its access token: the first 8 bytes
-// of the token's SHA-256, hex. The token is not verified (there is no
-// login yet): the author id is a label, and editing rights come from the
-// edit token alone.
-func author(token string) string {
-	h := sha256.Sum256([]byte(token))
-	return hex.EncodeToString(h[:8])
 }

@@ -12,6 +12,8 @@ type Me struct {
 	// Visits counts this client's requests of /api/v2/me, this one
 	// included.
 	Visits int `json:"visits"`
+	// User is the logged-in user, null when nobody is.
+	User *User `json:"user"`
 }
 
 // MeController serves /api/v2/me from the client's session: the session
@@ -22,9 +24,10 @@ type Me struct {
 //teggo:controller /api/v2
 type MeController struct {
 	proto.Singleton
+	Auth *Auth `inject:""`
 }
 
-// Me is GET /api/v2/me: {"visits": n}. A store outage is a 503 problem
+// Me is GET /api/v2/me: {"visits": n, "user": ...}. A store outage is a 503 problem
 // (TEGGO_SESSION_STORE_UNAVAILABLE), never a silent restart at 1.
 //
 //teggo:http GET /me
@@ -38,5 +41,9 @@ func (c *MeController) Me(ctx context.Context) (*Me, error) {
 	if err := s.Put("visits", n); err != nil {
 		return nil, err
 	}
-	return &Me{Visits: n}, nil
+	u, _, err := c.Auth.Passport.LoadUser(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &Me{Visits: n, User: u}, nil
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/teggo/teggo/eventbus"
 	"github.com/teggo/teggo/example/advice"
 	teggohttp "github.com/teggo/teggo/http"
+	"github.com/teggo/teggo/passport"
 	"github.com/teggo/teggo/proto"
 	"github.com/teggo/teggo/schedule"
 	"github.com/teggo/teggo/weave"
@@ -27,6 +28,44 @@ func Module() proto.Module {
 	return proto.Module{
 		Path: "github.com/teggo/teggo/example/topic",
 		Protos: []proto.Descriptor{
+			{
+				Type:     reflect.TypeOf((*Auth)(nil)).Elem(),
+				Name:     "auth",
+				InitType: proto.InitSingleton,
+				Access:   proto.Public,
+				Pos:      proto.Pos{File: "example/topic/auth.go", Line: 27},
+				New:      func() any { return new(Auth) },
+				Fields: []proto.Field{
+					{
+						Name:   "Passport",
+						Type:   reflect.TypeFor[*Passport](),
+						Tag:    proto.FieldTag{Inject: true},
+						Offset: unsafe.Offsetof(Auth{}.Passport),
+						Line:   29,
+					},
+					{
+						Name:   "Users",
+						Type:   reflect.TypeFor[*Users](),
+						Tag:    proto.FieldTag{Inject: true},
+						Offset: unsafe.Offsetof(Auth{}.Users),
+						Line:   30,
+					},
+					{
+						Name:   "Cfg",
+						Type:   reflect.TypeFor[*config.Config](),
+						Tag:    proto.FieldTag{Inject: true},
+						Offset: unsafe.Offsetof(Auth{}.Cfg),
+						Line:   31,
+					},
+					{
+						Name:   "Log",
+						Type:   reflect.TypeFor[*slog.Logger](),
+						Tag:    proto.FieldTag{Inject: true, Optional: true},
+						Offset: unsafe.Offsetof(Auth{}.Log),
+						Line:   32,
+					},
+				},
+			},
 			{
 				Type:     reflect.TypeOf((*Cleanup)(nil)).Elem(),
 				Name:     "cleanup",
@@ -63,7 +102,7 @@ func Module() proto.Module {
 				Name:     "controller",
 				InitType: proto.InitSingleton,
 				Access:   proto.Private,
-				Pos:      proto.Pos{File: "example/topic/controller.go", Line: 17},
+				Pos:      proto.Pos{File: "example/topic/controller.go", Line: 16},
 				New:      func() any { return new(Controller) },
 				Fields: []proto.Field{
 					{
@@ -71,9 +110,18 @@ func Module() proto.Module {
 						Type:   reflect.TypeFor[Topics](),
 						Tag:    proto.FieldTag{Inject: true},
 						Offset: unsafe.Offsetof(Controller{}.Topics),
-						Line:   19,
+						Line:   18,
 					},
 				},
+			},
+			{
+				Type:     reflect.TypeOf((*EnvConfig)(nil)).Elem(),
+				Name:     "envConfig",
+				InitType: proto.InitSingleton,
+				Access:   proto.Private,
+				Pos:      proto.Pos{File: "example/topic/env.go", Line: 21},
+				New:      func() any { return new(EnvConfig) },
+				Fields:   []proto.Field{},
 			},
 			{
 				Type:     reflect.TypeOf((*Feed)(nil)).Elem(),
@@ -98,20 +146,62 @@ func Module() proto.Module {
 				Proxy: newFeedProxy,
 			},
 			{
+				Type:     reflect.TypeOf((*LoginRequired)(nil)).Elem(),
+				Name:     "loginRequired",
+				InitType: proto.InitSingleton,
+				Access:   proto.Private,
+				Pos:      proto.Pos{File: "example/topic/auth.go", Line: 67},
+				New:      func() any { return new(LoginRequired) },
+				Fields: []proto.Field{
+					{
+						Name:   "Auth",
+						Type:   reflect.TypeFor[*Auth](),
+						Tag:    proto.FieldTag{Inject: true},
+						Offset: unsafe.Offsetof(LoginRequired{}.Auth),
+						Line:   69,
+					},
+				},
+			},
+			{
+				Type:     reflect.TypeOf((*LogoutController)(nil)).Elem(),
+				Name:     "logoutController",
+				InitType: proto.InitSingleton,
+				Access:   proto.Private,
+				Pos:      proto.Pos{File: "example/topic/account.go", Line: 38},
+				New:      func() any { return new(LogoutController) },
+				Fields: []proto.Field{
+					{
+						Name:   "Auth",
+						Type:   reflect.TypeFor[*Auth](),
+						Tag:    proto.FieldTag{Inject: true},
+						Offset: unsafe.Offsetof(LogoutController{}.Auth),
+						Line:   40,
+					},
+				},
+			},
+			{
 				Type:     reflect.TypeOf((*MeController)(nil)).Elem(),
 				Name:     "meController",
 				InitType: proto.InitSingleton,
 				Access:   proto.Private,
-				Pos:      proto.Pos{File: "example/topic/visits.go", Line: 23},
+				Pos:      proto.Pos{File: "example/topic/visits.go", Line: 25},
 				New:      func() any { return new(MeController) },
-				Fields:   []proto.Field{},
+				Fields: []proto.Field{
+					{
+						Name:   "Auth",
+						Type:   reflect.TypeFor[*Auth](),
+						Tag:    proto.FieldTag{Inject: true},
+						Offset: unsafe.Offsetof(MeController{}.Auth),
+						Line:   27,
+					},
+				},
 			},
 			{
 				Type:     reflect.TypeOf((*Repo)(nil)).Elem(),
 				Name:     "repo",
 				InitType: proto.InitSingleton,
 				Access:   proto.Public,
-				Pos:      proto.Pos{File: "example/topic/repo.go", Line: 19},
+				Pos:      proto.Pos{File: "example/topic/repo.go", Line: 18},
 				New:      func() any { return new(Repo) },
 				Fields: []proto.Field{
 					{
@@ -119,14 +209,14 @@ func Module() proto.Module {
 						Type:   reflect.TypeFor[*sql.DB](),
 						Tag:    proto.FieldTag{Inject: true},
 						Offset: unsafe.Offsetof(Repo{}.DB),
-						Line:   21,
+						Line:   20,
 					},
 					{
 						Name:   "Read",
 						Type:   reflect.TypeFor[*ReadDB](),
 						Tag:    proto.FieldTag{Inject: true},
 						Offset: unsafe.Offsetof(Repo{}.Read),
-						Line:   22,
+						Line:   21,
 					},
 				},
 				Methods: []proto.Method{
@@ -145,7 +235,7 @@ func Module() proto.Module {
 				Name:     "service",
 				InitType: proto.InitSingleton,
 				Access:   proto.Public,
-				Pos:      proto.Pos{File: "example/topic/service.go", Line: 31},
+				Pos:      proto.Pos{File: "example/topic/service.go", Line: 30},
 				New:      func() any { return new(Service) },
 				Fields: []proto.Field{
 					{
@@ -153,7 +243,7 @@ func Module() proto.Module {
 						Type:   reflect.TypeFor[*Repo](),
 						Tag:    proto.FieldTag{Inject: true},
 						Offset: unsafe.Offsetof(Service{}.Repo),
-						Line:   33,
+						Line:   32,
 					},
 				},
 				Methods: []proto.Method{
@@ -164,19 +254,71 @@ func Module() proto.Module {
 				},
 				Proxy: newServiceProxy,
 			},
+			{
+				Type:     reflect.TypeOf((*UserController)(nil)).Elem(),
+				Name:     "userController",
+				InitType: proto.InitSingleton,
+				Access:   proto.Private,
+				Pos:      proto.Pos{File: "example/topic/account.go", Line: 16},
+				New:      func() any { return new(UserController) },
+				Fields: []proto.Field{
+					{
+						Name:   "Users",
+						Type:   reflect.TypeFor[*Users](),
+						Tag:    proto.FieldTag{Inject: true},
+						Offset: unsafe.Offsetof(UserController{}.Users),
+						Line:   18,
+					},
+				},
+			},
+			{
+				Type:     reflect.TypeOf((*Users)(nil)).Elem(),
+				Name:     "users",
+				InitType: proto.InitSingleton,
+				Access:   proto.Public,
+				Pos:      proto.Pos{File: "example/topic/user.go", Line: 41},
+				New:      func() any { return new(Users) },
+				Fields: []proto.Field{
+					{
+						Name:   "DB",
+						Type:   reflect.TypeFor[*sql.DB](),
+						Tag:    proto.FieldTag{Inject: true},
+						Offset: unsafe.Offsetof(Users{}.DB),
+						Line:   43,
+					},
+					{
+						Name:   "Read",
+						Type:   reflect.TypeFor[*ReadDB](),
+						Tag:    proto.FieldTag{Inject: true},
+						Offset: unsafe.Offsetof(Users{}.Read),
+						Line:   44,
+					},
+				},
+				Methods: []proto.Method{
+					{Name: "CheckLocal", CtxFirst: true},
+					{Name: "FromProvider", CtxFirst: true},
+					{Name: "Get", CtxFirst: true},
+					{Name: "SignUp", CtxFirst: true},
+				},
+				Proxy: newUsersProxy,
+			},
 		},
 		Decls: []any{
+			teggohttp.Controller[*UserController]("/api/v2/users", teggohttp.At("example/topic/account.go", 15)),
+			teggohttp.Route("POST", "/", (*UserController).SignUp, teggohttp.Status(201), teggohttp.Summary("SignUp is POST /api/v2/users {\"username\", \"password\"}: 201 with the account, 409 when the username is taken, 422 for a username or password out of SignUp's bounds."), teggohttp.At("example/topic/account.go", 25)),
+			teggohttp.Controller[*LogoutController]("/passport", teggohttp.At("example/topic/account.go", 37)),
+			teggohttp.Route("POST", "/logout", teggohttp.NoInOut((*LogoutController).Logout), teggohttp.Status(204), teggohttp.Summary("Logout is POST /passport/logout: 204, the session's user removed and the session given a new id (passport's Logout)."), teggohttp.At("example/topic/account.go", 47)),
 			schedule.Job[*Cleanup](schedule.Spec{Type: "worker", Cron: "0 0 3 * * *"}),
-			teggohttp.Controller[*Controller]("/api/v2/topics", teggohttp.At("example/topic/controller.go", 16)),
-			teggohttp.Route("GET", "/", (*Controller).List, teggohttp.Summary("List is GET /api/v2/topics?page=1&limit=20&tab=share."), teggohttp.At("example/topic/controller.go", 24)),
-			teggohttp.Route("GET", "/:id", (*Controller).Show, teggohttp.Summary("Show is GET /api/v2/topics/:id."), teggohttp.At("example/topic/controller.go", 31)),
-			teggohttp.Route("POST", "/", (*Controller).Create, teggohttp.Status(201), teggohttp.Summary("Create is POST /api/v2/topics: 201 {\"topic_id\": \"...\"}."), teggohttp.At("example/topic/controller.go", 42)),
-			teggohttp.Route("PUT", "/:id", teggohttp.NoOut((*Controller).Update), teggohttp.Summary("Update is PUT /api/v2/topics/:id: 204."), teggohttp.At("example/topic/controller.go", 61)),
+			teggohttp.Controller[*Controller]("/api/v2/topics", teggohttp.At("example/topic/controller.go", 15)),
+			teggohttp.Route("GET", "/", (*Controller).List, teggohttp.Summary("List is GET /api/v2/topics?page=1&limit=20&tab=share."), teggohttp.At("example/topic/controller.go", 23)),
+			teggohttp.Route("GET", "/:id", (*Controller).Show, teggohttp.Summary("Show is GET /api/v2/topics/:id."), teggohttp.At("example/topic/controller.go", 30)),
+			teggohttp.Route("POST", "/", (*Controller).Create, teggohttp.Status(201), teggohttp.Summary("Create is POST /api/v2/topics: 201 {\"topic_id\": \"...\"}, the logged-in user its author (401 without one)."), teggohttp.Middleware(new(LoginRequired)), teggohttp.At("example/topic/controller.go", 42)),
+			teggohttp.Route("PUT", "/:id", teggohttp.NoOut((*Controller).Update), teggohttp.Summary("Update is PUT /api/v2/topics/:id: 204."), teggohttp.Middleware(new(LoginRequired)), teggohttp.At("example/topic/controller.go", 62)),
 			eventbus.On((*Feed).OnCreated),
-			aop.Pointcut((*Service).Create, new(advice.TxAdvice), aop.WithParams(aop.Params{"detach": "true"}), aop.At("example/topic/service.go", 54)),
-			aop.Pointcut((*Service).Update, new(advice.TxAdvice), aop.WithParams(aop.Params{"detach": "true"}), aop.At("example/topic/service.go", 76)),
-			teggohttp.Controller[*MeController]("/api/v2", teggohttp.At("example/topic/visits.go", 22)),
-			teggohttp.Route("GET", "/me", teggohttp.NoIn((*MeController).Me), teggohttp.Summary("Me is GET /api/v2/me: {\"visits\": n}."), teggohttp.At("example/topic/visits.go", 30)),
+			aop.Pointcut((*Service).Create, new(advice.TxAdvice), aop.WithParams(aop.Params{"detach": "true"}), aop.At("example/topic/service.go", 52)),
+			aop.Pointcut((*Service).Update, new(advice.TxAdvice), aop.WithParams(aop.Params{"detach": "true"}), aop.At("example/topic/service.go", 70)),
+			teggohttp.Controller[*MeController]("/api/v2", teggohttp.At("example/topic/visits.go", 24)),
+			teggohttp.Route("GET", "/me", teggohttp.NoIn((*MeController).Me), teggohttp.Summary("Me is GET /api/v2/me: {\"visits\": n, \"user\": ...}."), teggohttp.At("example/topic/visits.go", 33)),
 		},
 	}
 }
@@ -230,11 +372,11 @@ func (p *repoProxy) Get(ctx context.Context, id string) (*Topic, error) {
 	return weave.CallA2R1(&p.w, 2, (*Repo).Get, ctx, id)
 }
 
-func (p *repoProxy) Insert(ctx context.Context, a1 *Topic, editHash []byte) error {
+func (p *repoProxy) Insert(ctx context.Context, a1 *Topic) error {
 	if t := p.w.Fixed; t != nil && p.w.Chains[3] == nil {
-		return t.Insert(ctx, a1, editHash)
+		return t.Insert(ctx, a1)
 	}
-	return weave.CallA3R0(&p.w, 3, (*Repo).Insert, ctx, a1, editHash)
+	return weave.CallA2R0(&p.w, 3, (*Repo).Insert, ctx, a1)
 }
 
 func (p *repoProxy) List(ctx context.Context, tab string, page int, limit int) ([]Topic, error) {
@@ -251,11 +393,11 @@ func (p *repoProxy) PruneAudit(ctx context.Context, before time.Time) (int64, er
 	return weave.CallA2R1(&p.w, 5, (*Repo).PruneAudit, ctx, before)
 }
 
-func (p *repoProxy) Update(ctx context.Context, in UpdateTopic, editHash []byte) error {
+func (p *repoProxy) Update(ctx context.Context, in UpdateTopic) error {
 	if t := p.w.Fixed; t != nil && p.w.Chains[6] == nil {
-		return t.Update(ctx, in, editHash)
+		return t.Update(ctx, in)
 	}
-	return weave.CallA3R0(&p.w, 6, (*Repo).Update, ctx, in, editHash)
+	return weave.CallA2R0(&p.w, 6, (*Repo).Update, ctx, in)
 }
 
 // serviceProxy is the proxy of Service: its methods run their advice.
@@ -291,4 +433,39 @@ func (p *serviceProxy) Update(ctx context.Context, in UpdateTopic) error {
 		return t.Update(ctx, in)
 	}
 	return weave.CallA2R0(&p.w, 3, (*Service).Update, ctx, in)
+}
+
+// usersProxy is the proxy of Users: its methods run their advice.
+type usersProxy struct{ w weave.Proxy[*Users] }
+
+func newUsersProxy(t weave.Target, ch []*weave.Chain) any {
+	return &usersProxy{weave.NewProxy[*Users](t, ch, 4)}
+}
+
+func (p *usersProxy) CheckLocal(ctx context.Context, username string, password string) (*User, error) {
+	if t := p.w.Fixed; t != nil && p.w.Chains[0] == nil {
+		return t.CheckLocal(ctx, username, password)
+	}
+	return weave.CallA3R1(&p.w, 0, (*Users).CheckLocal, ctx, username, password)
+}
+
+func (p *usersProxy) FromProvider(ctx context.Context, prof *passport.Profile) (*User, error) {
+	if t := p.w.Fixed; t != nil && p.w.Chains[1] == nil {
+		return t.FromProvider(ctx, prof)
+	}
+	return weave.CallA2R1(&p.w, 1, (*Users).FromProvider, ctx, prof)
+}
+
+func (p *usersProxy) Get(ctx context.Context, id int64) (*User, error) {
+	if t := p.w.Fixed; t != nil && p.w.Chains[2] == nil {
+		return t.Get(ctx, id)
+	}
+	return weave.CallA2R1(&p.w, 2, (*Users).Get, ctx, id)
+}
+
+func (p *usersProxy) SignUp(ctx context.Context, in SignUp) (*User, error) {
+	if t := p.w.Fixed; t != nil && p.w.Chains[3] == nil {
+		return t.SignUp(ctx, in)
+	}
+	return weave.CallA2R1(&p.w, 3, (*Users).SignUp, ctx, in)
 }
