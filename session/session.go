@@ -74,33 +74,51 @@ type Session struct {
 // a route that only needs the session's expiry renewed (Renew, Rolling) or
 // that wants a store outage reported before it does anything else.
 func (s *Session) Load() error {
+	return s.read(func() error { return nil })
+}
+
+// read runs f under the session's lock once the session is loaded.
+func (s *Session) read(f func() error) error {
 	if s == nil {
 		return errNoSession()
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.load()
+	if err := s.load(); err != nil {
+		return err
+	}
+	return f()
+}
+
+// edit runs f under the session's lock once the session is loaded and may
+// still change (it is not committed yet).
+func (s *Session) edit(f func() error) error {
+	if s == nil {
+		return errNoSession()
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.change(); err != nil {
+		return err
+	}
+	return f()
 }
 
 // Get decodes the value of key into dst (as json.Unmarshal does) and reports
 // whether the key was there.
-func (s *Session) Get(key string, dst any) (bool, error) {
-	if s == nil {
-		return false, errNoSession()
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if err := s.load(); err != nil {
-		return false, err
-	}
-	raw, ok := s.values[key]
-	if !ok {
-		return false, nil
-	}
-	if err := unmarshal(raw, dst); err != nil {
-		return true, fmt.Errorf("session: value of %q: %w", key, err)
-	}
-	return true, nil
+func (s *Session) Get(key string, dst any) (found bool, err error) {
+	err = s.read(func() error {
+		raw, ok := s.values[key]
+		if !ok {
+			return nil
+		}
+		found = true
+		if err := unmarshal(raw, dst); err != nil {
+			return fmt.Errorf("session: value of %q: %w", key, err)
+		}
+		return nil
+	})
+	return found, err
 }
 
 // GetString returns the string under key, "" when absent.
@@ -128,9 +146,6 @@ func (s *Session) GetBool(key string) (bool, error) {
 // has changes nothing, so it commits nothing. Keys starting with "__" are
 // reserved for the stores.
 func (s *Session) Put(key string, v any) error {
-	if s == nil {
-		return errNoSession()
-	}
 	if key == "" || strings.HasPrefix(key, ReservedPrefix) {
 		return &container.Error{Code: CodeBadKey, Msg: fmt.Sprintf("session: key %q is empty or starts with the reserved %q", key, ReservedPrefix)}
 	}
@@ -138,108 +153,84 @@ func (s *Session) Put(key string, v any) error {
 	if err != nil {
 		return fmt.Errorf("session: value of %q: %w", key, err)
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if err := s.change(); err != nil {
-		return err
-	}
-	if old, ok := s.values[key]; ok && bytes.Equal(old, b) {
-		return nil
-	}
-	s.values[key] = b
-	if s.m.store != nil { // the cookie store writes the whole session
-		if s.changed == nil {
-			s.changed = map[string]struct{}{}
+	return s.edit(func() error {
+		if old, ok := s.values[key]; ok && bytes.Equal(old, b) {
+			return nil
 		}
-		s.changed[key] = struct{}{}
-		delete(s.deleted, key)
-	}
-	s.dirty = true
-	return nil
+		s.values[key] = b
+		if s.m.store != nil { // the cookie store writes the whole session
+			if s.changed == nil {
+				s.changed = map[string]struct{}{}
+			}
+			s.changed[key] = struct{}{}
+			delete(s.deleted, key)
+		}
+		s.dirty = true
+		return nil
+	})
 }
 
 // Delete removes key; removing an absent key changes nothing.
 func (s *Session) Delete(key string) error {
-	if s == nil {
-		return errNoSession()
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if err := s.change(); err != nil {
-		return err
-	}
-	if _, ok := s.values[key]; !ok {
-		return nil
-	}
-	delete(s.values, key)
-	if s.m.store != nil {
-		delete(s.changed, key)
-		if s.deleted == nil {
-			s.deleted = map[string]struct{}{}
+	return s.edit(func() error {
+		if _, ok := s.values[key]; !ok {
+			return nil
 		}
-		s.deleted[key] = struct{}{}
-	}
-	s.dirty = true
-	return nil
+		delete(s.values, key)
+		if s.m.store != nil {
+			delete(s.changed, key)
+			if s.deleted == nil {
+				s.deleted = map[string]struct{}{}
+			}
+			s.deleted[key] = struct{}{}
+		}
+		s.dirty = true
+		return nil
+	})
 }
 
 // Keys returns the session's keys, sorted.
-func (s *Session) Keys() ([]string, error) {
-	if s == nil {
-		return nil, errNoSession()
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if err := s.load(); err != nil {
-		return nil, err
-	}
-	keys := make([]string, 0, len(s.values))
-	for k := range s.values {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys, nil
+func (s *Session) Keys() (keys []string, err error) {
+	err = s.read(func() error {
+		keys = make([]string, 0, len(s.values))
+		for k := range s.values {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		return nil
+	})
+	return keys, err
 }
 
 // ID returns the session id, drawing one for a new session. It is secret:
 // whoever has it has the session. Log a prefix at most.
-func (s *Session) ID() (string, error) {
-	if s == nil {
-		return "", errNoSession()
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if err := s.load(); err != nil {
-		return "", err
-	}
-	if s.id == "" {
-		s.id = newID()
-	}
-	return s.id, nil
+func (s *Session) ID() (id string, err error) {
+	err = s.read(func() error {
+		if s.id == "" {
+			s.id = newID()
+		}
+		id = s.id
+		return nil
+	})
+	return id, err
 }
 
 // Destroy is egg's ctx.session = null: it clears the values, deletes the
 // session from the store and the cookie from the browser at commit. Values
 // put afterwards start a new session, with a new id.
 func (s *Session) Destroy() error {
-	if s == nil {
-		return errNoSession()
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if err := s.change(); err != nil {
-		return err
-	}
-	if s.stored && s.m.store != nil {
-		s.previous = s.id
-	}
-	s.id, s.stored, s.destroyed = "", false, true
-	s.values = map[string][]byte{}
-	s.changed, s.deleted = nil, nil
-	s.maxAge, s.maxAgeSet = 0, false
-	s.expires = time.Time{}
-	s.dirty = true
-	return nil
+	return s.edit(func() error {
+		if s.stored && s.m.store != nil {
+			s.previous = s.id
+		}
+		s.id, s.stored, s.destroyed = "", false, true
+		s.values = map[string][]byte{}
+		s.changed, s.deleted = nil, nil
+		s.maxAge, s.maxAgeSet = 0, false
+		s.expires = time.Time{}
+		s.dirty = true
+		return nil
+	})
 }
 
 // SetMaxAge gives this session its own max age, kept with it: egg's
@@ -247,43 +238,30 @@ func (s *Session) Destroy() error {
 // makes its cookie a browser-session cookie; d must not be between 0 and a
 // second.
 func (s *Session) SetMaxAge(d time.Duration) error {
-	if s == nil {
-		return errNoSession()
-	}
 	if d < 0 {
 		d = BrowserSession
 	} else if d < time.Second {
 		return &container.Error{Code: CodeBadConfig, Msg: fmt.Sprintf("session: max age %s is under a second", d), Hint: "use BrowserSession for a browser-session cookie"}
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if err := s.change(); err != nil {
-		return err
-	}
-	if s.maxAge == d {
+	return s.edit(func() error {
+		if s.maxAge != d {
+			s.maxAge, s.maxAgeSet, s.dirty = d, true, true
+		}
 		return nil
-	}
-	s.maxAge, s.maxAgeSet, s.dirty = d, true, true
-	return nil
+	})
 }
 
 // Regenerate moves the session to a new id, keeping its values, and deletes
 // the old id from the store at commit: call it at login, so that an id an
 // attacker planted before (session fixation) is worth nothing after.
 func (s *Session) Regenerate() error {
-	if s == nil {
-		return errNoSession()
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if err := s.change(); err != nil {
-		return err
-	}
-	if s.stored && s.m.store != nil {
-		s.previous = s.id
-	}
-	s.id, s.stored, s.dirty = newID(), false, true
-	return nil
+	return s.edit(func() error {
+		if s.stored && s.m.store != nil {
+			s.previous = s.id
+		}
+		s.id, s.stored, s.dirty = newID(), false, true
+		return nil
+	})
 }
 
 func errNoSession() error {
@@ -311,15 +289,15 @@ func (s *Session) load() error {
 		return s.err
 	}
 	s.loaded = true
-	s.err = s.read()
+	s.err = s.fill()
 	if s.values == nil {
 		s.values = map[string][]byte{}
 	}
 	return s.err
 }
 
-// read fills the session from the cookie and the store.
-func (s *Session) read() error {
+// fill reads the session from the cookie and the store.
+func (s *Session) fill() error {
 	if s.jar == nil {
 		return &container.Error{Code: CodeNoMiddleware, Msg: "session: no cookie jar in the request's context", Hint: "install cookies.Middleware before Manager.Middleware"}
 	}
