@@ -13,29 +13,25 @@ import (
 // into the int of that size at p.
 func ParseIntAt(p unsafe.Pointer, bits int, s string) error {
 	n, err := strconv.ParseInt(s, 10, bits)
-	if err != nil {
-		return err
+	if err == nil {
+		putInt(p, bits, n)
 	}
-	switch bits {
-	case 8:
-		*(*int8)(p) = int8(n)
-	case 16:
-		*(*int16)(p) = int16(n)
-	case 32:
-		*(*int32)(p) = int32(n)
-	default:
-		*(*int64)(p) = n
-	}
-	return nil
+	return err
 }
 
 // ParseUintAt parses s as an unsigned integer of bits bits into the uint
 // of that size at p.
 func ParseUintAt(p unsafe.Pointer, bits int, s string) error {
 	n, err := strconv.ParseUint(s, 10, bits)
-	if err != nil {
-		return err
+	if err == nil {
+		putInt(p, bits, n)
 	}
+	return err
+}
+
+// putInt stores n, which fits in bits bits, into the integer of that size
+// at p: the low bits are the same for a signed and an unsigned integer.
+func putInt[N int64 | uint64](p unsafe.Pointer, bits int, n N) {
 	switch bits {
 	case 8:
 		*(*uint8)(p) = uint8(n)
@@ -44,9 +40,8 @@ func ParseUintAt(p unsafe.Pointer, bits int, s string) error {
 	case 32:
 		*(*uint32)(p) = uint32(n)
 	default:
-		*(*uint64)(p) = n
+		*(*N)(p) = n
 	}
-	return nil
 }
 
 // ParseFloatAt parses s as a float of bits bits (32 or 64) into the float
