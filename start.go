@@ -100,6 +100,9 @@ func (a *App) Start(ctx context.Context) (err error) {
 	if err := a.setupSession(cfg); err != nil {
 		return err
 	}
+	if err := a.setupEventbus(cfg, c); err != nil { // eventbus_app.go: the transport, before Build creates the bus
+		return err
+	}
 	if err := cfg.Dump(a.o.runDir); err != nil {
 		return err
 	}
