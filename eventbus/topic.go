@@ -103,17 +103,29 @@ func (t *topic[E]) publish(ctx context.Context, e E) bool {
 	if tr := t.b.transport; tr != nil {
 		return t.b.send(ctx, tr, t.key, t.label, e)
 	}
-	return t.dispatch(ctx, e, t.handlers, nil)
+	if !t.b.enter() {
+		t.b.log.Warn("eventbus: event dropped: the bus is stopped", "event", t.label)
+		return false
+	}
+	ev := &event[E]{t: t, e: e}
+	return t.start(ctx, ev, ev)
 }
+
+// The handler sets an event runs.
+const (
+	setAll       uint8 = iota // in process: every handler
+	setGrouped                // through a transport, once per app
+	setBroadcast              // through a transport, in every process
+)
 
 // receive decodes m and queues the handlers of its set. The bus takes
 // deliveries until its transport is closed, even while Stop drains it.
 func (t *topic[E]) receive(ctx context.Context, m Message) error {
-	hs := t.grouped
+	set := setGrouped
 	if m.Broadcast {
-		hs = t.broadcast
+		set = setBroadcast
 	}
-	if len(hs) == 0 {
+	if len(t.set(set)) == 0 {
 		return fmt.Errorf("eventbus: no %s handler for topic %q", setName(m.Broadcast), m.Topic)
 	}
 	var e E
@@ -125,10 +137,22 @@ func (t *topic[E]) receive(ctx context.Context, m Message) error {
 	if done == nil {
 		done = func(error) {}
 	}
-	if !t.start(ctx, e, hs, done) {
+	rx := &rxEvent[E]{event: event[E]{t: t, e: e, set: set}, done: done}
+	if !t.start(ctx, &rx.event, rx) {
 		return errDropped
 	}
 	return nil
+}
+
+// set returns the handlers of set.
+func (t *topic[E]) set(set uint8) []*handler[E] {
+	switch set {
+	case setGrouped:
+		return t.grouped
+	case setBroadcast:
+		return t.broadcast
+	}
+	return t.handlers
 }
 
 // errDropped is Deliver's error when the pool stayed full until the
@@ -142,32 +166,23 @@ func setName(broadcast bool) string {
 	return "grouped"
 }
 
-// dispatch starts processing e in process, unless the bus stopped.
-func (t *topic[E]) dispatch(ctx context.Context, e E, hs []*handler[E], done func(error)) bool {
-	if !t.b.enter() {
-		t.b.log.Warn("eventbus: event dropped: the bus is stopped", "event", t.label)
-		return false
-	}
-	return t.start(ctx, e, hs, done)
-}
-
-// start processes e, counted in flight by the caller: a fresh scope for
-// the event, and one pool job per handler of hs, so that the handlers run
-// concurrently; the last handler to return closes the scope, calls done
-// and tells the waiters. When the pool's queue is full, start waits for
-// room until ctx is done; the handlers not queued by then do not run
-// (logged; done is then not called). It reports whether every handler was
+// start processes ev, counted in flight by the caller, r being ev or the
+// delivery that embeds it: a fresh scope for the event, and one pool job
+// per handler of its set, so that the handlers run concurrently; the last
+// handler to return closes the scope and tells the waiters (and the
+// transport). When the pool's queue is full, start waits for room until
+// ctx is done; the handlers not queued by then do not run (logged; the
+// transport is then not told). It reports whether every handler was
 // queued.
-func (t *topic[E]) start(ctx context.Context, e E, hs []*handler[E], done func(error)) bool {
+func (t *topic[E]) start(ctx context.Context, ev *event[E], r runner) bool {
 	t.inflight.Add(1)
-	ev := &event[E]{t: t, e: e, hs: hs, done: done}
 	var sctx context.Context
 	sctx, ev.scope = container.NewScope(context.WithoutCancel(ctx), t.b.C)
 	ev.ctx = &handlerCtx{Context: sctx, info: &t.topicInfo}
-	n := len(hs)
+	n := len(t.set(ev.set))
 	ev.left.Store(int32(n))
 	for i := range n {
-		if t.b.pool.submit(ctx, job{ev, i}) {
+		if t.b.pool.submit(ctx, job{r, i}) {
 			continue
 		}
 		t.b.log.Warn("eventbus: event dropped: the queue stayed full until the emitter's ctx was done",
@@ -185,31 +200,22 @@ func (t *topic[E]) start(ctx context.Context, e E, hs []*handler[E], done func(e
 type event[E any] struct {
 	t       *topic[E]
 	e       E
-	hs      []*handler[E]   // the handlers it runs
-	done    func(error)     // a transport's Message.Done, nil in process
 	ctx     context.Context // carries the event's scope
 	scope   *container.Scope
 	left    atomic.Int32 // handlers still running
 	dropped atomic.Bool  // some handlers were never queued: the waiters are not told
-
-	errMu sync.Mutex
-	errs  []error // the handlers' failures, kept only when done is set
+	set     uint8        // which handlers it runs
 }
 
 // runHandler runs handler i; the last handler to finish ends the event.
 func (ev *event[E]) runHandler(i int) {
-	if err := ev.t.invoke(ev.ctx, ev.hs[i], ev.e); err != nil && ev.done != nil {
-		ev.errMu.Lock()
-		ev.errs = append(ev.errs, err)
-		ev.errMu.Unlock()
-	}
+	_ = ev.t.invoke(ev.ctx, ev.t.set(ev.set)[i], ev.e)
 	if ev.left.Add(-1) == 0 {
 		ev.finish()
 	}
 }
 
-// finish closes the event's scope, reports to the transport and tells the
-// waiters.
+// finish closes the event's scope and tells the waiters.
 func (ev *event[E]) finish() {
 	t := ev.t
 	defer t.b.leave()
@@ -217,14 +223,41 @@ func (ev *event[E]) finish() {
 		t.b.log.Error("eventbus: closing the event's scope failed", "event", t.label, "error", err)
 	}
 	t.inflight.Add(-1)
-	if ev.done != nil && !ev.dropped.Load() {
-		ev.errMu.Lock()
-		err := errors.Join(ev.errs...)
-		ev.errMu.Unlock()
-		ev.done(err)
-	}
 	if !ev.dropped.Load() && t.b.nwait.Load() > 0 {
 		t.b.notify(t.typ, ev.e)
+	}
+}
+
+// rxEvent is an event delivered by a transport: it also collects the
+// handlers' errors, for Message.Done. In-process events do without, so
+// they stay as small as they were.
+type rxEvent[E any] struct {
+	event[E]
+	done func(error)
+
+	mu   sync.Mutex
+	errs []error
+}
+
+// runHandler runs handler i; the last handler to finish ends the event and
+// reports to the transport.
+func (rx *rxEvent[E]) runHandler(i int) {
+	ev := &rx.event
+	if err := ev.t.invoke(ev.ctx, ev.t.set(ev.set)[i], ev.e); err != nil {
+		rx.mu.Lock()
+		rx.errs = append(rx.errs, err)
+		rx.mu.Unlock()
+	}
+	if ev.left.Add(-1) != 0 {
+		return
+	}
+	dropped := ev.dropped.Load()
+	ev.finish()
+	if !dropped {
+		rx.mu.Lock()
+		err := errors.Join(rx.errs...)
+		rx.mu.Unlock()
+		rx.done(err)
 	}
 }
 
