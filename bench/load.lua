@@ -1,6 +1,7 @@
 -- The example's load mix: 50% POST a topic, 40% list, 10% GET an unknown
--- id. Counts statuses per thread; done() prints "status <code> <n>" lines
--- for bench/load.sh.
+-- id. Every request carries the headers given with -H: load.sh gives the
+-- session cookie of a logged-in user, whom the POSTs need. Counts statuses
+-- per thread; done() prints "status <code> <n>" lines for bench/load.sh.
 local threads = {}
 
 function setup(thread)
@@ -10,14 +11,18 @@ end
 function init(args)
   codes = {}
   n = 0
+  -- wrk.format uses the headers it is given instead of wrk.headers (-H):
+  -- each request gets a copy of -H's, plus its own
+  post = {["Content-Type"] = "application/json"}
+  for k, v in pairs(wrk.headers) do post[k] = v end
 end
 
 function request()
   n = n + 1
   local r = n % 10
   if r < 5 then
-    return wrk.format("POST", "/api/v2/topics", {["Content-Type"] = "application/json"},
-      '{"accesstoken":"load","title":"load ' .. n .. '","content":"under load"}')
+    return wrk.format("POST", "/api/v2/topics", post,
+      '{"title":"load ' .. n .. '","content":"under load"}')
   elseif r < 9 then
     return wrk.format("GET", "/api/v2/topics?limit=20")
   end

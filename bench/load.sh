@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # The example app under load: builds ./example, starts it on a free
-# loopback port with a temporary database, runs wrk with bench/load.lua
-# (50% POST, 40% list, 10% unknown id) at 8, 64 and 512 connections, then
-# checks: no 5xx, every 201 has its topic row and its audit row, no audit
-# row without its topic, p99 at 64 connections <= 100 ms.
+# loopback port with a temporary database, signs up and logs in one user
+# with curl (a cookie jar), then runs wrk with bench/load.lua (50% POST as
+# that user, 40% list, 10% unknown id), the session cookie in every
+# request, at 8, 64 and 512 connections, then checks: no 5xx and no 401
+# (the login held), every 201 has its topic row and its audit row, no
+# audit row without its topic, p99 at 64 connections <= 100 ms.
 #
 #   bench/load.sh                  # 10 s per run
 #   DURATION=5s bench/load.sh
@@ -34,6 +36,16 @@ for _ in $(seq 100); do
 	sleep 0.1
 done
 
+# One user, logged in once: the POSTs of the run are that user's. The
+# session cookie (encrypted, holding the user's id) goes to wrk as a
+# header; wrk sends it with every request, as a browser would.
+jar=$tmp/jar
+curl -fsS "http://$addr/api/v2/users" -H 'content-type: application/json' -d '{"username":"load","password":"load-test-password"}' >/dev/null
+curl -fsS -o /dev/null -c "$jar" "http://$addr/passport/local" -d username=load -d password=load-test-password
+cookie=$(awk -F'\t' 'NF >= 7 && ($1 !~ /^#/ || $1 ~ /^#HttpOnly_/) {printf "%s%s=%s", sep, $6, $7; sep="; "}' "$jar")
+[ -n "$cookie" ] || { echo "FAIL: the login set no cookie"; exit 1; }
+curl -fsS -H "Cookie: $cookie" "http://$addr/api/v2/me" | grep -q '"username":"load"' || { echo "FAIL: the session cookie does not log in"; exit 1; }
+
 # The figures depend on what else the machine runs: say what it is, and
 # the load average before each run (wrk and the server share the cores).
 echo "$(date -u +%FT%TZ) $(nproc) cores, $(go version | cut -d' ' -f3), commit $(git rev-parse --short HEAD 2>/dev/null || echo -), DURATION=$DURATION"
@@ -42,16 +54,18 @@ created=0
 p99_64=
 for conns in 8 64 512; do
 	load=$(cut -d' ' -f1 /proc/loadavg)
-	out=$(timeout 120 wrk -t2 -c"$conns" -d"$DURATION" --latency -s bench/load.lua "http://$addr")
+	out=$(timeout 120 wrk -t2 -c"$conns" -d"$DURATION" --latency -H "Cookie: $cookie" -s bench/load.lua "http://$addr")
 	rps=$(awk '/^rps /{print $2}' <<<"$out")
 	p99=$(awk '/^p99_ms /{print $2}' <<<"$out")
 	c201=$(awk '/^status 201 /{print $3}' <<<"$out"); c201=${c201:-0}
 	c5xx=$(awk '/^status 5[0-9][0-9] /{s+=$3} END{print s+0}' <<<"$out")
+	c401=$(awk '/^status 401 /{print $3}' <<<"$out"); c401=${c401:-0}
 	errs=$(grep -E "Socket errors|Non-2xx" <<<"$out" | tr -s ' ' || true)
 	p50=$(awk '/^p50_ms /{print $2}' <<<"$out")
-	echo "conns=$conns rps=$rps p50=${p50}ms p99=${p99}ms 201=$c201 5xx=$c5xx load1=$load $errs"
+	echo "conns=$conns rps=$rps p50=${p50}ms p99=${p99}ms 201=$c201 401=$c401 5xx=$c5xx load1=$load $errs"
 	created=$((created + c201))
 	[ "$c5xx" = 0 ] || fail=1
+	[ "$c401" = 0 ] && [ "$c201" -gt 0 ] || { echo "FAIL: POSTs were not logged in (401=$c401, 201=$c201)"; fail=1; }
 	[ "$conns" = 64 ] && p99_64=$p99
 done
 

@@ -37,7 +37,11 @@ var ErrNotAuthor = errors.New("only the topic's author may change it")
 // users (NULL for a topic whose author is no user).
 const columns = `t.id, t.author_id, u.username, u.provider, t.tab, t.title, t.content, t.good, t.top, t.reply_count, t.visit_count, t.create_at`
 
-const fromTopics = ` FROM topics t LEFT JOIN users u ON u.id = t.author_id`
+// fromTopics joins the author: by users.id (the primary key's lookup),
+// and, for a database whose author_id column is text, only when the text
+// is the id itself — a label such as '0001' is no user's, as Update sees
+// it.
+const fromTopics = ` FROM topics t LEFT JOIN users u ON u.id = t.author_id AND CAST(u.id AS TEXT) = t.author_id`
 
 func scan(row interface{ Scan(...any) error }) (*Topic, error) {
 	var t Topic
