@@ -2,7 +2,9 @@ package redisstream_test
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
+	"os"
 	"sync"
 	"testing"
 	"time"
@@ -18,7 +20,19 @@ import (
 	"github.com/teggo/teggo/proto"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if busappDir != "" {
+		_ = os.RemoveAll(busappDir)
+	}
+	if code == 0 {
+		if err := goleak.Find(); err != nil {
+			fmt.Fprintln(os.Stderr, "goleak:", err)
+			code = 1
+		}
+	}
+	os.Exit(code)
+}
 
 // wait bounds every poll: reaching it fails the test, it never synchronises.
 const wait = 20 * time.Second

@@ -144,14 +144,21 @@ func (t *Transport) publisher() {
 	draining := false
 	for {
 		if len(batch) == 0 {
-			if draining {
-				return
-			}
-			select {
-			case it := <-t.pubCh:
-				batch = append(batch, it)
-			case <-t.pubDrain:
-				draining = true
+			if draining { // Publish no longer queues: what is left is all there is
+				select {
+				case it := <-t.pubCh:
+					batch = append(batch, it)
+				default:
+					return
+				}
+			} else {
+				select {
+				case it := <-t.pubCh:
+					batch = append(batch, it)
+				case <-t.pubDrain:
+					draining = true
+					continue
+				}
 			}
 		}
 	fill:
