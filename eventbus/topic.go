@@ -108,7 +108,7 @@ func (t *topic[E]) publish(ctx context.Context, e E) bool {
 		return false
 	}
 	ev := &event[E]{t: t, e: e}
-	return t.start(ctx, ev, ev)
+	return t.start(ctx, ev, ev, len(t.handlers))
 }
 
 // The handler sets an event runs.
@@ -125,7 +125,8 @@ func (t *topic[E]) receive(ctx context.Context, m Message) error {
 	if m.Broadcast {
 		set = setBroadcast
 	}
-	if len(t.set(set)) == 0 {
+	n := len(t.set(set))
+	if n == 0 {
 		return fmt.Errorf("eventbus: no %s handler for topic %q", setName(m.Broadcast), m.Topic)
 	}
 	var e E
@@ -137,8 +138,8 @@ func (t *topic[E]) receive(ctx context.Context, m Message) error {
 	if done == nil {
 		done = func(error) {}
 	}
-	rx := &rxEvent[E]{event: event[E]{t: t, e: e, set: set}, done: done}
-	if !t.start(ctx, &rx.event, rx) {
+	rx := &rxEvent[E]{event: event[E]{t: t, e: e}, set: set, done: done}
+	if !t.start(ctx, &rx.event, rx, n) {
 		return errDropped
 	}
 	return nil
@@ -168,18 +169,17 @@ func setName(broadcast bool) string {
 
 // start processes ev, counted in flight by the caller, r being ev or the
 // delivery that embeds it: a fresh scope for the event, and one pool job
-// per handler of its set, so that the handlers run concurrently; the last
+// for each of its n handlers, so that the handlers run concurrently; the last
 // handler to return closes the scope and tells the waiters (and the
 // transport). When the pool's queue is full, start waits for room until
 // ctx is done; the handlers not queued by then do not run (logged; the
 // transport is then not told). It reports whether every handler was
 // queued.
-func (t *topic[E]) start(ctx context.Context, ev *event[E], r runner) bool {
+func (t *topic[E]) start(ctx context.Context, ev *event[E], r runner, n int) bool {
 	t.inflight.Add(1)
 	var sctx context.Context
 	sctx, ev.scope = container.NewScope(context.WithoutCancel(ctx), t.b.C)
 	ev.ctx = &handlerCtx{Context: sctx, info: &t.topicInfo}
-	n := len(t.set(ev.set))
 	ev.left.Store(int32(n))
 	for i := range n {
 		if t.b.pool.submit(ctx, job{r, i}) {
@@ -204,12 +204,12 @@ type event[E any] struct {
 	scope   *container.Scope
 	left    atomic.Int32 // handlers still running
 	dropped atomic.Bool  // some handlers were never queued: the waiters are not told
-	set     uint8        // which handlers it runs
 }
 
-// runHandler runs handler i; the last handler to finish ends the event.
+// runHandler runs handler i of all; the last handler to finish ends the
+// event.
 func (ev *event[E]) runHandler(i int) {
-	_ = ev.t.invoke(ev.ctx, ev.t.set(ev.set)[i], ev.e)
+	_ = ev.t.invoke(ev.ctx, ev.t.handlers[i], ev.e)
 	if ev.left.Add(-1) == 0 {
 		ev.finish()
 	}
@@ -233,6 +233,7 @@ func (ev *event[E]) finish() {
 // they stay as small as they were.
 type rxEvent[E any] struct {
 	event[E]
+	set  uint8 // which handlers it runs
 	done func(error)
 
 	mu   sync.Mutex
@@ -243,7 +244,7 @@ type rxEvent[E any] struct {
 // reports to the transport.
 func (rx *rxEvent[E]) runHandler(i int) {
 	ev := &rx.event
-	if err := ev.t.invoke(ev.ctx, ev.t.set(ev.set)[i], ev.e); err != nil {
+	if err := ev.t.invoke(ev.ctx, ev.t.set(rx.set)[i], ev.e); err != nil {
 		rx.mu.Lock()
 		rx.errs = append(rx.errs, err)
 		rx.mu.Unlock()
