@@ -256,3 +256,30 @@ func TestRedisRestartedMidwayResumes(t *testing.T) {
 		t.Fatalf("%d outage warnings, want 1:\n%s", c, log)
 	}
 }
+
+// Close sends every event Publish accepted before it, in publish order.
+func TestRedisCloseSendsWhatPublishAccepted(t *testing.T) {
+	srv, rc := start(t)
+	tr := redisstream.New(client(t, srv.Addr()))
+	const events = 20000
+	for i := range events {
+		if err := tr.Publish(context.Background(), pingTopic, Ping{ID: i}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := tr.Close(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	msgs, err := rc.XRange(context.Background(), redisstream.DefaultPrefix+pingTopic, "-", "+").Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(msgs) != events {
+		t.Fatalf("%d entries after Close, want %d", len(msgs), events)
+	}
+	for i, m := range msgs {
+		if want := fmt.Sprintf(`{"ID":%d}`, i); m.Values[redisstream.DataField] != want {
+			t.Fatalf("entry %d is %v, want %s: out of order", i, m.Values, want)
+		}
+	}
+}
