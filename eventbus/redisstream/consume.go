@@ -480,6 +480,8 @@ func (t *Transport) Close(ctx context.Context) error {
 			}
 			if t.ackErr != nil {
 				errs = append(errs, t.ackErr)
+			} else if ctx.Err() == nil {
+				t.leaveGroup(ctx)
 			}
 		}
 		close(t.pubDrain)
@@ -578,5 +580,20 @@ func (w *window) waitEmpty(ctx context.Context) error {
 		case <-ctx.Done():
 			return fmt.Errorf("redisstream: %d delivery(ies) unfinished at Close's deadline (delivered again after ClaimIdle): %w", n, ctx.Err())
 		}
+	}
+}
+
+// leaveGroup removes this consumer from the group on each grouped stream
+// where it holds no pending entry, so that the groups do not collect the
+// names of stopped processes (one that holds entries stays: deleting it
+// would drop them). A process that died keeps its name there, harmless.
+func (t *Transport) leaveGroup(ctx context.Context) {
+	for _, s := range t.keys(t.sub.Grouped) {
+		pend, err := t.client.XPendingExt(ctx, &redis.XPendingExtArgs{Stream: s, Group: t.cfg.Group,
+			Start: "-", End: "+", Count: 1, Consumer: t.cfg.Consumer}).Result()
+		if err != nil || len(pend) > 0 {
+			continue
+		}
+		_ = t.client.XGroupDelConsumer(ctx, s, t.cfg.Group, t.cfg.Consumer).Err()
 	}
 }

@@ -210,6 +210,9 @@ func TestRedisCloseAcksInFlight(t *testing.T) {
 	if p := pending(t, rc, group); p != 0 {
 		t.Fatalf("pending after Stop = %d, want 0: Close did not acknowledge the entries in flight", p)
 	}
+	if cs, err := rc.XInfoConsumers(context.Background(), redisstream.DefaultPrefix+pingTopic, group).Result(); err != nil || len(cs) != 0 {
+		t.Fatalf("consumers after Stop: %v, %v; want none (a stopped process with nothing pending leaves the group)", cs, err)
+	}
 	if err := n.tr.Publish(context.Background(), pingTopic, Ping{}); err == nil {
 		t.Fatal("Publish after Close accepted an event")
 	}
