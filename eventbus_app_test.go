@@ -154,3 +154,22 @@ func TestRedisEventbusTransportAcrossApps(t *testing.T) {
 	once, all := log.counts()
 	t.Logf("grouped runs per app %v, broadcast runs per app %v", once, all)
 }
+
+// An app that provides its own *eventbus.Config sets its transport there:
+// eventbus.transport: redis beside it fails the start instead of being
+// ignored.
+func TestEventbusTransportWithOwnConfigFails(t *testing.T) {
+	dir := t.TempDir()
+	yaml := "keys: k1\nredis:\n  addr: 127.0.0.1:1\neventbus:\n  transport: redis\n"
+	if err := os.WriteFile(filepath.Join(dir, "config.default.yaml"), []byte(yaml), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	app := teggo.New(teggo.Config(config.Dir(dir), config.Env("prod")), teggo.NoListen(),
+		teggo.RunDir(filepath.Join(t.TempDir(), "run")),
+		teggo.Provide(func() *eventbus.Config { return &eventbus.Config{StopTimeout: time.Second} }))
+	err := app.Start(context.Background())
+	if !errors.Is(err, config.Code) || !strings.Contains(err.Error(), "provides its own *eventbus.Config") {
+		t.Fatalf("Start = %v, want a %s error saying the app provides its own *eventbus.Config", err, config.Code)
+	}
+	_ = app.Shutdown(context.Background())
+}
