@@ -176,8 +176,9 @@ var directives = []*directiveSpec{
 	},
 	{
 		name:  "event",
-		usage: "//teggo:event",
+		usage: "//teggo:event [broadcast=true]",
 		place: onMethod,
+		keys:  []keySpec{{"broadcast", checkBool}},
 	},
 	{
 		name:  "schedule",

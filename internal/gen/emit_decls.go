@@ -105,7 +105,11 @@ func emitCrosscut(e *emitter, d Decl) string {
 
 func emitEvent(e *emitter, d Decl) string {
 	h := d.(*EventHandler)
-	return fmt.Sprintf("%s.On((*%s).%s)", e.pkg(eventbusPath, "eventbus"), e.typ(h.Proto.named), h.Method)
+	on := fmt.Sprintf("%s.On((*%s).%s)", e.pkg(eventbusPath, "eventbus"), e.typ(h.Proto.named), h.Method)
+	if v, _ := h.D.Get("broadcast"); v == "true" {
+		on += ".Broadcast()"
+	}
+	return on
 }
 
 func emitSchedule(e *emitter, d Decl) string {

@@ -45,5 +45,6 @@ type Svc struct{ proto.Singleton }
 //teggo:http GET /x prio=1
 //teggo:http GET
 //teggo:event now
+//teggo:event broadcast=yes
 //teggo:frobnicate
 func (s *Svc) Run(ctx context.Context) error { return nil }

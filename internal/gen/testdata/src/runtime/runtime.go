@@ -18,6 +18,14 @@ type Mailer struct{ proto.Singleton }
 //teggo:event
 func (m *Mailer) OnCreated(ctx context.Context, e TopicCreated) error { return nil }
 
+// TopicDeleted is an event every process hears of.
+type TopicDeleted struct{ ID string }
+
+// OnDeleted handles TopicDeleted in every process.
+//
+//teggo:event broadcast=true
+func (m *Mailer) OnDeleted(ctx context.Context, e TopicDeleted) error { return nil }
+
 // CleanDB runs at three.
 //
 //teggo:schedule type=worker cron="0 0 3 * * *" immediate=true disable=false timezone=Europe/Paris
