@@ -13,11 +13,8 @@ import (
 //
 //	c.Register(new(TopicController), teggohttp.Controller[*TopicController]("/api/v2/topics"))
 type ControllerDecl struct {
-	// Type is the controller's pointer type, e.g. *TopicController.
-	Type reflect.Type
-	// Prefix is the path prefix of its routes ("" or "/..." without a
-	// trailing slash).
-	Prefix string
+	typ    reflect.Type // the controller's pointer type, e.g. *TopicController
+	prefix string       // the path prefix of its routes: "" or "/..." without a trailing slash
 	set    settings
 	errs   []string
 }
@@ -29,17 +26,17 @@ type ControllerDecl struct {
 // its marker says otherwise, and a context controller is created once per
 // request.
 func Controller[C any](prefix string, opts ...Option) *ControllerDecl {
-	d := &ControllerDecl{Type: reflect.TypeFor[C](), set: newSettings(opts, caller())}
+	d := &ControllerDecl{typ: reflect.TypeFor[C](), set: newSettings(opts, caller())}
 	d.set.refuse("controller", "Status", "Priority", "Summary")
 	d.errs = append(d.errs, d.set.errs...)
-	if d.Type.Kind() != reflect.Pointer || d.Type.Elem().Kind() != reflect.Struct || d.Type.Elem().Name() == "" {
-		d.errs = append(d.errs, "Controller["+d.Type.String()+"]: want a pointer to a named proto struct, e.g. Controller[*TopicController]")
+	if d.typ.Kind() != reflect.Pointer || d.typ.Elem().Kind() != reflect.Struct || d.typ.Elem().Name() == "" {
+		d.errs = append(d.errs, "Controller["+d.typ.String()+"]: want a pointer to a named proto struct, e.g. Controller[*TopicController]")
 	}
 	p, err := cleanPrefix(prefix)
 	if err != "" {
 		d.errs = append(d.errs, err)
 	}
-	d.Prefix = p
+	d.prefix = p
 	return d
 }
 
@@ -48,10 +45,10 @@ func (d *ControllerDecl) Name() string {
 	if d.set.name != "" {
 		return d.set.name
 	}
-	if d.Type.Kind() == reflect.Pointer {
-		return d.Type.Elem().Name()
+	if d.typ.Kind() == reflect.Pointer {
+		return d.typ.Elem().Name()
 	}
-	return d.Type.Name()
+	return d.typ.Name()
 }
 
 func cleanPrefix(p string) (string, string) {

@@ -51,7 +51,7 @@ func newHandler[C, In, Out any](m *mount, r *route, fn func(C, context.Context, 
 	default:
 		return nil, err
 	}
-	h.chain = m.c.AdviceChain(r.decl.Controller, r.decl.Handler)
+	h.chain = m.c.AdviceChain(r.decl.controller, r.decl.handler)
 	h.advised = advisedCall[C, In, Out](h.chain, fn, orig)
 	return h, nil
 }

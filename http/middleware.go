@@ -63,7 +63,7 @@ func (d *ControllerDecl) Pointcuts(decls []any) []*aop.PointcutDecl {
 	var out []*aop.PointcutDecl
 	for _, x := range decls {
 		rd, ok := x.(*RouteDecl)
-		if !ok || rd.Controller != d.Type || rd.Handler == "" || len(rd.errs) > 0 {
+		if !ok || rd.controller != d.typ || rd.handler == "" || len(rd.errs) > 0 {
 			continue
 		}
 		for _, lv := range []struct {
@@ -75,7 +75,7 @@ func (d *ControllerDecl) Pointcuts(decls []any) []*aop.PointcutDecl {
 				if s.kind == mwEcho {
 					continue
 				}
-				out = append(out, &aop.PointcutDecl{Type: d.Type.Elem(), Method: rd.Handler,
+				out = append(out, &aop.PointcutDecl{Type: d.typ.Elem(), Method: rd.handler,
 					AdviceType: s.typ, AdviceName: s.name, Order: lv.order + n, Pos: lv.set.pos})
 				n++
 			}

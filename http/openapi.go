@@ -103,7 +103,7 @@ func openAPIPath(p string) string {
 func (m *mount) operation(r *route) (map[string]any, error) {
 	summary := r.decl.set.summary
 	if summary == "" {
-		summary = r.decl.Handler // the method's name, when its doc comment gave none
+		summary = r.decl.handler // the method's name, when its doc comment gave none
 	}
 	op := map[string]any{
 		"operationId": r.label,
@@ -152,7 +152,7 @@ func (m *mount) operation(r *route) (map[string]any, error) {
 		}
 	}
 	responses := map[string]any{}
-	out := r.decl.Out
+	out := r.decl.out
 	switch {
 	case out == nil:
 		responses["204"] = map[string]any{"description": "no content"}

@@ -45,19 +45,19 @@ func plan(decls []any) ([]*route, []*ControllerDecl, error) {
 		for _, e := range cd.errs {
 			errs = append(errs, &container.Error{Code: CodeBadRoute, Proto: cd.Name(), Pos: cd.set.pos, Msg: e})
 		}
-		if prev := byType[cd.Type]; prev != nil {
+		if prev := byType[cd.typ]; prev != nil {
 			errs = append(errs, &container.Error{Code: CodeDuplicateController, Proto: cd.Name(), Pos: cd.set.pos,
-				Msg: fmt.Sprintf("%s is declared a controller twice (first at %s)", cd.Type, prev.set.pos)})
+				Msg: fmt.Sprintf("%s is declared a controller twice (first at %s)", cd.typ, prev.set.pos)})
 			continue
 		}
 		if prev := byName[cd.Name()]; prev != nil {
 			errs = append(errs, &container.Error{Code: CodeDuplicateController, Proto: cd.Name(), Pos: cd.set.pos,
-				Msg:  fmt.Sprintf("controller name %q is taken by %s (%s)", cd.Name(), prev.Type, prev.set.pos),
+				Msg:  fmt.Sprintf("controller name %q is taken by %s (%s)", cd.Name(), prev.typ, prev.set.pos),
 				Hint: "give one of them another name with teggohttp.Name"})
-			refused[cd.Type] = true
+			refused[cd.typ] = true
 			continue
 		}
-		byType[cd.Type], byName[cd.Name()] = cd, cd
+		byType[cd.typ], byName[cd.Name()] = cd, cd
 		ctrls = append(ctrls, cd)
 	}
 	var routes []*route
@@ -66,26 +66,26 @@ func plan(decls []any) ([]*route, []*ControllerDecl, error) {
 		if !ok {
 			continue
 		}
-		r := &route{decl: rd, method: rd.Method, label: typeLabel(rd.Controller) + "." + rd.Handler}
-		cd := byType[rd.Controller]
-		if cd == nil && refused[rd.Controller] {
+		r := &route{decl: rd, method: rd.method, label: typeLabel(rd.controller) + "." + rd.handler}
+		cd := byType[rd.controller]
+		if cd == nil && refused[rd.controller] {
 			continue
 		}
 		if cd == nil {
 			errs = append(errs, &container.Error{Code: CodeNoController, Proto: r.label, Pos: rd.set.pos,
-				Msg:  fmt.Sprintf("route %s %s is a method of %s, which has no Controller declaration", rd.Method, rd.Path, rd.Controller),
-				Hint: fmt.Sprintf("register teggohttp.Controller[%s](\"/prefix\")", rd.Controller)})
+				Msg:  fmt.Sprintf("route %s %s is a method of %s, which has no Controller declaration", rd.method, rd.path, rd.controller),
+				Hint: fmt.Sprintf("register teggohttp.Controller[%s](\"/prefix\")", rd.controller)})
 			continue
 		}
 		r.ctrl, r.ctrlName = cd, cd.Name()
-		r.label = r.ctrlName + "." + rd.Handler
+		r.label = r.ctrlName + "." + rd.handler
 		for _, e := range rd.errs {
 			errs = append(errs, routeError(CodeBadRoute, r, e, nil))
 		}
 		if len(rd.errs) > 0 || rd.build == nil {
 			continue
 		}
-		r.path = joinPath(cd.Prefix, rd.Path)
+		r.path = joinPath(cd.prefix, rd.path)
 		r.timeout = rd.set.timeout
 		if r.timeout == 0 {
 			r.timeout = cd.set.timeout
@@ -113,8 +113,8 @@ func plan(decls []any) ([]*route, []*ControllerDecl, error) {
 				r.echoMW = append(r.echoMW, s.echo)
 			}
 		}
-		if rd.In != nil {
-			p, perrs := planBinding(rd.In, r.path)
+		if rd.in != nil {
+			p, perrs := planBinding(rd.in, r.path)
 			for _, e := range perrs {
 				errs = append(errs, routeError(CodeBadInput, r, e, nil))
 			}

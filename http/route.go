@@ -14,19 +14,11 @@ import (
 // GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS or Route and register it with
 // the container.
 type RouteDecl struct {
-	// Method is the HTTP method, upper case.
-	Method string
-	// Path is the route's path below the controller prefix, echo syntax
-	// (":name" parameters, a trailing "*").
-	Path string
-	// Controller is the controller's pointer type, the handler's receiver.
-	Controller reflect.Type
-	// Handler is the handler's method name, e.g. "Show".
-	Handler string
-	// In is the input type, nil for a handler without input.
-	In reflect.Type
-	// Out is the output type, nil for a handler without output.
-	Out reflect.Type
+	method     string       // the HTTP method, upper case
+	path       string       // below the controller prefix, echo syntax (":name", a trailing "*")
+	controller reflect.Type // the controller's pointer type, the handler's receiver
+	handler    string       // the handler's method name, e.g. "Show"
+	in, out    reflect.Type // the input and output types, nil for none
 
 	set   settings
 	errs  []string
@@ -178,14 +170,14 @@ func funcName(f any) string {
 }
 
 func newRoute[C, In, Out any](method, path string, h func(C, context.Context, In) (Out, error), opts []Option) *RouteDecl {
-	d := &RouteDecl{Method: method, Path: path, Controller: reflect.TypeFor[C](), set: newSettings(opts, caller2())}
+	d := &RouteDecl{method: method, path: path, controller: reflect.TypeFor[C](), set: newSettings(opts, caller2())}
 	d.set.refuse("route", "Name")
 	d.errs = append(d.errs, d.set.errs...)
 	if in := reflect.TypeFor[In](); in != noneType {
-		d.In = in
+		d.in = in
 	}
 	if out := reflect.TypeFor[Out](); out != noneType {
-		d.Out = out
+		d.out = out
 	}
 	switch {
 	case method == "" || strings.ContainsAny(method, " /"):
@@ -198,7 +190,7 @@ func newRoute[C, In, Out any](method, path string, h func(C, context.Context, In
 		return d
 	}
 	orig := adapted(h)
-	d.Handler = handlerName(funcName(orig))
+	d.handler = handlerName(funcName(orig))
 	d.build = func(m *mount, r *route) (routeHandler, error) { return newHandler(m, r, h, orig) }
 	return d
 }

@@ -43,7 +43,7 @@ func Routes(c *container.Container) ([]RouteInfo, error) {
 	out := make([]RouteInfo, len(routes))
 	for i, r := range routes {
 		status := r.status
-		if r.decl.Out == nil && !r.decl.set.hasStatus {
+		if r.decl.out == nil && !r.decl.set.hasStatus {
 			status = http.StatusNoContent // no result: 204
 		}
 		out[i] = RouteInfo{Method: r.method, Path: r.path, Host: r.host, Priority: r.priority, Handler: r.label,
