@@ -45,14 +45,28 @@ func RunA0R0[T any](ch *Chain, fn func(T) error, t T) error {
 // p (per call for a context proto) and runs RunA0R0 with the chain of
 // method i.
 func CallA0R0[T any](p *Proxy[T], i int, fn func(T) error) error {
+	t := p.Fixed
 	if p.Resolver != nil {
-		t, err := p.Resolver.Target(nil)
+		o, err := p.Resolver.Target(nil)
 		if err != nil {
 			return err
 		}
-		return RunA0R0(p.Chains[i], fn, t.(T))
+		t = o.(T)
 	}
-	return RunA0R0(p.Chains[i], fn, p.Fixed)
+	ch := p.Chains[i]
+	if ch == nil {
+		return fn(t)
+	}
+	f, _ := ch.Frame().(*frameA0R0[T])
+	if f == nil {
+		f = new(frameA0R0[T])
+		f.call.Bind(f, 0, 0)
+	}
+	f.fn, f.t = fn, t
+	err := ch.Run(&f.call)
+	f.fn, f.t = nil, *new(T)
+	ch.Recycle(&f.call)
+	return err
 }
 
 // frameA0R1 is the frame of a method of 0 arguments and 1 result besides its
@@ -110,15 +124,30 @@ func RunA0R1[T, R0 any](ch *Chain, fn func(T) (R0, error), t T) (R0, error) {
 // p (per call for a context proto) and runs RunA0R1 with the chain of
 // method i.
 func CallA0R1[T, R0 any](p *Proxy[T], i int, fn func(T) (R0, error)) (R0, error) {
+	t := p.Fixed
 	if p.Resolver != nil {
-		t, err := p.Resolver.Target(nil)
+		o, err := p.Resolver.Target(nil)
 		if err != nil {
 			var r0 R0
 			return r0, err
 		}
-		return RunA0R1(p.Chains[i], fn, t.(T))
+		t = o.(T)
 	}
-	return RunA0R1(p.Chains[i], fn, p.Fixed)
+	ch := p.Chains[i]
+	if ch == nil {
+		return fn(t)
+	}
+	f, _ := ch.Frame().(*frameA0R1[T, R0])
+	if f == nil {
+		f = new(frameA0R1[T, R0])
+		f.call.Bind(f, 0, 1)
+	}
+	f.fn, f.t = fn, t
+	err := ch.Run(&f.call)
+	r0 := f.r0
+	f.fn, f.t, f.r0 = nil, *new(T), *new(R0)
+	ch.Recycle(&f.call)
+	return r0, err
 }
 
 // frameA0R2 is the frame of a method of 0 arguments and 2 results besides its
@@ -181,16 +210,31 @@ func RunA0R2[T, R0, R1 any](ch *Chain, fn func(T) (R0, R1, error), t T) (R0, R1,
 // p (per call for a context proto) and runs RunA0R2 with the chain of
 // method i.
 func CallA0R2[T, R0, R1 any](p *Proxy[T], i int, fn func(T) (R0, R1, error)) (R0, R1, error) {
+	t := p.Fixed
 	if p.Resolver != nil {
-		t, err := p.Resolver.Target(nil)
+		o, err := p.Resolver.Target(nil)
 		if err != nil {
 			var r0 R0
 			var r1 R1
 			return r0, r1, err
 		}
-		return RunA0R2(p.Chains[i], fn, t.(T))
+		t = o.(T)
 	}
-	return RunA0R2(p.Chains[i], fn, p.Fixed)
+	ch := p.Chains[i]
+	if ch == nil {
+		return fn(t)
+	}
+	f, _ := ch.Frame().(*frameA0R2[T, R0, R1])
+	if f == nil {
+		f = new(frameA0R2[T, R0, R1])
+		f.call.Bind(f, 0, 2)
+	}
+	f.fn, f.t = fn, t
+	err := ch.Run(&f.call)
+	r0, r1 := f.r0, f.r1
+	f.fn, f.t, f.r0, f.r1 = nil, *new(T), *new(R0), *new(R1)
+	ch.Recycle(&f.call)
+	return r0, r1, err
 }
 
 // frameA1R0 is the frame of a method of 1 argument and 0 results besides its
@@ -247,14 +291,28 @@ func RunA1R0[T, A0 any](ch *Chain, fn func(T, A0) error, t T, a0 A0) error {
 // p (per call for a context proto) and runs RunA1R0 with the chain of
 // method i.
 func CallA1R0[T, A0 any](p *Proxy[T], i int, fn func(T, A0) error, a0 A0) error {
+	t := p.Fixed
 	if p.Resolver != nil {
-		t, err := p.Resolver.Target(a0)
+		o, err := p.Resolver.Target(a0)
 		if err != nil {
 			return err
 		}
-		return RunA1R0(p.Chains[i], fn, t.(T), a0)
+		t = o.(T)
 	}
-	return RunA1R0(p.Chains[i], fn, p.Fixed, a0)
+	ch := p.Chains[i]
+	if ch == nil {
+		return fn(t, a0)
+	}
+	f, _ := ch.Frame().(*frameA1R0[T, A0])
+	if f == nil {
+		f = new(frameA1R0[T, A0])
+		f.call.Bind(f, 1, 0)
+	}
+	f.fn, f.t, f.a0 = fn, t, a0
+	err := ch.Run(&f.call)
+	f.fn, f.t, f.a0 = nil, *new(T), *new(A0)
+	ch.Recycle(&f.call)
+	return err
 }
 
 // frameA1R1 is the frame of a method of 1 argument and 1 result besides its
@@ -323,15 +381,30 @@ func RunA1R1[T, A0, R0 any](ch *Chain, fn func(T, A0) (R0, error), t T, a0 A0) (
 // p (per call for a context proto) and runs RunA1R1 with the chain of
 // method i.
 func CallA1R1[T, A0, R0 any](p *Proxy[T], i int, fn func(T, A0) (R0, error), a0 A0) (R0, error) {
+	t := p.Fixed
 	if p.Resolver != nil {
-		t, err := p.Resolver.Target(a0)
+		o, err := p.Resolver.Target(a0)
 		if err != nil {
 			var r0 R0
 			return r0, err
 		}
-		return RunA1R1(p.Chains[i], fn, t.(T), a0)
+		t = o.(T)
 	}
-	return RunA1R1(p.Chains[i], fn, p.Fixed, a0)
+	ch := p.Chains[i]
+	if ch == nil {
+		return fn(t, a0)
+	}
+	f, _ := ch.Frame().(*frameA1R1[T, A0, R0])
+	if f == nil {
+		f = new(frameA1R1[T, A0, R0])
+		f.call.Bind(f, 1, 1)
+	}
+	f.fn, f.t, f.a0 = fn, t, a0
+	err := ch.Run(&f.call)
+	r0 := f.r0
+	f.fn, f.t, f.a0, f.r0 = nil, *new(T), *new(A0), *new(R0)
+	ch.Recycle(&f.call)
+	return r0, err
 }
 
 // frameA1R2 is the frame of a method of 1 argument and 2 results besides its
@@ -405,16 +478,31 @@ func RunA1R2[T, A0, R0, R1 any](ch *Chain, fn func(T, A0) (R0, R1, error), t T, 
 // p (per call for a context proto) and runs RunA1R2 with the chain of
 // method i.
 func CallA1R2[T, A0, R0, R1 any](p *Proxy[T], i int, fn func(T, A0) (R0, R1, error), a0 A0) (R0, R1, error) {
+	t := p.Fixed
 	if p.Resolver != nil {
-		t, err := p.Resolver.Target(a0)
+		o, err := p.Resolver.Target(a0)
 		if err != nil {
 			var r0 R0
 			var r1 R1
 			return r0, r1, err
 		}
-		return RunA1R2(p.Chains[i], fn, t.(T), a0)
+		t = o.(T)
 	}
-	return RunA1R2(p.Chains[i], fn, p.Fixed, a0)
+	ch := p.Chains[i]
+	if ch == nil {
+		return fn(t, a0)
+	}
+	f, _ := ch.Frame().(*frameA1R2[T, A0, R0, R1])
+	if f == nil {
+		f = new(frameA1R2[T, A0, R0, R1])
+		f.call.Bind(f, 1, 2)
+	}
+	f.fn, f.t, f.a0 = fn, t, a0
+	err := ch.Run(&f.call)
+	r0, r1 := f.r0, f.r1
+	f.fn, f.t, f.a0, f.r0, f.r1 = nil, *new(T), *new(A0), *new(R0), *new(R1)
+	ch.Recycle(&f.call)
+	return r0, r1, err
 }
 
 // frameA2R0 is the frame of a method of 2 arguments and 0 results besides its
@@ -476,14 +564,28 @@ func RunA2R0[T, A0, A1 any](ch *Chain, fn func(T, A0, A1) error, t T, a0 A0, a1 
 // p (per call for a context proto) and runs RunA2R0 with the chain of
 // method i.
 func CallA2R0[T, A0, A1 any](p *Proxy[T], i int, fn func(T, A0, A1) error, a0 A0, a1 A1) error {
+	t := p.Fixed
 	if p.Resolver != nil {
-		t, err := p.Resolver.Target(a0)
+		o, err := p.Resolver.Target(a0)
 		if err != nil {
 			return err
 		}
-		return RunA2R0(p.Chains[i], fn, t.(T), a0, a1)
+		t = o.(T)
 	}
-	return RunA2R0(p.Chains[i], fn, p.Fixed, a0, a1)
+	ch := p.Chains[i]
+	if ch == nil {
+		return fn(t, a0, a1)
+	}
+	f, _ := ch.Frame().(*frameA2R0[T, A0, A1])
+	if f == nil {
+		f = new(frameA2R0[T, A0, A1])
+		f.call.Bind(f, 2, 0)
+	}
+	f.fn, f.t, f.a0, f.a1 = fn, t, a0, a1
+	err := ch.Run(&f.call)
+	f.fn, f.t, f.a0, f.a1 = nil, *new(T), *new(A0), *new(A1)
+	ch.Recycle(&f.call)
+	return err
 }
 
 // frameA2R1 is the frame of a method of 2 arguments and 1 result besides its
@@ -557,15 +659,30 @@ func RunA2R1[T, A0, A1, R0 any](ch *Chain, fn func(T, A0, A1) (R0, error), t T, 
 // p (per call for a context proto) and runs RunA2R1 with the chain of
 // method i.
 func CallA2R1[T, A0, A1, R0 any](p *Proxy[T], i int, fn func(T, A0, A1) (R0, error), a0 A0, a1 A1) (R0, error) {
+	t := p.Fixed
 	if p.Resolver != nil {
-		t, err := p.Resolver.Target(a0)
+		o, err := p.Resolver.Target(a0)
 		if err != nil {
 			var r0 R0
 			return r0, err
 		}
-		return RunA2R1(p.Chains[i], fn, t.(T), a0, a1)
+		t = o.(T)
 	}
-	return RunA2R1(p.Chains[i], fn, p.Fixed, a0, a1)
+	ch := p.Chains[i]
+	if ch == nil {
+		return fn(t, a0, a1)
+	}
+	f, _ := ch.Frame().(*frameA2R1[T, A0, A1, R0])
+	if f == nil {
+		f = new(frameA2R1[T, A0, A1, R0])
+		f.call.Bind(f, 2, 1)
+	}
+	f.fn, f.t, f.a0, f.a1 = fn, t, a0, a1
+	err := ch.Run(&f.call)
+	r0 := f.r0
+	f.fn, f.t, f.a0, f.a1, f.r0 = nil, *new(T), *new(A0), *new(A1), *new(R0)
+	ch.Recycle(&f.call)
+	return r0, err
 }
 
 // frameA2R2 is the frame of a method of 2 arguments and 2 results besides its
@@ -644,16 +761,31 @@ func RunA2R2[T, A0, A1, R0, R1 any](ch *Chain, fn func(T, A0, A1) (R0, R1, error
 // p (per call for a context proto) and runs RunA2R2 with the chain of
 // method i.
 func CallA2R2[T, A0, A1, R0, R1 any](p *Proxy[T], i int, fn func(T, A0, A1) (R0, R1, error), a0 A0, a1 A1) (R0, R1, error) {
+	t := p.Fixed
 	if p.Resolver != nil {
-		t, err := p.Resolver.Target(a0)
+		o, err := p.Resolver.Target(a0)
 		if err != nil {
 			var r0 R0
 			var r1 R1
 			return r0, r1, err
 		}
-		return RunA2R2(p.Chains[i], fn, t.(T), a0, a1)
+		t = o.(T)
 	}
-	return RunA2R2(p.Chains[i], fn, p.Fixed, a0, a1)
+	ch := p.Chains[i]
+	if ch == nil {
+		return fn(t, a0, a1)
+	}
+	f, _ := ch.Frame().(*frameA2R2[T, A0, A1, R0, R1])
+	if f == nil {
+		f = new(frameA2R2[T, A0, A1, R0, R1])
+		f.call.Bind(f, 2, 2)
+	}
+	f.fn, f.t, f.a0, f.a1 = fn, t, a0, a1
+	err := ch.Run(&f.call)
+	r0, r1 := f.r0, f.r1
+	f.fn, f.t, f.a0, f.a1, f.r0, f.r1 = nil, *new(T), *new(A0), *new(A1), *new(R0), *new(R1)
+	ch.Recycle(&f.call)
+	return r0, r1, err
 }
 
 // frameA3R0 is the frame of a method of 3 arguments and 0 results besides its
@@ -720,14 +852,28 @@ func RunA3R0[T, A0, A1, A2 any](ch *Chain, fn func(T, A0, A1, A2) error, t T, a0
 // p (per call for a context proto) and runs RunA3R0 with the chain of
 // method i.
 func CallA3R0[T, A0, A1, A2 any](p *Proxy[T], i int, fn func(T, A0, A1, A2) error, a0 A0, a1 A1, a2 A2) error {
+	t := p.Fixed
 	if p.Resolver != nil {
-		t, err := p.Resolver.Target(a0)
+		o, err := p.Resolver.Target(a0)
 		if err != nil {
 			return err
 		}
-		return RunA3R0(p.Chains[i], fn, t.(T), a0, a1, a2)
+		t = o.(T)
 	}
-	return RunA3R0(p.Chains[i], fn, p.Fixed, a0, a1, a2)
+	ch := p.Chains[i]
+	if ch == nil {
+		return fn(t, a0, a1, a2)
+	}
+	f, _ := ch.Frame().(*frameA3R0[T, A0, A1, A2])
+	if f == nil {
+		f = new(frameA3R0[T, A0, A1, A2])
+		f.call.Bind(f, 3, 0)
+	}
+	f.fn, f.t, f.a0, f.a1, f.a2 = fn, t, a0, a1, a2
+	err := ch.Run(&f.call)
+	f.fn, f.t, f.a0, f.a1, f.a2 = nil, *new(T), *new(A0), *new(A1), *new(A2)
+	ch.Recycle(&f.call)
+	return err
 }
 
 // frameA3R1 is the frame of a method of 3 arguments and 1 result besides its
@@ -806,15 +952,30 @@ func RunA3R1[T, A0, A1, A2, R0 any](ch *Chain, fn func(T, A0, A1, A2) (R0, error
 // p (per call for a context proto) and runs RunA3R1 with the chain of
 // method i.
 func CallA3R1[T, A0, A1, A2, R0 any](p *Proxy[T], i int, fn func(T, A0, A1, A2) (R0, error), a0 A0, a1 A1, a2 A2) (R0, error) {
+	t := p.Fixed
 	if p.Resolver != nil {
-		t, err := p.Resolver.Target(a0)
+		o, err := p.Resolver.Target(a0)
 		if err != nil {
 			var r0 R0
 			return r0, err
 		}
-		return RunA3R1(p.Chains[i], fn, t.(T), a0, a1, a2)
+		t = o.(T)
 	}
-	return RunA3R1(p.Chains[i], fn, p.Fixed, a0, a1, a2)
+	ch := p.Chains[i]
+	if ch == nil {
+		return fn(t, a0, a1, a2)
+	}
+	f, _ := ch.Frame().(*frameA3R1[T, A0, A1, A2, R0])
+	if f == nil {
+		f = new(frameA3R1[T, A0, A1, A2, R0])
+		f.call.Bind(f, 3, 1)
+	}
+	f.fn, f.t, f.a0, f.a1, f.a2 = fn, t, a0, a1, a2
+	err := ch.Run(&f.call)
+	r0 := f.r0
+	f.fn, f.t, f.a0, f.a1, f.a2, f.r0 = nil, *new(T), *new(A0), *new(A1), *new(A2), *new(R0)
+	ch.Recycle(&f.call)
+	return r0, err
 }
 
 // frameA3R2 is the frame of a method of 3 arguments and 2 results besides its
@@ -898,16 +1059,31 @@ func RunA3R2[T, A0, A1, A2, R0, R1 any](ch *Chain, fn func(T, A0, A1, A2) (R0, R
 // p (per call for a context proto) and runs RunA3R2 with the chain of
 // method i.
 func CallA3R2[T, A0, A1, A2, R0, R1 any](p *Proxy[T], i int, fn func(T, A0, A1, A2) (R0, R1, error), a0 A0, a1 A1, a2 A2) (R0, R1, error) {
+	t := p.Fixed
 	if p.Resolver != nil {
-		t, err := p.Resolver.Target(a0)
+		o, err := p.Resolver.Target(a0)
 		if err != nil {
 			var r0 R0
 			var r1 R1
 			return r0, r1, err
 		}
-		return RunA3R2(p.Chains[i], fn, t.(T), a0, a1, a2)
+		t = o.(T)
 	}
-	return RunA3R2(p.Chains[i], fn, p.Fixed, a0, a1, a2)
+	ch := p.Chains[i]
+	if ch == nil {
+		return fn(t, a0, a1, a2)
+	}
+	f, _ := ch.Frame().(*frameA3R2[T, A0, A1, A2, R0, R1])
+	if f == nil {
+		f = new(frameA3R2[T, A0, A1, A2, R0, R1])
+		f.call.Bind(f, 3, 2)
+	}
+	f.fn, f.t, f.a0, f.a1, f.a2 = fn, t, a0, a1, a2
+	err := ch.Run(&f.call)
+	r0, r1 := f.r0, f.r1
+	f.fn, f.t, f.a0, f.a1, f.a2, f.r0, f.r1 = nil, *new(T), *new(A0), *new(A1), *new(A2), *new(R0), *new(R1)
+	ch.Recycle(&f.call)
+	return r0, r1, err
 }
 
 // frameA4R0 is the frame of a method of 4 arguments and 0 results besides its
@@ -979,14 +1155,28 @@ func RunA4R0[T, A0, A1, A2, A3 any](ch *Chain, fn func(T, A0, A1, A2, A3) error,
 // p (per call for a context proto) and runs RunA4R0 with the chain of
 // method i.
 func CallA4R0[T, A0, A1, A2, A3 any](p *Proxy[T], i int, fn func(T, A0, A1, A2, A3) error, a0 A0, a1 A1, a2 A2, a3 A3) error {
+	t := p.Fixed
 	if p.Resolver != nil {
-		t, err := p.Resolver.Target(a0)
+		o, err := p.Resolver.Target(a0)
 		if err != nil {
 			return err
 		}
-		return RunA4R0(p.Chains[i], fn, t.(T), a0, a1, a2, a3)
+		t = o.(T)
 	}
-	return RunA4R0(p.Chains[i], fn, p.Fixed, a0, a1, a2, a3)
+	ch := p.Chains[i]
+	if ch == nil {
+		return fn(t, a0, a1, a2, a3)
+	}
+	f, _ := ch.Frame().(*frameA4R0[T, A0, A1, A2, A3])
+	if f == nil {
+		f = new(frameA4R0[T, A0, A1, A2, A3])
+		f.call.Bind(f, 4, 0)
+	}
+	f.fn, f.t, f.a0, f.a1, f.a2, f.a3 = fn, t, a0, a1, a2, a3
+	err := ch.Run(&f.call)
+	f.fn, f.t, f.a0, f.a1, f.a2, f.a3 = nil, *new(T), *new(A0), *new(A1), *new(A2), *new(A3)
+	ch.Recycle(&f.call)
+	return err
 }
 
 // frameA4R1 is the frame of a method of 4 arguments and 1 result besides its
@@ -1070,15 +1260,30 @@ func RunA4R1[T, A0, A1, A2, A3, R0 any](ch *Chain, fn func(T, A0, A1, A2, A3) (R
 // p (per call for a context proto) and runs RunA4R1 with the chain of
 // method i.
 func CallA4R1[T, A0, A1, A2, A3, R0 any](p *Proxy[T], i int, fn func(T, A0, A1, A2, A3) (R0, error), a0 A0, a1 A1, a2 A2, a3 A3) (R0, error) {
+	t := p.Fixed
 	if p.Resolver != nil {
-		t, err := p.Resolver.Target(a0)
+		o, err := p.Resolver.Target(a0)
 		if err != nil {
 			var r0 R0
 			return r0, err
 		}
-		return RunA4R1(p.Chains[i], fn, t.(T), a0, a1, a2, a3)
+		t = o.(T)
 	}
-	return RunA4R1(p.Chains[i], fn, p.Fixed, a0, a1, a2, a3)
+	ch := p.Chains[i]
+	if ch == nil {
+		return fn(t, a0, a1, a2, a3)
+	}
+	f, _ := ch.Frame().(*frameA4R1[T, A0, A1, A2, A3, R0])
+	if f == nil {
+		f = new(frameA4R1[T, A0, A1, A2, A3, R0])
+		f.call.Bind(f, 4, 1)
+	}
+	f.fn, f.t, f.a0, f.a1, f.a2, f.a3 = fn, t, a0, a1, a2, a3
+	err := ch.Run(&f.call)
+	r0 := f.r0
+	f.fn, f.t, f.a0, f.a1, f.a2, f.a3, f.r0 = nil, *new(T), *new(A0), *new(A1), *new(A2), *new(A3), *new(R0)
+	ch.Recycle(&f.call)
+	return r0, err
 }
 
 // frameA4R2 is the frame of a method of 4 arguments and 2 results besides its
@@ -1167,16 +1372,31 @@ func RunA4R2[T, A0, A1, A2, A3, R0, R1 any](ch *Chain, fn func(T, A0, A1, A2, A3
 // p (per call for a context proto) and runs RunA4R2 with the chain of
 // method i.
 func CallA4R2[T, A0, A1, A2, A3, R0, R1 any](p *Proxy[T], i int, fn func(T, A0, A1, A2, A3) (R0, R1, error), a0 A0, a1 A1, a2 A2, a3 A3) (R0, R1, error) {
+	t := p.Fixed
 	if p.Resolver != nil {
-		t, err := p.Resolver.Target(a0)
+		o, err := p.Resolver.Target(a0)
 		if err != nil {
 			var r0 R0
 			var r1 R1
 			return r0, r1, err
 		}
-		return RunA4R2(p.Chains[i], fn, t.(T), a0, a1, a2, a3)
+		t = o.(T)
 	}
-	return RunA4R2(p.Chains[i], fn, p.Fixed, a0, a1, a2, a3)
+	ch := p.Chains[i]
+	if ch == nil {
+		return fn(t, a0, a1, a2, a3)
+	}
+	f, _ := ch.Frame().(*frameA4R2[T, A0, A1, A2, A3, R0, R1])
+	if f == nil {
+		f = new(frameA4R2[T, A0, A1, A2, A3, R0, R1])
+		f.call.Bind(f, 4, 2)
+	}
+	f.fn, f.t, f.a0, f.a1, f.a2, f.a3 = fn, t, a0, a1, a2, a3
+	err := ch.Run(&f.call)
+	r0, r1 := f.r0, f.r1
+	f.fn, f.t, f.a0, f.a1, f.a2, f.a3, f.r0, f.r1 = nil, *new(T), *new(A0), *new(A1), *new(A2), *new(A3), *new(R0), *new(R1)
+	ch.Recycle(&f.call)
+	return r0, r1, err
 }
 
 // frameA5R0 is the frame of a method of 5 arguments and 0 results besides its
@@ -1253,14 +1473,28 @@ func RunA5R0[T, A0, A1, A2, A3, A4 any](ch *Chain, fn func(T, A0, A1, A2, A3, A4
 // p (per call for a context proto) and runs RunA5R0 with the chain of
 // method i.
 func CallA5R0[T, A0, A1, A2, A3, A4 any](p *Proxy[T], i int, fn func(T, A0, A1, A2, A3, A4) error, a0 A0, a1 A1, a2 A2, a3 A3, a4 A4) error {
+	t := p.Fixed
 	if p.Resolver != nil {
-		t, err := p.Resolver.Target(a0)
+		o, err := p.Resolver.Target(a0)
 		if err != nil {
 			return err
 		}
-		return RunA5R0(p.Chains[i], fn, t.(T), a0, a1, a2, a3, a4)
+		t = o.(T)
 	}
-	return RunA5R0(p.Chains[i], fn, p.Fixed, a0, a1, a2, a3, a4)
+	ch := p.Chains[i]
+	if ch == nil {
+		return fn(t, a0, a1, a2, a3, a4)
+	}
+	f, _ := ch.Frame().(*frameA5R0[T, A0, A1, A2, A3, A4])
+	if f == nil {
+		f = new(frameA5R0[T, A0, A1, A2, A3, A4])
+		f.call.Bind(f, 5, 0)
+	}
+	f.fn, f.t, f.a0, f.a1, f.a2, f.a3, f.a4 = fn, t, a0, a1, a2, a3, a4
+	err := ch.Run(&f.call)
+	f.fn, f.t, f.a0, f.a1, f.a2, f.a3, f.a4 = nil, *new(T), *new(A0), *new(A1), *new(A2), *new(A3), *new(A4)
+	ch.Recycle(&f.call)
+	return err
 }
 
 // frameA5R1 is the frame of a method of 5 arguments and 1 result besides its
@@ -1349,15 +1583,30 @@ func RunA5R1[T, A0, A1, A2, A3, A4, R0 any](ch *Chain, fn func(T, A0, A1, A2, A3
 // p (per call for a context proto) and runs RunA5R1 with the chain of
 // method i.
 func CallA5R1[T, A0, A1, A2, A3, A4, R0 any](p *Proxy[T], i int, fn func(T, A0, A1, A2, A3, A4) (R0, error), a0 A0, a1 A1, a2 A2, a3 A3, a4 A4) (R0, error) {
+	t := p.Fixed
 	if p.Resolver != nil {
-		t, err := p.Resolver.Target(a0)
+		o, err := p.Resolver.Target(a0)
 		if err != nil {
 			var r0 R0
 			return r0, err
 		}
-		return RunA5R1(p.Chains[i], fn, t.(T), a0, a1, a2, a3, a4)
+		t = o.(T)
 	}
-	return RunA5R1(p.Chains[i], fn, p.Fixed, a0, a1, a2, a3, a4)
+	ch := p.Chains[i]
+	if ch == nil {
+		return fn(t, a0, a1, a2, a3, a4)
+	}
+	f, _ := ch.Frame().(*frameA5R1[T, A0, A1, A2, A3, A4, R0])
+	if f == nil {
+		f = new(frameA5R1[T, A0, A1, A2, A3, A4, R0])
+		f.call.Bind(f, 5, 1)
+	}
+	f.fn, f.t, f.a0, f.a1, f.a2, f.a3, f.a4 = fn, t, a0, a1, a2, a3, a4
+	err := ch.Run(&f.call)
+	r0 := f.r0
+	f.fn, f.t, f.a0, f.a1, f.a2, f.a3, f.a4, f.r0 = nil, *new(T), *new(A0), *new(A1), *new(A2), *new(A3), *new(A4), *new(R0)
+	ch.Recycle(&f.call)
+	return r0, err
 }
 
 // frameA5R2 is the frame of a method of 5 arguments and 2 results besides its
@@ -1451,14 +1700,29 @@ func RunA5R2[T, A0, A1, A2, A3, A4, R0, R1 any](ch *Chain, fn func(T, A0, A1, A2
 // p (per call for a context proto) and runs RunA5R2 with the chain of
 // method i.
 func CallA5R2[T, A0, A1, A2, A3, A4, R0, R1 any](p *Proxy[T], i int, fn func(T, A0, A1, A2, A3, A4) (R0, R1, error), a0 A0, a1 A1, a2 A2, a3 A3, a4 A4) (R0, R1, error) {
+	t := p.Fixed
 	if p.Resolver != nil {
-		t, err := p.Resolver.Target(a0)
+		o, err := p.Resolver.Target(a0)
 		if err != nil {
 			var r0 R0
 			var r1 R1
 			return r0, r1, err
 		}
-		return RunA5R2(p.Chains[i], fn, t.(T), a0, a1, a2, a3, a4)
+		t = o.(T)
 	}
-	return RunA5R2(p.Chains[i], fn, p.Fixed, a0, a1, a2, a3, a4)
+	ch := p.Chains[i]
+	if ch == nil {
+		return fn(t, a0, a1, a2, a3, a4)
+	}
+	f, _ := ch.Frame().(*frameA5R2[T, A0, A1, A2, A3, A4, R0, R1])
+	if f == nil {
+		f = new(frameA5R2[T, A0, A1, A2, A3, A4, R0, R1])
+		f.call.Bind(f, 5, 2)
+	}
+	f.fn, f.t, f.a0, f.a1, f.a2, f.a3, f.a4 = fn, t, a0, a1, a2, a3, a4
+	err := ch.Run(&f.call)
+	r0, r1 := f.r0, f.r1
+	f.fn, f.t, f.a0, f.a1, f.a2, f.a3, f.a4, f.r0, f.r1 = nil, *new(T), *new(A0), *new(A1), *new(A2), *new(A3), *new(A4), *new(R0), *new(R1)
+	ch.Recycle(&f.call)
+	return r0, r1, err
 }

@@ -94,33 +94,38 @@ func FrameSource(q string, a, r int, exported bool) string {
 
 	ret := resultList(resTypes)
 	w("// %s runs fn(t%s) inside the advice of ch; a nil ch calls fn\n// directly.\n", run, prefixEach(", ", argNames))
+	// runBody writes the run of fn(t, args...) inside the advice of ch.
+	runBody := func() {
+		w("if ch == nil {\nreturn fn(%s)\n}\n", strings.Join(append([]string{"t"}, argNames...), ", "))
+		w("f, _ := ch.Frame().(*%s[%s])\n", name, tlist)
+		w("if f == nil {\nf = new(%s[%s])\nf.call.Bind(f, %d, %d)\n}\n", name, tlist, a, r)
+		w("f.fn, f.t")
+		for _, n := range argNames {
+			w(", f.%s", n)
+		}
+		w(" = fn, t")
+		for _, n := range argNames {
+			w(", %s", n)
+		}
+		w("\nerr := ch.Run(&f.call)\n")
+		if r > 0 {
+			w("%s := %s\n", strings.Join(zeroRes, ", "), strings.Join(results, ", "))
+		}
+		// zero the typed fields one by one: assigning a whole zero frame costs
+		// a bulk copy with write barriers, most of an advised call
+		lhs, rhs := []string{"f.fn", "f.t"}, []string{"nil", "*new(T)"}
+		for i := 0; i < a; i++ {
+			lhs, rhs = append(lhs, fmt.Sprintf("f.a%d", i)), append(rhs, fmt.Sprintf("*new(A%d)", i))
+		}
+		for i := 0; i < r; i++ {
+			lhs, rhs = append(lhs, fmt.Sprintf("f.r%d", i)), append(rhs, fmt.Sprintf("*new(R%d)", i))
+		}
+		w("%s = %s\nch.Recycle(&f.call)\n", strings.Join(lhs, ", "), strings.Join(rhs, ", "))
+		w("return %s\n", strings.Join(append(zeroRes, "err"), ", "))
+	}
 	w("func %s[%s any](ch *%sChain, fn %s, t T%s) %s {\n", run, tlist, q, fnType, prefixEach(", ", params), ret)
-	w("if ch == nil {\nreturn fn(%s)\n}\n", strings.Join(append([]string{"t"}, argNames...), ", "))
-	w("f, _ := ch.Frame().(*%s[%s])\n", name, tlist)
-	w("if f == nil {\nf = new(%s[%s])\nf.call.Bind(f, %d, %d)\n}\n", name, tlist, a, r)
-	w("f.fn, f.t")
-	for _, n := range argNames {
-		w(", f.%s", n)
-	}
-	w(" = fn, t")
-	for _, n := range argNames {
-		w(", %s", n)
-	}
-	w("\nerr := ch.Run(&f.call)\n")
-	if r > 0 {
-		w("%s := %s\n", strings.Join(zeroRes, ", "), strings.Join(results, ", "))
-	}
-	// zero the typed fields one by one: assigning a whole zero frame costs
-	// a bulk copy with write barriers, most of an advised call
-	lhs, rhs := []string{"f.fn", "f.t"}, []string{"nil", "*new(T)"}
-	for i := 0; i < a; i++ {
-		lhs, rhs = append(lhs, fmt.Sprintf("f.a%d", i)), append(rhs, fmt.Sprintf("*new(A%d)", i))
-	}
-	for i := 0; i < r; i++ {
-		lhs, rhs = append(lhs, fmt.Sprintf("f.r%d", i)), append(rhs, fmt.Sprintf("*new(R%d)", i))
-	}
-	w("%s = %s\nch.Recycle(&f.call)\n", strings.Join(lhs, ", "), strings.Join(rhs, ", "))
-	w("return %s\n}\n\n", strings.Join(append(zeroRes, "err"), ", "))
+	runBody()
+	w("}\n\n")
 
 	first := "nil"
 	if a > 0 {
@@ -128,13 +133,16 @@ func FrameSource(q string, a, r int, exported bool) string {
 	}
 	w("// %s is the advised path of a proxy method: it finds the target of\n// p (per call for a context proto) and runs %s with the chain of\n// method i.\n", call, run)
 	w("func %s[%s any](p *%sProxy[T], i int, fn %s%s) %s {\n", call, tlist, q, fnType, prefixEach(", ", params), ret)
-	w("if p.Resolver != nil {\nt, err := p.Resolver.Target(%s)\nif err != nil {\n", first)
+	w("t := p.Fixed\nif p.Resolver != nil {\no, err := p.Resolver.Target(%s)\nif err != nil {\n", first)
 	for i := 0; i < r; i++ {
 		w("var r%d R%d\n", i, i)
 	}
-	w("return %s\n}\n", strings.Join(append(zeroRes, "err"), ", "))
-	w("return %s(p.Chains[i], fn, t.(T)%s)\n}\n", run, prefixEach(", ", argNames))
-	w("return %s(p.Chains[i], fn, p.Fixed%s)\n}\n", run, prefixEach(", ", argNames))
+	w("return %s\n}\nt = o.(T)\n}\n", strings.Join(append(zeroRes, "err"), ", "))
+	// the run is written out again rather than called: one call less on
+	// every advised call of a proxy
+	w("ch := p.Chains[i]\n")
+	runBody()
+	w("}\n")
 	return b.String()
 }
 
