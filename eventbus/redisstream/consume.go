@@ -127,23 +127,17 @@ func (t *Transport) readGroup(streams []string, created bool) {
 			Group: t.cfg.Group, Consumer: t.cfg.Consumer, Streams: args,
 			Count: min(t.cfg.Count, int64(free)), Block: t.cfg.Block,
 		}).Result()
-		switch {
-		case errors.Is(err, redis.Nil):
-			t.health.ok()
-			bo = backoff{}
-			continue
-		case isNoGroup(err):
+		if isNoGroup(err) {
 			created, start = false, "0"
 			continue
-		case err != nil:
-			t.health.fail("read", err)
-			if !bo.wait(t.stop) {
-				return
-			}
+		}
+		got, quit := t.settle(err, &bo)
+		if quit {
+			return
+		}
+		if !got {
 			continue
 		}
-		t.health.ok()
-		bo = backoff{}
 		for _, s := range res {
 			topic := t.topic(s.Stream)
 			for _, m := range s.Messages {
@@ -418,20 +412,13 @@ func (t *Transport) readBroadcast(streams, ids []string) {
 			Streams: append(append(make([]string, 0, 2*len(streams)), streams...), ids...),
 			Count:   min(t.cfg.Count, int64(free)), Block: t.cfg.Block,
 		}).Result()
-		switch {
-		case errors.Is(err, redis.Nil):
-			t.health.ok()
-			bo = backoff{}
-			continue
-		case err != nil:
-			t.health.fail("read", err)
-			if !bo.wait(t.stop) {
-				return
-			}
+		got, quit := t.settle(err, &bo)
+		if quit {
+			return
+		}
+		if !got {
 			continue
 		}
-		t.health.ok()
-		bo = backoff{}
 		for _, s := range res {
 			topic := t.topic(s.Stream)
 			for _, m := range s.Messages {
@@ -596,4 +583,22 @@ func (t *Transport) leaveGroup(ctx context.Context) {
 		}
 		_ = t.client.XGroupDelConsumer(ctx, s, t.cfg.Group, t.cfg.Consumer).Err()
 	}
+}
+
+// settle records the outcome of a read: got says it brought entries to
+// dispatch; after a failure it waits out the backoff, and quit says the
+// transport stopped meanwhile.
+func (t *Transport) settle(err error, bo *backoff) (got, quit bool) {
+	switch {
+	case errors.Is(err, redis.Nil): // the block timed out: nothing new
+		t.health.ok()
+		*bo = backoff{}
+		return false, false
+	case err != nil:
+		t.health.fail("read", err)
+		return false, !bo.wait(t.stop)
+	}
+	t.health.ok()
+	*bo = backoff{}
+	return true, false
 }
