@@ -59,8 +59,7 @@ func (a *App) setupEventbus(cfg *config.Config, c *container.Container) error {
 			Msg: fmt.Sprintf("unknown transport %q: want %q or none", ec.Transport, TransportRedis)}
 	}
 	if a.redis == nil {
-		return &container.Error{Code: config.Code, File: cfg.SourceOf(key), Key: key,
-			Msg: "is redis, but the config has no redis section", Hint: "add redis: {addr: host:port} to the config, or remove eventbus.transport"}
+		return noRedisSection(cfg, key)
 	}
 	for _, name := range []string{"maxLen", "maxDeliveries"} {
 		k := EventbusKey + "." + name

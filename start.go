@@ -174,8 +174,7 @@ func (a *App) scheduleOptions(cfg *config.Config) ([]schedule.Option, error) {
 		return opts, nil
 	case schedule.LockerRedis:
 		if a.redis == nil {
-			return nil, &container.Error{Code: config.Code, File: cfg.SourceOf(key), Key: key,
-				Msg: "is redis, but the config has no redis section", Hint: "add redis: {addr: host:port} to the config, or remove schedule.locker"}
+			return nil, noRedisSection(cfg, key)
 		}
 		l := schedule.RedisLocker(a.redis, schedule.RedisLockTTL(sc.LockTTL), schedule.RedisPrefix(sc.LockPrefix),
 			schedule.RedisFailOpen(sc.LockFailOpen), schedule.RedisLogger(a.log))
@@ -354,6 +353,13 @@ func configDuration(cfg *config.Config, key string) (time.Duration, error) {
 		return 0, &container.Error{Code: config.Code, File: cfg.SourceOf(key), Key: key, Msg: fmt.Sprintf("must be at most %s, not %s", maxConfigDuration, d)}
 	}
 	return d, nil
+}
+
+// noRedisSection is the start error of a key set to redis in a config
+// without the redis section the App's one client is made from.
+func noRedisSection(cfg *config.Config, key string) error {
+	return &container.Error{Code: config.Code, File: cfg.SourceOf(key), Key: key,
+		Msg: "is redis, but the config has no redis section", Hint: "add redis: {addr: host:port} to the config, or remove " + key}
 }
 
 // wholeNumber returns v as an int64 when it is a whole number as YAML

@@ -79,7 +79,7 @@ func (p *Passport[U]) Authenticate(opts Options, names ...string) http.Handler {
 			}
 		}
 		if first == nil {
-			first = CodeUnauthenticated
+			first = cerr(CodeUnauthenticated, "no strategy authenticated the request", nil)
 		}
 		if opts.FailureRedirect != "" && !wantsJSON(r) {
 			http.Redirect(w, r, opts.FailureRedirect, seeOther(r))
