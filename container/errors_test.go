@@ -15,7 +15,7 @@ import (
 	"github.com/teggo/teggo/weave"
 )
 
-// Every error code is triggered here, and its code, sentinel and message
+// Every error code is triggered here, and its code and message
 // are checked.
 
 type TopicRepo struct{ proto.Singleton }
@@ -403,5 +403,29 @@ func TestConstructorErrorNamesTheConstructor(t *testing.T) {
 	wantCode(t, err, container.CodeProvide, "constructor container_test.openFakeDB (provided at", "errors_test.go:", ") failed", "connection refused")
 	if strings.Contains(err.Error(), "reflect") || strings.Contains(err.Error(), "makeFuncStub") {
 		t.Errorf("error carries reflection frames: %v", err)
+	}
+}
+
+// A Code is the errors.Is target of every *Error of that code, however
+// deeply wrapped or joined, and of nothing else; CodeOf reads it back,
+// from a bare Code too.
+func TestCodeMatchesItsErrors(t *testing.T) {
+	e := &container.Error{Code: container.CodeCycle, Msg: "a cycle"}
+	for _, err := range []error{e, fmt.Errorf("build: %w", e), errors.Join(errors.New("other"), e)} {
+		if !errors.Is(err, container.CodeCycle) {
+			t.Errorf("errors.Is(%v, CodeCycle) = false", err)
+		}
+		if errors.Is(err, container.CodeProtoNotFound) {
+			t.Errorf("errors.Is(%v, CodeProtoNotFound) = true", err)
+		}
+		if got := container.CodeOf(err); got != container.CodeCycle {
+			t.Errorf("CodeOf(%v) = %q", err, got)
+		}
+	}
+	if got := container.CodeOf(fmt.Errorf("x: %w", container.CodeStopped)); got != container.CodeStopped {
+		t.Errorf("CodeOf of a wrapped bare code = %q", got)
+	}
+	if container.CodeCycle.Error() != "TEGGO_CYCLE" {
+		t.Errorf("CodeCycle.Error() = %q", container.CodeCycle.Error())
 	}
 }
